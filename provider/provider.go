@@ -1,0 +1,170 @@
+package provider
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Provider performs certificate-order operations at one origin. Every
+// method validates its request before any network call; an invalid ID
+// yields an [*Error] of kind [KindInvalidArgument] and touches nothing.
+//
+// Implementations must be safe for concurrent use. A cancelled context
+// must abort the in-flight request, and the returned error must have
+// [context.Canceled] or [context.DeadlineExceeded] in its chain.
+//
+// Operations a provider does not support return an [*Error] of kind
+// [KindUnsupported]; [Capabilities] says which those are without a call.
+type Provider interface {
+	// Cancel withdraws an application under review.
+	Cancel(ctx context.Context, req CancelRequest) (*Result, error)
+	// Revoke revokes an issued certificate.
+	Revoke(ctx context.Context, req RevokeRequest) (*Result, error)
+	// Delete removes an order or certificate.
+	Delete(ctx context.Context, req DeleteRequest) (*Result, error)
+	// Renew creates a new order for a certificate in its renewal window
+	// and reports the new ID in [Result.NewID]. It is not idempotent.
+	Renew(ctx context.Context, req RenewRequest) (*Result, error)
+	// Status reads the current state.
+	Status(ctx context.Context, req StatusRequest) (*Result, error)
+	// Capabilities describes what the provider supports. It makes no call
+	// and returns the same value for the provider's whole lifetime.
+	Capabilities() Capabilities
+}
+
+// IDChecker is implemented by providers that can tell, without a call,
+// whether a bare ID has the shape of their IDs (for example a decimal order
+// number, or "scs" followed by digits). The broker uses it to validate IDs
+// in a dry run and to resolve IDs given without an origin.
+type IDChecker interface {
+	// CheckID returns nil when id has this provider's ID shape, and
+	// otherwise an [*Error] of kind [KindInvalidArgument] saying why not.
+	CheckID(id string) error
+}
+
+// CancelRequest asks to withdraw the application of order ID.
+type CancelRequest struct {
+	ID string
+}
+
+// RevokeRequest asks to revoke the certificate of order ID.
+type RevokeRequest struct {
+	ID string
+	// Reason is an optional free-text reason, sent where the cloud takes
+	// one (Huawei: 0 to 63 characters). Clouds without a reason field
+	// ignore it.
+	Reason string
+}
+
+// DeleteRequest asks to remove order ID.
+type DeleteRequest struct {
+	ID string
+}
+
+// RenewRequest asks to create a renewal order for order ID.
+type RenewRequest struct {
+	ID string
+	// CSR is an optional certificate signing request in PEM form. When
+	// empty, the cloud generates the key pair where it can.
+	CSR string
+	// Tags are optional tags for the new order, where the cloud supports
+	// them.
+	Tags []Tag
+}
+
+// StatusRequest asks for the state of order ID.
+type StatusRequest struct {
+	ID string
+}
+
+// Tag is a key-value tag attached to a new order.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// Result is what a successful operation reports.
+type Result struct {
+	// Origin and ID name the order the operation was applied to.
+	Origin string
+	ID     string
+	// Op is the operation that produced the result.
+	Op Op
+	// State is the normalized state of the order after the call, or
+	// StateUnknown when the call does not reveal it. After a Delete it is
+	// StateUnknown and Deleted is true.
+	State State
+	// NativeState is the cloud's own status string, when known.
+	NativeState string
+	// NewID is the ID of the order created by Renew.
+	NewID string
+	// NotAfter is the end of the certificate's validity, when known.
+	NotAfter time.Time
+	// Deleted is true after a successful Delete.
+	Deleted bool
+	// RequestID is the cloud's request ID of the call that produced the
+	// result, for audit and support tickets.
+	RequestID string
+	// AlreadyDone is set by reconciling callers (the broker) when a retry
+	// after an ambiguous failure found the operation already applied.
+	AlreadyDone bool
+}
+
+// Ref returns the result's origin and ID as a [Ref].
+func (r *Result) Ref() Ref { return Ref{Origin: r.Origin, ID: r.ID} }
+
+// Capabilities describes what a provider supports, per operation. Status is
+// always supported.
+type Capabilities struct {
+	Cancel OpCapability
+	Revoke OpCapability
+	Delete OpCapability
+	Renew  OpCapability
+}
+
+// OpCapability describes one operation of one provider.
+type OpCapability struct {
+	// Supported is false when the operation always fails with
+	// [KindUnsupported].
+	Supported bool
+	// From lists the normalized states from which the cloud accepts the
+	// operation. From any other state it fails with [KindInvalidState].
+	From []State
+	// Lands is the state the order is in right after a successful call.
+	// For Delete it is StateUnknown (the order is gone); for Renew it is
+	// the state of the new order (the old one is unchanged).
+	Lands State
+	// Settles is the state the order reaches once the cloud finishes
+	// asynchronous processing. It equals Lands for synchronous clouds.
+	Settles State
+	// Billable is true when a successful call costs money (Huawei renew is
+	// a purchase).
+	Billable bool
+	// Note explains anything else a caller should know, such as why an
+	// operation is unsupported or what it does at this cloud.
+	Note string
+}
+
+// For returns the capability of op. Status is always supported, from any
+// state.
+func (c Capabilities) For(op Op) OpCapability {
+	switch op {
+	case OpCancel:
+		return c.Cancel
+	case OpRevoke:
+		return c.Revoke
+	case OpDelete:
+		return c.Delete
+	case OpRenew:
+		return c.Renew
+	case OpStatus:
+		return OpCapability{Supported: true, From: States()}
+	}
+	return OpCapability{}
+}
+
+// Allows reports whether the operation is supported and accepted from s.
+func (c OpCapability) Allows(s State) bool {
+	return c.Supported && slices.Contains(c.From, s)
+}
