@@ -43,6 +43,15 @@ type IDChecker interface {
 	CheckID(id string) error
 }
 
+// RateAdvisor is implemented by providers that know their cloud's
+// documented API quota. The broker uses it for its default per-origin rate
+// limits; users can override them.
+type RateAdvisor interface {
+	// SuggestedRate returns the documented sustained rate for op, in
+	// requests per second, and a burst size. A rate of zero means unknown.
+	SuggestedRate(op Op) (perSecond float64, burst int)
+}
+
 // CancelRequest asks to withdraw the application of order ID.
 type CancelRequest struct {
 	ID string
