@@ -177,7 +177,7 @@ func (e *Error) Is(target error) bool {
 }
 
 // KindOf returns the kind of err: the Kind of the first [*Error] in its
-// chain; [KindCanceled] for a bare context error; [KindOther] otherwise,
+// chain; a bare Kind in the chain; [KindCanceled] for a bare context error; [KindOther] otherwise,
 // and for nil.
 func KindOf(err error) Kind {
 	if err == nil {
@@ -186,6 +186,10 @@ func KindOf(err error) Kind {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Kind
+	}
+	var k Kind
+	if errors.As(err, &k) {
+		return k
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return KindCanceled

@@ -100,9 +100,11 @@ type Result struct {
 	ID     string
 	// Op is the operation that produced the result.
 	Op Op
-	// State is the normalized state of the order after the call, or
+	// State is the normalized state of order ID after the call, or
 	// StateUnknown when the call does not reveal it. After a Delete it is
-	// StateUnknown and Deleted is true.
+	// StateUnknown and Deleted is true. After a Renew it describes the old
+	// order (ID), which Renew leaves unchanged, or is StateUnknown; the new
+	// order NewID is in the state Capabilities().Renew.Lands.
 	State State
 	// NativeState is the cloud's own status string, when known.
 	NativeState string

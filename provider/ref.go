@@ -112,11 +112,14 @@ func ValidateOrigin(origin string) error {
 
 // ValidateID checks the provider-independent rules for an ID: not empty, at
 // most [MaxIDLen] bytes, valid UTF-8, and free of '/', '?', '#', '%', '\\',
-// whitespace, control characters and "..", so that no ID can change the
+// whitespace, control and invisible format characters, "..", and is not
+// ".", so that no ID can change the
 // path or query of a request. The error has kind [KindInvalidArgument].
 func ValidateID(id string) error {
 	bad := func(why string) error {
-		return &Error{Kind: KindInvalidArgument, ID: id, Message: fmt.Sprintf("ID %q %s", truncate(id), why)}
+		// The ID is quoted and truncated in the message only: the raw value
+		// could span lines or be huge.
+		return &Error{Kind: KindInvalidArgument, Message: fmt.Sprintf("ID %q %s", truncate(id), why)}
 	}
 	switch {
 	case id == "":
@@ -125,6 +128,8 @@ func ValidateID(id string) error {
 		return bad(fmt.Sprintf("is %d bytes long; the limit is %d", len(id), MaxIDLen))
 	case !utf8.ValidString(id):
 		return bad("is not valid UTF-8")
+	case id == ".":
+		return bad("is a dot path segment")
 	case strings.Contains(id, ".."):
 		return bad(`contains ".."`)
 	}
@@ -136,6 +141,8 @@ func ValidateID(id string) error {
 			return bad("contains whitespace")
 		case unicode.IsControl(c) || c == utf8.RuneError:
 			return bad("contains a control character")
+		case unicode.Is(unicode.Cf, c):
+			return bad(fmt.Sprintf("contains the invisible format character %U", c))
 		}
 	}
 	return nil
