@@ -1,0 +1,190 @@
+package alibabatest
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// The emulated CAS actions.
+const (
+	ActionDescribe = "DescribeCertificateState"
+	ActionCancel   = "CancelOrderRequest"
+	ActionRevoke   = "CancelCertificateForPackageRequest"
+	ActionDelete   = "DeleteCertificateRequest"
+	ActionRenew    = "RenewCertificateOrderForPackageRequest"
+	ActionList     = "ListUserCertificateOrder"
+)
+
+// result is what an action did and answers.
+type result struct {
+	body    map[string]any
+	err     *apiError
+	applied bool
+	newID   string
+}
+
+func failed(e *apiError) result { return result{err: e} }
+
+type actionFunc func(s *Server, p map[string]string, now time.Time) result
+
+// actions maps each emulated action to its handler. It is never modified.
+var actions = map[string]actionFunc{
+	ActionDescribe: (*Server).describe,
+	ActionCancel:   (*Server).cancelOrder,
+	ActionRevoke:   (*Server).revoke,
+	ActionDelete:   (*Server).deleteOrder,
+	ActionRenew:    (*Server).renew,
+	ActionList:     (*Server).list,
+}
+
+// orderID reads the OrderId parameter: a positive decimal int64.
+func orderID(p map[string]string) (int64, *apiError) {
+	v, ok := p["OrderId"]
+	if !ok || v == "" {
+		return 0, errMissing("OrderId")
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, errInvalid("OrderId", "it must be a positive integer")
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errInvalid("OrderId", "it must be a positive 64-bit integer")
+	}
+	return n, nil
+}
+
+// lookup finds the order named by p's OrderId. The caller holds s.mu.
+func (s *Server) lookup(p map[string]string) (*record, int64, *apiError) {
+	id, err := orderID(p)
+	if err != nil {
+		return nil, 0, err
+	}
+	r, ok := s.orders[id]
+	if !ok {
+		return nil, id, errNotFoundOrder(id)
+	}
+	return r, id, nil
+}
+
+// describe is DescribeCertificateState: the order's Type and, by state,
+// its validation record or certificate.
+func (s *Server) describe(p map[string]string, now time.Time) result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, _, err := s.lookup(p)
+	if err != nil {
+		return failed(err)
+	}
+	o := r.current(now)
+	body := map[string]any{"Type": o.Type, "Domain": o.Domain}
+	switch o.Type {
+	case TypeDomainVerify:
+		body["ValidateType"] = "DNS"
+		body["RecordType"] = "TXT"
+		body["RecordDomain"] = "_dnsauth." + o.Domain
+		body["RecordValue"] = fmt.Sprintf("%016x", uint64(o.ID)*0x9e3779b97f4a7c15)
+	case TypeCertificate:
+		pemText, cerr := s.certificate(r)
+		if cerr != nil {
+			return failed(errInternal())
+		}
+		body["Certificate"] = pemText
+		body["PrivateKey"] = PrivateKeyPlaceholder
+	}
+	return result{body: body}
+}
+
+// cancelOrder is CancelOrderRequest: an application under review goes back
+// to payed, marked cancelled.
+func (s *Server) cancelOrder(p map[string]string, now time.Time) result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, id, err := s.lookup(p)
+	if err != nil {
+		return failed(err)
+	}
+	if r.Type != TypeDomainVerify && r.Type != TypeProcess {
+		return failed(errOrderState(id, ActionCancel, r.current(now)))
+	}
+	r.Type, r.Status, r.Cancelled = TypePayed, StatusPayed, true
+	return result{body: map[string]any{}, applied: true}
+}
+
+// revoke is CancelCertificateForPackageRequest: an issued certificate
+// (ISSUED or WILLEXPIRED) is revoked.
+func (s *Server) revoke(p map[string]string, now time.Time) result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, id, err := s.lookup(p)
+	if err != nil {
+		return failed(err)
+	}
+	o := r.current(now)
+	if o.Status != StatusIssued && o.Status != StatusWillExpire {
+		return failed(errOrderState(id, ActionRevoke, o))
+	}
+	r.Type, r.Status = TypeUnknown, StatusRevoked
+	r.certPEM = ""
+	return result{body: map[string]any{}, applied: true}
+}
+
+// deleteOrder is DeleteCertificateRequest: a failed or cancelled order is
+// removed.
+func (s *Server) deleteOrder(p map[string]string, now time.Time) result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, id, err := s.lookup(p)
+	if err != nil {
+		return failed(err)
+	}
+	if r.Type != TypeVerifyFail && !(r.Type == TypePayed && r.Cancelled) {
+		return failed(errOrderState(id, ActionDelete, r.current(now)))
+	}
+	delete(s.orders, id)
+	return result{body: map[string]any{}, applied: true}
+}
+
+// renew is RenewCertificateOrderForPackageRequest: an expiring order gets
+// a new order in payed; the source is unchanged.
+func (s *Server) renew(p map[string]string, now time.Time) result {
+	csr, cn, cerr := parseCSR(p["Csr"])
+	if cerr != nil {
+		return failed(cerr)
+	}
+	tags, terr := parseTags(p)
+	if terr != nil {
+		return failed(terr)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, id, err := s.lookup(p)
+	if err != nil {
+		return failed(err)
+	}
+	src := r.current(now)
+	if src.Status != StatusWillExpire {
+		return failed(errOrderState(id, ActionRenew, src))
+	}
+	n := Order{
+		ID:          s.allocID(),
+		Type:        TypePayed,
+		Status:      StatusPayed,
+		Domain:      src.Domain,
+		ProductCode: src.ProductCode,
+		OrderType:   OrderTypePackage,
+		BuyDate:     now,
+		CSR:         csr,
+		Tags:        tags,
+		RenewedFrom: id,
+	}
+	if cn != "" {
+		n.Domain = cn
+	}
+	s.orders[n.ID] = &record{Order: n}
+	newID := strconv.FormatInt(n.ID, 10)
+	s.renewals = append(s.renewals, Renewal{From: strconv.FormatInt(id, 10), NewID: newID, CSR: csr, Tags: n.current(now).Tags, Time: now})
+	return result{body: map[string]any{"OrderId": n.ID}, applied: true, newID: newID}
+}

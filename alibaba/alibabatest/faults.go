@@ -1,0 +1,82 @@
+package alibabatest
+
+import (
+	"math"
+	"net/http"
+
+	"github.com/certbroker/certbroker/internal/faultinject"
+)
+
+// Fault is one fault rule; Fault.Action is a CAS action name such as
+// ActionRenew, or "" for every action.
+type Fault = faultinject.Fault
+
+// FaultKind is the kind of a fault.
+type FaultKind = faultinject.Kind
+
+// The fault kinds and what a client of this emulator sees.
+const (
+	// FaultLatency delays the response by Fault.Latency, then answers.
+	FaultLatency = faultinject.Latency
+	// FaultServerError answers HTTP 500 InternalError.
+	FaultServerError = faultinject.ServerError
+	// FaultUnavailable answers HTTP 503 ServiceUnavailable.
+	FaultUnavailable = faultinject.Unavailable
+	// FaultThrottle answers HTTP 400 Throttling.User, never after applying.
+	FaultThrottle = faultinject.Throttle
+	// FaultReset reads the request, then resets the connection.
+	FaultReset = faultinject.Reset
+	// FaultHang holds the request until the client gives up or Close.
+	FaultHang = faultinject.Hang
+	// FaultMalformed answers HTTP 200 with a body that is not valid JSON.
+	FaultMalformed = faultinject.Malformed
+)
+
+// InjectFault adds a fault rule. Rules are tried in the order they were
+// added; the first that matches and is drawn applies.
+func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+
+// ClearFaults removes every fault rule and QPS limit.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
+// SetQPS limits action ("" for all actions together) to qps requests per
+// second, with a burst of ceil(qps) (at least 1); the excess is answered
+// with Throttling.User. A qps of zero or less removes the limit.
+func (s *Server) SetQPS(action string, qps float64) {
+	burst := 1
+	if qps > 1 {
+		burst = int(math.Ceil(qps))
+	}
+	s.faults.SetQPS(action, qps, burst)
+}
+
+// overQPS reports whether a request for action exceeds its own limit or the
+// limit on all actions.
+func (s *Server) overQPS(action string) bool {
+	return s.faults.OverQPS(action) || s.faults.OverQPS("")
+}
+
+// malformedBody is what FaultMalformed answers: JSON cut short.
+const malformedBody = `{"RequestId":"`
+
+// renderFault answers the request with fault f (a kind other than
+// latency), noting the outcome in the log first.
+func (s *Server) renderFault(w http.ResponseWriter, r *http.Request, f Fault, requestID string, note func(func(*Request)), fail func(*apiError)) {
+	switch f.Kind {
+	case FaultServerError:
+		fail(errInternal())
+	case FaultUnavailable:
+		fail(errUnavailable())
+	case FaultThrottle:
+		fail(errThrottled())
+	case FaultReset:
+		faultinject.ResetConn(w)
+	case FaultHang:
+		s.faults.HangUntilGone(w, r)
+	case FaultMalformed:
+		note(func(e *Request) { e.HTTPStatus = http.StatusOK })
+		w.Header().Set("Content-Type", "application/json;charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(malformedBody + requestID))
+	}
+}

@@ -1,0 +1,129 @@
+package alibabatest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/certbroker/certbroker/internal/faultinject"
+)
+
+// serveHTTP answers one RPC request: parameters, authentication, QPS
+// limit, faults, then the action. Every outcome is written to the request
+// log before the response goes out, so a client that saw the answer finds
+// it in the log.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	now := s.now()
+	idx, reqID := s.logStart(now)
+	note := func(f func(*Request)) { s.logUpdate(idx, f) }
+	defer note(func(e *Request) { e.Done = true })
+	fail := func(e *apiError) {
+		note(func(l *Request) { l.HTTPStatus, l.Code = e.status, e.code })
+		writeError(w, reqID, e)
+	}
+
+	p, perr := readParams(r)
+	if perr != nil {
+		fail(perr)
+		return
+	}
+	note(func(e *Request) {
+		e.Action, e.ID, e.AccessKeyID = p["Action"], truncate(p["OrderId"]), truncate(p["AccessKeyId"])
+	})
+	if aerr := s.authenticate(r.Method, p, now); aerr != nil {
+		fail(aerr)
+		return
+	}
+	action := p["Action"]
+	if s.overQPS(action) {
+		note(func(e *Request) { e.Fault = FaultThrottle })
+		fail(errThrottled())
+		return
+	}
+
+	f, hit := s.faults.Pick(action)
+	if hit {
+		note(func(e *Request) { e.Fault = f.Kind })
+		if f.Latency > 0 && !s.faults.Sleep(r, f.Latency) {
+			// The client left or the server is closing: drop the
+			// connection rather than let net/http send an empty 200.
+			faultinject.ResetConn(w)
+			return
+		}
+		if f.Kind == FaultLatency {
+			hit = false
+		} else if !f.AfterApply {
+			s.renderFault(w, r, f, reqID, note, fail)
+			return
+		}
+	}
+
+	res := actions[action](s, p, now)
+	note(func(e *Request) { e.Applied, e.NewID = res.applied, res.newID })
+	if hit {
+		s.renderFault(w, r, f, reqID, note, fail)
+		return
+	}
+	if res.err != nil {
+		fail(res.err)
+		return
+	}
+	res.body["RequestId"] = reqID
+	note(func(e *Request) { e.HTTPStatus = http.StatusOK })
+	writeJSON(w, http.StatusOK, res.body)
+}
+
+// readParams collects the query and form parameters of r into one map,
+// refusing anything but GET or POST to "/", bad encoding and repeated
+// parameters.
+func readParams(r *http.Request) (map[string]string, *apiError) {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return nil, newError(http.StatusBadRequest, CodeUnsupportedHTTPMethod, "This http method %q is not supported.", r.Method)
+	}
+	if r.URL.Path != "/" && r.URL.Path != "" {
+		return nil, newError(http.StatusNotFound, CodeInvalidAction, "Specified api is not found, please check your url and method.")
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, newError(http.StatusBadRequest, CodeInvalidParameter, "The request query or body is not valid URL encoding.")
+	}
+	p := make(map[string]string, len(r.Form))
+	for k, vs := range r.Form {
+		if len(vs) > 1 {
+			return nil, errInvalid(truncate(k), "the parameter is repeated")
+		}
+		p[k] = vs[0]
+	}
+	return p, nil
+}
+
+// truncate shortens a client-supplied value for logs and messages.
+func truncate(s string) string {
+	const limit = 64
+	if len(s) <= limit {
+		return s
+	}
+	return s[:limit] + "…"
+}
+
+// writeError writes the cloud's error body.
+func writeError(w http.ResponseWriter, requestID string, e *apiError) {
+	writeJSON(w, e.status, map[string]string{
+		"RequestId": requestID,
+		"HostId":    HostID,
+		"Code":      e.code,
+		"Message":   e.message,
+		"Recommend": recommend + url.QueryEscape(e.code) + "&product=cas",
+	})
+}
+
+// writeJSON writes v as a JSON body with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"Code":"InternalError","Message":"encoding the response failed","HostId":"` + HostID + `"}`)
+	}
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,115 @@
+package alibabatest
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+func list(c *cas.Client, edit func(r *cas.ListUserCertificateOrderRequest)) (*cas.ListUserCertificateOrderResponse, error) {
+	r := cas.CreateListUserCertificateOrderRequest()
+	if edit != nil {
+		edit(r)
+	}
+	return c.ListUserCertificateOrder(r)
+}
+
+func ids(items []cas.CertificateOrderListItem) []int64 {
+	out := make([]int64, len(items))
+	for i, it := range items {
+		out[i] = it.OrderId
+	}
+	return out
+}
+
+func TestListUserCertificateOrder(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	c := newClient(t, s)
+	var all []int64
+	byState := map[provider.State]int64{}
+	for _, st := range States() {
+		o, _ := s.Order(s.Seed(st))
+		all = append(all, o.ID)
+		byState[st] = o.ID
+	}
+	buy, _ := s.Order(s.SeedOrder(Order{Type: TypePayed, OrderType: OrderTypeBuy, Domain: "shop.example.org"}))
+	slices.Reverse(all) // newest first
+
+	tests := []struct {
+		name string
+		edit func(r *cas.ListUserCertificateOrderRequest)
+		want []int64
+	}{
+		{"default CPACK", nil, all},
+		{"BUY", func(r *cas.ListUserCertificateOrderRequest) { r.OrderType = "BUY" }, []int64{buy.ID}},
+		{"UPLOAD", func(r *cas.ListUserCertificateOrderRequest) { r.OrderType = "UPLOAD" }, []int64{}},
+		{"CERT without Status", func(r *cas.ListUserCertificateOrderRequest) { r.OrderType = "CERT" },
+			[]int64{byState[provider.StateExpiring], byState[provider.StateIssued]}},
+		{"CERT REVOKED", func(r *cas.ListUserCertificateOrderRequest) { r.OrderType, r.Status = "CERT", StatusRevoked },
+			[]int64{byState[provider.StateRevoked]}},
+		{"Status WILLEXPIRED", func(r *cas.ListUserCertificateOrderRequest) { r.Status = StatusWillExpire }, []int64{byState[provider.StateExpiring]}},
+		{"Status PAYED", func(r *cas.ListUserCertificateOrderRequest) { r.Status = StatusPayed },
+			[]int64{byState[provider.StateCancelled], byState[provider.StatePendingApplication]}},
+		{"Keyword = order ID", func(r *cas.ListUserCertificateOrderRequest) { r.Keyword = itoaID(byState[provider.StateRevoked]) },
+			[]int64{byState[provider.StateRevoked]}},
+		{"Keyword = part of a domain", func(r *cas.ListUserCertificateOrderRequest) {
+			r.Keyword, r.OrderType = "SHOP.example", "BUY"
+		}, []int64{buy.ID}},
+		{"page 2 of 3", func(r *cas.ListUserCertificateOrderRequest) {
+			r.CurrentPage, r.ShowSize = requests.NewInteger(2), requests.NewInteger(3)
+		}, all[3:6]},
+		{"page past the end", func(r *cas.ListUserCertificateOrderRequest) {
+			r.CurrentPage, r.ShowSize = requests.NewInteger(9), requests.NewInteger(3)
+		}, []int64{}},
+	}
+	for _, tt := range tests {
+		resp, err := list(c, tt.edit)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if got := ids(resp.CertificateOrderList); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+
+	resp, err := list(c, func(r *cas.ListUserCertificateOrderRequest) { r.Keyword = itoaID(byState[provider.StateExpiring]) })
+	if err != nil || len(resp.CertificateOrderList) != 1 {
+		t.Fatalf("%v %+v", err, resp)
+	}
+	it := resp.CertificateOrderList[0]
+	o, _ := s.Order(itoaID(it.OrderId))
+	if it.Status != StatusWillExpire || it.Domain != o.Domain || it.CertEndTime != o.NotAfter.UnixMilli() ||
+		it.CertStartTime != o.NotBefore.UnixMilli() || it.InstanceId == "" || it.Sha2 == "" {
+		t.Errorf("item %+v for order %+v", it, o)
+	}
+	if resp.TotalCount != 1 || resp.CurrentPage != 1 || resp.ShowSize != DefaultShowSize {
+		t.Errorf("paging %d %d %d", resp.TotalCount, resp.CurrentPage, resp.ShowSize)
+	}
+	if time.Until(time.UnixMilli(it.CertEndTime)) > ExpiringWindow {
+		t.Errorf("WILLEXPIRED item ends %v, beyond the window", time.UnixMilli(it.CertEndTime))
+	}
+}
+
+func TestListRejectsBadFilters(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	c := newClient(t, s)
+	for _, edit := range []func(r *cas.ListUserCertificateOrderRequest){
+		func(r *cas.ListUserCertificateOrderRequest) { r.Status = "issued" },
+		func(r *cas.ListUserCertificateOrderRequest) { r.OrderType = "ALL" },
+		func(r *cas.ListUserCertificateOrderRequest) { r.CurrentPage = "0" },
+		func(r *cas.ListUserCertificateOrderRequest) { r.ShowSize = "many" },
+		func(r *cas.ListUserCertificateOrderRequest) { r.ShowSize = requests.NewInteger(MaxShowSize + 1) },
+	} {
+		_, err := list(c, edit)
+		serverError(t, err, http.StatusBadRequest, CodeInvalidParameter)
+	}
+}

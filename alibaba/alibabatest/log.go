@@ -1,0 +1,110 @@
+package alibabatest
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Request is one entry of the request log: a request the server received
+// and what became of it.
+type Request struct {
+	// Time is when the request arrived, by the server clock.
+	Time time.Time
+	// Action is the Action parameter as sent ("" if none).
+	Action string
+	// ID is the OrderId parameter as sent ("" if none).
+	ID string
+	// AccessKeyID is the AccessKeyId parameter as sent.
+	AccessKeyID string
+	// RequestID is the RequestId the server answered (or would have).
+	RequestID string
+	// HTTPStatus is the status written; 0 while the request is in
+	// progress, or when no response was written (reset, hang, client gone).
+	HTTPStatus int
+	// Code is the error code answered, "" on success.
+	Code string
+	// Fault is the fault injected, 0 if none. A request refused by a QPS
+	// limit shows FaultThrottle.
+	Fault FaultKind
+	// Applied reports whether the request changed the order state.
+	Applied bool
+	// NewID is the order a successful renewal created.
+	NewID string
+	// Done reports whether the server has finished with the request.
+	Done bool
+}
+
+// Renewal is one order created by RenewCertificateOrderForPackageRequest.
+type Renewal struct {
+	// From is the renewed order's ID; NewID the new order's.
+	From, NewID string
+	// CSR and Tags are what the request carried.
+	CSR  string
+	Tags []Tag
+	// Time is when the renewal happened, by the server clock.
+	Time time.Time
+}
+
+// logStart appends an entry for a request arriving now and returns its
+// index. It wakes WaitForRequests.
+func (s *Server) logStart(now time.Time) (int, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newRequestID()
+	s.log = append(s.log, Request{Time: now, RequestID: id})
+	close(s.logChanged)
+	s.logChanged = make(chan struct{})
+	return len(s.log) - 1, id
+}
+
+// logUpdate edits entry i.
+func (s *Server) logUpdate(i int, f func(*Request)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&s.log[i])
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.log)
+}
+
+// RequestCount returns how many requests the server has received.
+func (s *Server) RequestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.log)
+}
+
+// WaitForRequests blocks until the server has received at least n requests
+// (counted on arrival, before any fault), or ctx is done. Tests use it to
+// know a request is being held without sleeping.
+func (s *Server) WaitForRequests(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		got, ch := len(s.log), s.logChanged
+		s.mu.Unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Renewals returns every order created by a renewal, oldest first.
+func (s *Server) Renewals() []Renewal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Clone(s.renewals)
+	for i := range out {
+		out[i].Tags = slices.Clone(out[i].Tags)
+	}
+	return out
+}
