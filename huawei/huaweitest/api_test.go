@@ -1,0 +1,198 @@
+package huaweitest_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/certbroker/certbroker/huawei/huaweitest"
+	"github.com/certbroker/certbroker/provider"
+)
+
+// TestEveryAPIFromEveryStatus runs cancel-cert, revoke, delete and details
+// on a certificate in each native status and checks the answer and the
+// status the certificate ends in.
+func TestEveryAPIFromEveryStatus(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	soon := time.Now().Add(10 * 24 * time.Hour)
+	const invalid = huaweitest.CodeInvalidStatus
+	tests := []struct {
+		name                string
+		cert                huaweitest.Cert
+		cancel, revoke, del string // status after success, "gone", or an error code
+	}{
+		{"PAID", huaweitest.Cert{Status: huaweitest.StatusPaid}, invalid, invalid, invalid},
+		{"PAID cancelled", huaweitest.Cert{Status: huaweitest.StatusPaid, Cancelled: true}, invalid, invalid, invalid},
+		{"CHECKING", huaweitest.Cert{Status: huaweitest.StatusChecking}, huaweitest.StatusCancelChecking, invalid, invalid},
+		{"CANCELCHECKING", huaweitest.Cert{Status: huaweitest.StatusCancelChecking}, invalid, invalid, invalid},
+		{"UNPASSED", huaweitest.Cert{Status: huaweitest.StatusUnpassed}, invalid, invalid, invalid},
+		{"ISSUED", huaweitest.Cert{Status: huaweitest.StatusIssued}, invalid, huaweitest.StatusRevoking, "gone"},
+		{"ISSUED expiring", huaweitest.Cert{Status: huaweitest.StatusIssued, NotAfter: soon}, invalid, huaweitest.StatusRevoking, "gone"},
+		{"EXPIRED", huaweitest.Cert{Status: huaweitest.StatusExpired}, invalid, invalid, "gone"},
+		{"REVOKING", huaweitest.Cert{Status: huaweitest.StatusRevoking}, invalid, invalid, invalid},
+		{"REVOKED", huaweitest.Cert{Status: huaweitest.StatusRevoked}, invalid, invalid, "gone"},
+		{"UPLOAD", huaweitest.Cert{Status: huaweitest.StatusUpload}, invalid, invalid, "gone"},
+		{"SUPPLEMENTCHECKING", huaweitest.Cert{Status: huaweitest.StatusSupplementChecking, DomainType: "MULTI_DOMAIN"},
+			huaweitest.StatusCancelSupplementing, invalid, invalid},
+		{"CANCELSUPPLEMENTING", huaweitest.Cert{Status: huaweitest.StatusCancelSupplementing, DomainType: "MULTI_DOMAIN"},
+			invalid, invalid, invalid},
+	}
+	for _, tt := range tests {
+		for _, op := range []struct{ api, want string }{
+			{huaweitest.APICancelCert, tt.cancel},
+			{huaweitest.APIRevoke, tt.revoke},
+			{huaweitest.APIDelete, tt.del},
+			{huaweitest.APIDetails, tt.cert.Status},
+		} {
+			t.Run(tt.name+"/"+op.api, func(t *testing.T) {
+				t.Parallel()
+				id := s.SeedCert(tt.cert)
+				err := c.call(op.api, id)
+				switch {
+				case strings.HasPrefix(op.want, "SCM."):
+					wantCode(t, err, http.StatusBadRequest, op.want)
+					wantNative(t, s, id, tt.cert.Status)
+				case op.want == "gone":
+					if err != nil {
+						t.Fatalf("%s: %v", op.api, err)
+					}
+					wantNative(t, s, id, "")
+					_, err = c.details(id)
+					wantCode(t, err, http.StatusBadRequest, huaweitest.CodeCertNotFound)
+				default:
+					if err != nil {
+						t.Fatalf("%s: %v", op.api, err)
+					}
+					wantNative(t, s, id, op.want)
+					d, err := c.details(id)
+					if err != nil {
+						t.Fatalf("details: %v", err)
+					}
+					if d.Status != op.want || d.CertId != id {
+						t.Fatalf("details say %s %s; want %s %s", d.CertId, d.Status, id, op.want)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestSuccessBodies(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	id := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusChecking})
+	out, err := c.cancel(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.HttpStatusCode != http.StatusOK || out.CertId == nil || *out.CertId != id || out.Message == nil || *out.Message != "success" {
+		t.Fatalf("cancel-cert answered %+v", out)
+	}
+	if out.XRequestId == nil || len(*out.XRequestId) != 32 {
+		t.Fatalf("success response has X-Request-Id %v; want 32 hex characters", out.XRequestId)
+	}
+	last := s.Requests()[s.RequestCount()-1]
+	if last.RequestID != *out.XRequestId || last.Action != huaweitest.APICancelCert || last.ID != id ||
+		last.Status != http.StatusOK || !last.Applied || last.AccessKey != s.AK() || last.ProjectID != s.ProjectID() {
+		t.Fatalf("request log entry %+v does not match the response", last)
+	}
+
+	issued := s.Seed(provider.StateIssued)
+	rv, err := c.revoke(issued, ptr(""))
+	if err != nil {
+		t.Fatalf("revoke with an empty reason: %v", err)
+	}
+	if rv.Message == nil || *rv.Message != "success" || rv.CertId != nil {
+		t.Fatalf("revoke answered %+v; want only message success", rv)
+	}
+}
+
+func TestDetailsFields(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	id := s.SeedCert(huaweitest.Cert{
+		Status: huaweitest.StatusIssued, Brand: "GEOTRUST", Type: "EV_SSL_CERT", DomainType: "MULTI_DOMAIN",
+		DomainCount: 3, DomainName: "a.example.com", AltNames: []string{"b.example.com", "c.example.com"}, Name: "shop",
+	})
+	d, err := c.details(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := detailsResp{
+		CertId: id, CertType: "EV", CertBrand: "GEOTRUST", DomainType: "MULTI_DOMAIN",
+		DomainName: "a.example.com;b.example.com;c.example.com", DomainNumber: 3, Status: "ISSUED",
+		CertName: "shop", EncryptType: "SHA256withRSA2048", PushSupport: "on",
+		OrderId: d.OrderId, XRequestId: d.XRequestId, HttpStatusCode: 200,
+	}
+	if *d != want {
+		t.Fatalf("details\n got %+v\nwant %+v", *d, want)
+	}
+	if !strings.HasPrefix(d.OrderId, "CS") || len(d.OrderId) != 17 {
+		t.Fatalf("order_id %q is not shaped like CS1803192259ROA8U", d.OrderId)
+	}
+}
+
+func TestRevokeReason(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	longest := strings.Repeat("密", 63) // 63 characters, 189 bytes
+	tests := []struct {
+		name string
+		body *revokeBody
+		code string
+	}{
+		{"63 characters", &revokeBody{Reason: ptr(longest)}, ""},
+		{"empty", &revokeBody{Reason: ptr("")}, ""},
+		{"64 characters", &revokeBody{Reason: ptr(longest + "x")}, huaweitest.CodeInvalidParameter},
+		{"reason missing", &revokeBody{}, huaweitest.CodeInvalidParameter},
+		{"no body", nil, huaweitest.CodeInvalidParameter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued})
+			_, err := c.revokeAs(id, tt.body, "application/json")
+			if tt.code != "" {
+				wantCode(t, err, http.StatusBadRequest, tt.code)
+				wantNative(t, s, id, huaweitest.StatusIssued)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := s.Cert(id)
+			if got.Status != huaweitest.StatusRevoking || got.RevokeReason != *tt.body.Reason {
+				t.Fatalf("cert is %s with reason %q (%d chars)", got.Status, got.RevokeReason, utf8.RuneCountInString(got.RevokeReason))
+			}
+			d, err := c.details(id)
+			if err != nil || d.RevokeReason != *tt.body.Reason {
+				t.Fatalf("details revoke_reason %q, %v", d.RevokeReason, err)
+			}
+		})
+	}
+}
+
+func TestBadCertIDs(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	other := huaweitest.NewServer(huaweitest.WithProjectID(s.ProjectID()), huaweitest.WithProjectID("proj2"))
+	t.Cleanup(other.Close)
+	foreign := other.SeedCert(huaweitest.Cert{ProjectID: "proj2", Status: huaweitest.StatusIssued})
+	otherClient := newClient(t, other.URL(), other.AK(), other.SK(), other.ProjectID(), nil)
+
+	for _, api := range []string{huaweitest.APICancelCert, huaweitest.APIRevoke, huaweitest.APIDelete, huaweitest.APIDetails} {
+		t.Run(api, func(t *testing.T) {
+			t.Parallel()
+			for _, id := range []string{"scs123", "SCS1481110651012", "scs148111065101x", "abc", "scs14811106510123"} {
+				wantCode(t, c.call(api, id), http.StatusBadRequest, huaweitest.CodeCertIDWrong)
+			}
+			wantCode(t, c.call(api, s.UnknownID()), http.StatusBadRequest, huaweitest.CodeCertNotFound)
+			// A certificate of another project is not visible.
+			wantCode(t, otherClient.call(api, foreign), http.StatusBadRequest, huaweitest.CodeCertNotFound)
+			wantNative(t, other, foreign, huaweitest.StatusIssued)
+		})
+	}
+}

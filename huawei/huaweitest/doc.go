@@ -1,0 +1,166 @@
+// Package huaweitest is a wire-level emulator of the Huawei Cloud SCM v2
+// REST API (the "historical" certificate API), in the spirit of
+// net/http/httptest: NewServer starts it on a loopback port at once, URL
+// says where, and Close releases everything.
+//
+// It speaks the API exactly as github.com/huaweicloud/huaweicloud-sdk-go-v3
+// (v0.1.207) sends it, so an adapter built on the SDK's core client can be
+// tested end to end, signatures included. It is not a mock: requests travel
+// over real HTTP, every request's SDK-HMAC-SHA256 signature is verified the
+// way the API gateway does, and certificates move through an in-memory state
+// machine built from the SCM documentation.
+//
+//	s := huaweitest.NewServer()
+//	defer s.Close()
+//	id := s.Seed(provider.StateUnderReview)      // a cert in CHECKING
+//	// point the SDK at s.URL() with s.AK(), s.SK() and s.ProjectID() ...
+//	s.Settle(id)                                 // CANCELCHECKING -> PAID
+//
+// # Endpoints
+//
+// Paths are relative to URL; {project_id} must be a known project (see
+// WithProjectID) and equal the X-Project-Id header the SDK adds.
+//
+//	POST   /v2/{project_id}/scm/cert/{cert_id}/cancel-cert   APICancelCert
+//	POST   /v2/{project_id}/scm/cert/{cert_id}/revoke        APIRevoke
+//	DELETE /v2/{project_id}/scm/cert/{cert_id}               APIDelete
+//	GET    /v2/{project_id}/scm/cert/{cert_id}               APIDetails
+//	GET    /v2/{project_id}/scm/certlist                     APIList
+//	POST   /v2/{project_id}/scm/cert/purchase                APIPurchase
+//
+// The API names (APICancelCert, ...) are what InjectFault, SetQPS and the
+// request log use.
+//
+// # State machine
+//
+// Native statuses are the StatusXxx constants. Operations:
+//
+//   - cancel-cert: CHECKING -> CANCELCHECKING, which settles to PAID with the
+//     certificate's Cancelled flag set; SUPPLEMENTCHECKING ->
+//     CANCELSUPPLEMENTING, which settles back to ISSUED (the withdrawal of an
+//     extra-domain request). Any other status: SCM.0010. Answers
+//     {"cert_id":…,"message":"success"}.
+//   - revoke: ISSUED only (including certificates about to expire) ->
+//     REVOKING, which settles to REVOKED. The body {"reason": string} is
+//     required; a missing body or field, or a reason over 63 characters
+//     (Unicode code points), is SCM.0005. Answers {"message":"success"}.
+//   - delete: ISSUED, REVOKED, EXPIRED and UPLOAD only (the user guide: "unissued
+//     certificates cannot be deleted"); the certificate is then gone and
+//     later calls answer SCM.0008. Answers {"message":"success"}.
+//   - details: any status. The v2 details carry no expiry date; the fields are
+//     those of the documentation (cert_id, order_id, cert_name, cert_type,
+//     cert_brand, domain_type, domain_name, domain_number, cert_describe,
+//     push_support, revoke_reason, applicant and company fields, status,
+//     encrypt_type, DNS_push_status, auth).
+//   - list: see below.
+//   - purchase: creates order_number new certificates in PAID. See Purchases.
+//
+// Pending transitions (CANCELCHECKING, CANCELSUPPLEMENTING, REVOKING) settle
+// when Settle or SettleAll is called, or, with WithSettleDelay(d), once the
+// emulator's clock has moved d past the transition. The emulator checks this
+// lazily, whenever it is consulted (any request, State, Cert, Settle), so a
+// fake clock given to WithClock drives it without goroutines or timers. In
+// the same way an ISSUED certificate whose NotAfter has passed becomes
+// EXPIRED.
+//
+// Cert types: purchase takes the purchase vocabulary (OV_SSL_CERT,
+// EV_SSL_CERT, and the v3 names DV_SSL_CERT, DV_SSL_CERT_BASIC,
+// OV_SSL_CERT_PRO, EV_SSL_CERT_PRO); details and list report cert_type in the
+// short form of the documentation sample, with "_SSL_CERT" removed: "OV",
+// "EV", "DV", "OV_PRO", "EV_PRO", "DV_BASIC". An adapter that renews by
+// purchasing an identical spec must map them back. Cert.Type holds the
+// purchase form.
+//
+// # List
+//
+// GET …/certlist takes order_status (one of the statuses, else SCM.0005),
+// content (a keyword, matched case-insensitively as a substring of cert_id,
+// cert_name and the certificate's domains), sort_key (certExpiredTime,
+// certStatus, certUpdateTime), sort_dir (ASC, the default, or DESC), limit
+// (10, the default, 20 or 50) and offset (items to skip, 0 by default; the
+// documentation's 1–30 range is not enforced). Without sort_key the order is
+// creation order. Each item carries expired_time as a string of decimal
+// milliseconds since the Unix epoch (the documentation types it String and
+// shows a digit string), or "" when the certificate has no expiry yet.
+// total counts every match before paging; free_remain is an integer.
+//
+// # Errors
+//
+// Every response, success or failure, carries an X-Request-Id header and
+// Content-Type application/json. Failures have the body
+// {"error_code": …, "error_msg": …} and the status below (the CodeXxx
+// constants):
+//
+//	401 APIGW.0301  missing or malformed Authorization, unsupported algorithm,
+//	                unknown AK, bad signature, X-Sdk-Date missing or more than
+//	                15 minutes from the emulator's clock (one gateway code for
+//	                all, as the gateway documents for AK/SK failures; the 401
+//	                status is not confirmed by the SCM reference)
+//	403 SCM.0002    X-Project-Id missing or different from the path's project
+//	400 SCM.0069    the path's project is not one of the emulator's projects
+//	404 APIGW.0101  no such API (path or method)
+//	413 APIGW.0201  request body over 1 MiB
+//	429 APIGW.0308  throttled: a QPS limit (SetQPS) or a FaultThrottle
+//	400 SCM.0020    malformed cert_id (not "scs" followed by 13 digits)
+//	400 SCM.0008    no such certificate in this project [unverified: SCM has no
+//	                documented not-found code; this is the likeliest]
+//	400 SCM.0010    the certificate's status does not allow the operation
+//	400 SCM.0005    invalid request parameter or body
+//	500 SCM.4001    FaultServerError
+//	503 APIGW.0202  FaultUnavailable [unverified pairing of code and status]
+//
+// Authentication is checked first, then the project, then QPS limits and
+// injected faults, then the operation's own parameters.
+//
+// # Signature
+//
+// The Authorization header must be "SDK-HMAC-SHA256 Access=<AK>,
+// SignedHeaders=<h1;h2;…>, Signature=<hex>". The canonical request is built
+// from the method, the path with every segment escaped (A-Z a-z 0-9 _ - ~ .
+// kept, everything else %XX) and a trailing "/" added, the query sorted by
+// key and value and escaped the same way, the headers named in
+// SignedHeaders ("name:trimmed value" lines; "host" is the request's Host),
+// the SignedHeaders list, and the hex SHA-256 of the raw body (including the
+// newline the SDK's JSON encoder appends) or the X-Sdk-Content-Sha256 header
+// when present. The string to sign is "SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex
+// SHA-256 of the canonical request>", signed with HMAC-SHA256 keyed by the
+// SK and compared in constant time. Temporary credentials (X-Security-Token)
+// and the other SDK algorithms are not supported.
+//
+// # Faults
+//
+// InjectFault adds rules evaluated per request with a reproducible random
+// source (WithSeed): latency, HTTP 500, HTTP 503, throttling (429), a
+// connection reset after the request was read, a hang until the client goes
+// away or Close, and a malformed 200 body. With AfterApply the operation is
+// applied first and the response then fails, so the client cannot know the
+// outcome. Requests, RequestCount and WaitRequests expose the request log.
+//
+// Certificate, order and request IDs come from generators seeded by
+// WithSeed (default 1), so a fixed seed, clock and request order reproduce
+// the same IDs and fault decisions.
+//
+// # Out-of-band helpers
+//
+// Seed and SeedCert create certificates without a request, State and Cert
+// observe them, Settle and SettleAll finish pending work, UnknownID gives a
+// well-formed ID that names nothing, States lists what Seed accepts, and
+// Purchases and Renewals record what purchase created (SCM has no renew
+// API; see Purchase.From). None of them counts as a request.
+package huaweitest
+
+// API names, used by InjectFault (Fault.Action), SetQPS and Request.Action.
+const (
+	// APICancelCert is POST /v2/{project_id}/scm/cert/{cert_id}/cancel-cert.
+	APICancelCert = "cancel-cert"
+	// APIRevoke is POST /v2/{project_id}/scm/cert/{cert_id}/revoke.
+	APIRevoke = "revoke"
+	// APIDelete is DELETE /v2/{project_id}/scm/cert/{cert_id}.
+	APIDelete = "delete"
+	// APIDetails is GET /v2/{project_id}/scm/cert/{cert_id}.
+	APIDetails = "details"
+	// APIList is GET /v2/{project_id}/scm/certlist.
+	APIList = "list"
+	// APIPurchase is POST /v2/{project_id}/scm/cert/purchase.
+	APIPurchase = "purchase"
+)

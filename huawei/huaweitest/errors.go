@@ -1,0 +1,86 @@
+package huaweitest
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// Error codes the emulator answers with (error_code in the body). See the
+// package documentation for when each is used.
+const (
+	CodeAuthFailed       = "APIGW.0301" // 401: AK/SK authentication failed
+	CodeNoAPI            = "APIGW.0101" // 404: no such API
+	CodeBadRequest       = "APIGW.0201" // 413: request entity too large
+	CodeThrottled        = "APIGW.0308" // 429: throttling threshold reached
+	CodeUnavailable      = "APIGW.0202" // 503: FaultUnavailable
+	CodeServerError      = "SCM.4001"   // 500: FaultServerError
+	CodeProjectMismatch  = "SCM.0002"   // 403: project does not match the credentials
+	CodeInvalidParameter = "SCM.0005"   // 400: invalid request parameter
+	CodeCertNotFound     = "SCM.0008"   // 400: certificate ID abnormal (no such certificate)
+	CodeInvalidStatus    = "SCM.0010"   // 400: status does not allow the operation
+	CodeCertIDWrong      = "SCM.0020"   // 400: malformed certificate ID
+	CodeNoProject        = "SCM.0069"   // 400: project does not exist
+)
+
+// apiError is an error response: HTTP status plus the SCM error body.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) body() []byte {
+	b, _ := json.Marshal(struct {
+		Code string `json:"error_code"`
+		Msg  string `json:"error_msg"`
+	}{e.code, e.msg})
+	return b
+}
+
+func errAuth(why string) *apiError {
+	return &apiError{http.StatusUnauthorized, CodeAuthFailed, "Incorrect IAM authentication information: " + why}
+}
+
+func errNoAPI() *apiError {
+	return &apiError{http.StatusNotFound, CodeNoAPI, "The API does not exist or has not been published in the environment"}
+}
+
+func errTooLarge() *apiError {
+	return &apiError{http.StatusRequestEntityTooLarge, CodeBadRequest, "Request entity too large"}
+}
+
+func errThrottled() *apiError {
+	return &apiError{http.StatusTooManyRequests, CodeThrottled, "The throttling threshold has been reached"}
+}
+
+func errServer() *apiError {
+	return &apiError{http.StatusInternalServerError, CodeServerError, "Internal server error"}
+}
+
+func errUnavailable() *apiError {
+	return &apiError{http.StatusServiceUnavailable, CodeUnavailable, "Backend unavailable"}
+}
+
+func errProjectMismatch() *apiError {
+	return &apiError{http.StatusForbidden, CodeProjectMismatch, "The project ID does not match the credentials"}
+}
+
+func errNoProject() *apiError {
+	return &apiError{http.StatusBadRequest, CodeNoProject, "No projects found"}
+}
+
+func errParam(msg string) *apiError {
+	return &apiError{http.StatusBadRequest, CodeInvalidParameter, "Request parameter error: " + msg}
+}
+
+func errNoCert() *apiError {
+	return &apiError{http.StatusBadRequest, CodeCertNotFound, "The certificate ID is abnormal"}
+}
+
+func errStatus() *apiError {
+	return &apiError{http.StatusBadRequest, CodeInvalidStatus, "The certificate's type or status does not allow this operation"}
+}
+
+func errCertID() *apiError {
+	return &apiError{http.StatusBadRequest, CodeCertIDWrong, "The certificate ID is incorrect"}
+}

@@ -1,0 +1,263 @@
+package huaweitest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+
+	"github.com/certbroker/certbroker/huawei/huaweitest"
+	"github.com/certbroker/certbroker/provider"
+)
+
+// TestFaultKinds injects each fault on revoke, before and after the state
+// change, and checks what the SDK sees and whether the revoke happened.
+func TestFaultKinds(t *testing.T) {
+	t.Parallel()
+	type outcome int
+	const (
+		ok outcome = iota
+		serviceError
+		transportError
+	)
+	tests := []struct {
+		kind   huaweitest.FaultKind
+		want   outcome
+		status int
+		code   string
+	}{
+		{huaweitest.FaultLatency, ok, 0, ""},
+		{huaweitest.FaultServerError, serviceError, http.StatusInternalServerError, huaweitest.CodeServerError},
+		{huaweitest.FaultUnavailable, serviceError, http.StatusServiceUnavailable, huaweitest.CodeUnavailable},
+		{huaweitest.FaultThrottle, serviceError, http.StatusTooManyRequests, huaweitest.CodeThrottled},
+		{huaweitest.FaultReset, transportError, 0, ""},
+		{huaweitest.FaultMalformed, serviceError, http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		for _, after := range []bool{false, true} {
+			name := tt.kind.String()
+			if after {
+				name += "/after-apply"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				s, c := newServer(t)
+				id := s.Seed(provider.StateIssued)
+				const delay = 50 * time.Millisecond
+				s.InjectFault(huaweitest.Fault{Action: huaweitest.APIRevoke, Kind: tt.kind, AfterApply: after, Latency: delay})
+				start := time.Now()
+				_, err := c.revoke(id, ptr("superseded"))
+				if elapsed := time.Since(start); elapsed < delay {
+					t.Fatalf("answered after %v; the fault's latency is %v", elapsed, delay)
+				}
+				var sre *sdkerr.ServiceResponseError
+				switch tt.want {
+				case ok:
+					if err != nil {
+						t.Fatalf("got %v; want success", err)
+					}
+				case serviceError:
+					if tt.code != "" {
+						wantCode(t, err, tt.status, tt.code)
+					} else if !errors.As(err, &sre) || sre.StatusCode != tt.status || sre.ErrorCode != "" {
+						t.Fatalf("got %v; want an undecodable %d", err, tt.status)
+					}
+				case transportError:
+					if err == nil || errors.As(err, &sre) {
+						t.Fatalf("got %v; want a transport error", err)
+					}
+				}
+				applied := tt.want == ok || after && tt.kind != huaweitest.FaultThrottle
+				want := huaweitest.StatusIssued
+				if applied {
+					want = huaweitest.StatusRevoking
+				}
+				wantNative(t, s, id, want)
+				last := s.Requests()[0]
+				if last.Fault != tt.kind || last.Applied != applied || last.Status != tt.status && tt.want != ok {
+					t.Fatalf("request log %+v", last)
+				}
+			})
+		}
+	}
+}
+
+// TestHangReleasedByClose: a hung request holds until Close, which returns
+// and leaves the client with an error; with AfterApply the change is made.
+func TestHangReleasedByClose(t *testing.T) {
+	t.Parallel()
+	for _, after := range []bool{false, true} {
+		t.Run(map[bool]string{false: "before", true: "after-apply"}[after], func(t *testing.T) {
+			t.Parallel()
+			s := huaweitest.NewServer()
+			t.Cleanup(s.Close)
+			c := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil) // 10 s timeout, never reached
+			id := s.Seed(provider.StateIssued)
+			s.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultHang, AfterApply: after})
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.revoke(id, ptr("superseded"))
+				done <- err
+			}()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := s.WaitRequests(ctx, 1); err != nil {
+				t.Fatalf("the request never arrived: %v", err)
+			}
+			s.Close()
+			if err := <-done; err == nil {
+				t.Fatal("a hung request succeeded")
+			}
+			want := huaweitest.StatusIssued
+			if after {
+				want = huaweitest.StatusRevoking
+			}
+			wantNative(t, s, id, want)
+			if got := s.Requests()[0]; got.Status != 0 || got.Fault != huaweitest.FaultHang {
+				t.Fatalf("request log %+v; want no response and a hang", got)
+			}
+		})
+	}
+}
+
+// TestHangReleasedByClient: the client giving up frees the hung handler,
+// and the emulator keeps serving.
+func TestHangReleasedByClient(t *testing.T) {
+	t.Parallel()
+	s := huaweitest.NewServer()
+	t.Cleanup(s.Close)
+	id := s.Seed(provider.StateIssued)
+	s.InjectFault(huaweitest.Fault{Action: huaweitest.APIDetails, Kind: huaweitest.FaultHang, Times: 1})
+	impatient := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), config.DefaultHttpConfig().WithTimeout(200*time.Millisecond))
+	if _, err := impatient.details(id); err == nil {
+		t.Fatal("a hung request succeeded")
+	}
+	d, err := impatient.details(id)
+	if err != nil || d.Status != huaweitest.StatusIssued {
+		t.Fatalf("after the hang: %+v, %v", d, err)
+	}
+}
+
+func TestFaultMatching(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	id := s.Seed(provider.StateIssued)
+	s.InjectFault(huaweitest.Fault{Action: huaweitest.APIDetails, Kind: huaweitest.FaultServerError, Times: 2})
+	if _, err := c.list(listReq{}); err != nil {
+		t.Fatalf("list hit a details fault: %v", err)
+	}
+	for range 2 {
+		_, err := c.details(id)
+		wantCode(t, err, http.StatusInternalServerError, huaweitest.CodeServerError)
+	}
+	if _, err := c.details(id); err != nil {
+		t.Fatalf("third details after Times 2: %v", err)
+	}
+	s.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultUnavailable})
+	_, err := c.list(listReq{})
+	wantCode(t, err, http.StatusServiceUnavailable, huaweitest.CodeUnavailable)
+	s.ClearFaults()
+	if _, err := c.list(listReq{}); err != nil {
+		t.Fatalf("after ClearFaults: %v", err)
+	}
+}
+
+func TestQPS(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	id := s.Seed(provider.StateIssued)
+	s.SetQPS(huaweitest.APIDetails, 0.001) // one request, then none for 1000 s
+	if _, err := c.details(id); err != nil {
+		t.Fatalf("first request under the limit: %v", err)
+	}
+	_, err := c.details(id)
+	wantCode(t, err, http.StatusTooManyRequests, huaweitest.CodeThrottled)
+	if _, err := c.list(listReq{}); err != nil {
+		t.Fatalf("another API was throttled: %v", err)
+	}
+	s.SetQPS(huaweitest.APIDetails, 0)
+	if _, err := c.details(id); err != nil {
+		t.Fatalf("limit removed: %v", err)
+	}
+
+	s.SetQPS("", 0.001) // every API together
+	if _, err := c.list(listReq{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.cancel(s.Seed(provider.StateUnderReview))
+	wantCode(t, err, http.StatusTooManyRequests, huaweitest.CodeThrottled)
+	s.ClearFaults()
+	if _, err := c.list(listReq{}); err != nil {
+		t.Fatalf("after ClearFaults: %v", err)
+	}
+}
+
+// TestSeedReproducibility: the same seed gives the same IDs, request IDs
+// and fault decisions; another seed does not.
+func TestSeedReproducibility(t *testing.T) {
+	t.Parallel()
+	type run struct {
+		certs, requestIDs []string
+		hits              []bool
+	}
+	do := func(seed uint64) run {
+		s, c := newServer(t, huaweitest.WithSeed(seed))
+		var r run
+		for _, st := range huaweitest.States() {
+			r.certs = append(r.certs, s.Seed(st))
+		}
+		s.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultServerError, Probability: 0.5})
+		for range 24 {
+			_, err := c.details(r.certs[0])
+			r.hits = append(r.hits, err != nil)
+		}
+		for _, q := range s.Requests() {
+			r.requestIDs = append(r.requestIDs, q.RequestID)
+		}
+		return r
+	}
+	a, b, other := do(7), do(7), do(8)
+	if !slices.Equal(a.certs, b.certs) || !slices.Equal(a.requestIDs, b.requestIDs) || !slices.Equal(a.hits, b.hits) {
+		t.Fatalf("two runs with seed 7 differ:\n%v\n%v", a, b)
+	}
+	if !slices.Contains(a.hits, true) || !slices.Contains(a.hits, false) {
+		t.Fatalf("probability 0.5 gave %v", a.hits)
+	}
+	if slices.Equal(a.certs, other.certs) {
+		t.Fatal("seeds 7 and 8 gave the same cert IDs")
+	}
+}
+
+// TestConcurrentUse hammers one emulator from several goroutines sharing
+// one SDK client (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			id := s.Seed(provider.StateUnderReview)
+			if _, err := c.cancel(id); err != nil {
+				errs <- err
+				return
+			}
+			s.Settle(id)
+			_, err := c.details(id)
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := s.RequestCount(); got != 2*n {
+		t.Fatalf("RequestCount = %d; want %d", got, 2*n)
+	}
+}

@@ -1,0 +1,188 @@
+package huaweitest
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/certbroker/certbroker/internal/faultinject"
+)
+
+// maxBody is the largest request body accepted.
+const maxBody = 1 << 20
+
+// route is a request matched to an API.
+type route struct {
+	api     string
+	project string
+	certID  string
+	query   string // the raw query string
+}
+
+// parseRoute matches method and the decoded path against the six APIs.
+func parseRoute(method, path string) (route, bool) {
+	parts := strings.Split(path, "/")
+	if len(parts) < 5 || parts[0] != "" || parts[1] != "v2" || parts[2] == "" || parts[3] != "scm" {
+		return route{}, false
+	}
+	rt := route{project: parts[2]}
+	rest := parts[4:]
+	switch {
+	case len(rest) == 1 && rest[0] == "certlist" && method == http.MethodGet:
+		rt.api = APIList
+	case len(rest) == 2 && rest[0] == "cert" && rest[1] == "purchase" && method == http.MethodPost:
+		rt.api = APIPurchase
+	case len(rest) == 2 && rest[0] == "cert" && rest[1] != "" && method == http.MethodGet:
+		rt.api, rt.certID = APIDetails, rest[1]
+	case len(rest) == 2 && rest[0] == "cert" && rest[1] != "" && method == http.MethodDelete:
+		rt.api, rt.certID = APIDelete, rest[1]
+	case len(rest) == 3 && rest[0] == "cert" && rest[1] != "" && rest[2] == "cancel-cert" && method == http.MethodPost:
+		rt.api, rt.certID = APICancelCert, rest[1]
+	case len(rest) == 3 && rest[0] == "cert" && rest[1] != "" && rest[2] == "revoke" && method == http.MethodPost:
+		rt.api, rt.certID = APIRevoke, rest[1]
+	default:
+		return route{}, false
+	}
+	return rt, true
+}
+
+// exchange is one request being answered.
+type exchange struct {
+	s     *Server
+	w     http.ResponseWriter
+	r     *http.Request
+	idx   int
+	reqID string
+}
+
+// reply sends a JSON response with the request ID and logs the outcome.
+func (ex *exchange) reply(status int, code string, body []byte) {
+	h := ex.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Request-Id", ex.reqID)
+	ex.w.WriteHeader(status)
+	_, _ = ex.w.Write(body)
+	ex.s.note(ex.idx, func(q *Request) { q.Status, q.Code = status, code })
+}
+
+func (ex *exchange) fail(e *apiError) { ex.reply(e.status, e.code, e.body()) }
+
+// reset drops the connection without a response.
+func (ex *exchange) reset() { faultinject.ResetConn(ex.w) }
+
+// serveHTTP is the pipeline every request goes through: log, route, read,
+// authenticate, check the project, throttle, pick a fault, apply, answer.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.inflight.enter() {
+		faultinject.ResetConn(w)
+		return
+	}
+	defer s.inflight.leave()
+	idx, reqID := s.receive(r, s.now())
+	ex := &exchange{s: s, w: w, r: r, idx: idx, reqID: reqID}
+	defer s.logOutcome(idx)
+	s.handle(ex)
+}
+
+func (s *Server) handle(ex *exchange) {
+	r := ex.r
+	rt, ok := parseRoute(r.Method, r.URL.Path)
+	if !ok {
+		ex.fail(errNoAPI())
+		return
+	}
+	rt.query = r.URL.RawQuery
+	s.note(ex.idx, func(q *Request) { q.Action, q.ProjectID, q.ID = rt.api, rt.project, rt.certID })
+	body, err := io.ReadAll(http.MaxBytesReader(ex.w, r.Body, maxBody))
+	if err != nil {
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+			ex.fail(errTooLarge())
+			return
+		}
+		ex.reset()
+		return
+	}
+	ak, aerr := s.authenticate(r, body, s.now())
+	if aerr != nil {
+		ex.fail(aerr)
+		return
+	}
+	s.note(ex.idx, func(q *Request) { q.AccessKey = ak })
+	if r.Header.Get("X-Project-Id") != rt.project {
+		ex.fail(errProjectMismatch())
+		return
+	}
+	if !s.knownProject(rt.project) {
+		ex.fail(errNoProject())
+		return
+	}
+	if s.overQPS(rt.api) {
+		ex.fail(errThrottled())
+		return
+	}
+	f, hit := s.faults.Pick(rt.api)
+	if hit {
+		s.note(ex.idx, func(q *Request) { q.Fault = f.Kind })
+		if !f.AfterApply {
+			if !s.faults.Sleep(r, f.Latency) {
+				ex.reset()
+				return
+			}
+			if f.Kind != FaultLatency {
+				s.renderFault(ex, f)
+				return
+			}
+			hit = false // plain latency: answer normally below
+		}
+	}
+	out, apiErr := s.apply(rt, body, s.now())
+	if apiErr == nil {
+		s.note(ex.idx, func(q *Request) { q.Applied = true })
+	}
+	if hit {
+		if !s.faults.Sleep(r, f.Latency) {
+			ex.reset()
+			return
+		}
+		if f.Kind != FaultLatency {
+			s.renderFault(ex, f)
+			return
+		}
+	}
+	if apiErr != nil {
+		ex.fail(apiErr)
+		return
+	}
+	ex.reply(http.StatusOK, "", out)
+}
+
+// renderFault answers with fault f instead of the operation's response.
+func (s *Server) renderFault(ex *exchange, f Fault) {
+	switch f.Kind {
+	case FaultServerError:
+		ex.fail(errServer())
+	case FaultUnavailable:
+		ex.fail(errUnavailable())
+	case FaultThrottle:
+		ex.fail(errThrottled())
+	case FaultReset:
+		ex.reset()
+	case FaultHang:
+		s.faults.HangUntilGone(ex.w, ex.r)
+	case FaultMalformed:
+		ex.reply(http.StatusOK, "", []byte(`{"message": "succ`))
+	default:
+		ex.fail(errServer())
+	}
+}
+
+// logOutcome writes the request's log entry to the logger.
+func (s *Server) logOutcome(idx int) {
+	s.mu.Lock()
+	q := s.reqs[idx]
+	s.mu.Unlock()
+	s.log.Debug("huaweitest request",
+		"api", q.Action, "method", q.Method, "cert_id", q.ID, "status", q.Status, "code", q.Code,
+		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)
+}

@@ -1,0 +1,172 @@
+package huaweitest
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// freeQuota is the free test certificates a project may hold.
+const freeQuota = 20
+
+type listItem struct {
+	CertID         string `json:"cert_id"`
+	CertName       string `json:"cert_name"`
+	Domain         string `json:"domain"`
+	CertType       string `json:"cert_type"`
+	CertBrand      string `json:"cert_brand"`
+	DomainType     string `json:"domain_type"`
+	PurchasePeriod int    `json:"purchase_period"`
+	ExpiredTime    string `json:"expired_time"`
+	OrderStatus    string `json:"order_status"`
+	DomainNum      int    `json:"domain_num"`
+	WildcardNumber int    `json:"wildcard_number"`
+	CertDes        string `json:"cert_des"`
+}
+
+type listBody struct {
+	Total      int        `json:"total"`
+	FreeRemain int        `json:"free_remain"`
+	OrderList  []listItem `json:"order_list"`
+}
+
+// listQuery is the validated query of GET …/certlist.
+type listQuery struct {
+	status, content, sortKey string
+	desc                     bool
+	limit, offset            int
+}
+
+func parseListQuery(raw string) (listQuery, *apiError) {
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return listQuery{}, errParam("malformed query string")
+	}
+	q := listQuery{
+		status:  v.Get("order_status"),
+		content: strings.ToLower(v.Get("content")),
+		sortKey: v.Get("sort_key"),
+		limit:   10,
+	}
+	if q.status != "" && !knownStatus(q.status) {
+		return q, errParam("unknown order_status")
+	}
+	switch q.sortKey {
+	case "", "certExpiredTime", "certStatus", "certUpdateTime":
+	default:
+		return q, errParam("unknown sort_key")
+	}
+	switch v.Get("sort_dir") {
+	case "", "ASC":
+	case "DESC":
+		q.desc = true
+	default:
+		return q, errParam("sort_dir must be ASC or DESC")
+	}
+	if l := v.Get("limit"); l != "" {
+		switch l {
+		case "10", "20", "50":
+			q.limit, _ = strconv.Atoi(l)
+		default:
+			return q, errParam("limit must be 10, 20 or 50")
+		}
+	}
+	if o := v.Get("offset"); o != "" {
+		n, err := strconv.Atoi(o)
+		if err != nil || n < 0 {
+			return q, errParam("offset must be a non-negative integer")
+		}
+		q.offset = n
+	}
+	return q, nil
+}
+
+// matches reports whether c passes the status and keyword filters.
+func (q listQuery) matches(c *cert) bool {
+	if q.status != "" && c.Status != q.status {
+		return false
+	}
+	if q.content == "" {
+		return true
+	}
+	fields := append([]string{c.ID, c.Name}, c.domains()...)
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f), q.content) {
+			return true
+		}
+	}
+	return false
+}
+
+// list answers GET …/certlist for project.
+func (s *Server) list(project, rawQuery string, now time.Time) (any, *apiError) {
+	q, err := parseListQuery(rawQuery)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var hits []*cert
+	free := 0
+	for _, c := range s.certs {
+		if c.ProjectID != project {
+			continue
+		}
+		s.refreshLocked(c, now)
+		if c.Source == SourceFree {
+			free++
+		}
+		if q.matches(c) {
+			hits = append(hits, c)
+		}
+	}
+	slices.SortFunc(hits, func(a, b *cert) int {
+		r := 0
+		switch q.sortKey {
+		case "certExpiredTime":
+			r = a.NotAfter.Compare(b.NotAfter)
+		case "certStatus":
+			r = cmp.Compare(a.Status, b.Status)
+		case "certUpdateTime":
+			r = a.updated.Compare(b.updated)
+		}
+		if r == 0 {
+			r = cmp.Compare(a.seq, b.seq)
+		}
+		if q.desc {
+			r = -r
+		}
+		return r
+	})
+	body := listBody{Total: len(hits), FreeRemain: max(freeQuota-free, 0), OrderList: []listItem{}}
+	start := min(q.offset, len(hits))
+	for _, c := range hits[start:min(start+q.limit, len(hits))] {
+		body.OrderList = append(body.OrderList, listItemOf(c))
+	}
+	return body, nil
+}
+
+func listItemOf(c *cert) listItem {
+	it := listItem{
+		CertID:         c.ID,
+		CertName:       c.Name,
+		Domain:         c.DomainName,
+		CertType:       shortType(c.Type),
+		CertBrand:      c.Brand,
+		DomainType:     c.DomainType,
+		PurchasePeriod: c.EffectiveTime,
+		OrderStatus:    c.Status,
+		DomainNum:      c.DomainCount,
+		CertDes:        c.Description,
+	}
+	if !c.NotAfter.IsZero() {
+		it.ExpiredTime = strconv.FormatInt(c.NotAfter.UnixMilli(), 10)
+	}
+	if c.DomainType == "WILDCARD" {
+		it.WildcardNumber = c.DomainCount
+	}
+	return it
+}

@@ -1,0 +1,96 @@
+package huaweitest
+
+import (
+	"context"
+	"encoding/hex"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Request is one entry of the request log: what arrived and what became of
+// it. Entries are added when a request arrives, so a request held by a hang
+// is already there, with Status 0.
+type Request struct {
+	// Action is the API name (APICancelCert, …); "" when no API matched.
+	Action string
+	// Method and Path are the HTTP method and the decoded URL path.
+	Method, Path string
+	// ProjectID is the {project_id} of the path; "" when no API matched.
+	ProjectID string
+	// ID is the {cert_id} of the path; "" for list and purchase.
+	ID string
+	// AccessKey is the access key ID that signed the request, once the
+	// signature was verified.
+	AccessKey string
+	// Time is when the request arrived, by the emulator's clock.
+	Time time.Time
+	// RequestID is the X-Request-Id the emulator answered with.
+	RequestID string
+	// Status is the HTTP status sent; 0 when no response was sent (reset,
+	// hang, client gone, emulator closed).
+	Status int
+	// Code is the error_code sent; "" on success.
+	Code string
+	// Fault is the injected fault that hit the request; 0 for none.
+	Fault FaultKind
+	// Applied reports whether the operation ran to success in the state
+	// machine, whatever the client was then told.
+	Applied bool
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.reqs)
+}
+
+// RequestCount returns how many requests the emulator has received,
+// whatever became of them (rejected ones included).
+func (s *Server) RequestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.reqs)
+}
+
+// WaitRequests blocks until the emulator has received at least n requests,
+// or ctx ends (returning its error). It lets a test know that a request it
+// sent from another goroutine has arrived, without sleeping.
+func (s *Server) WaitRequests(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		got, ch := len(s.reqs), s.changed
+		s.mu.Unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// receive logs a new request and returns its index and request ID.
+func (s *Server) receive(r *http.Request, now time.Time) (int, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(s.reqRNG.Uint32())
+	}
+	id := hex.EncodeToString(b[:])
+	s.reqs = append(s.reqs, Request{Method: r.Method, Path: r.URL.Path, Time: now, RequestID: id})
+	close(s.changed)
+	s.changed = make(chan struct{})
+	return len(s.reqs) - 1, id
+}
+
+// note updates log entry i.
+func (s *Server) note(i int, f func(*Request)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&s.reqs[i])
+}

@@ -1,0 +1,204 @@
+package huaweitest
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxReasonLen is the longest revoke reason, in characters.
+const maxReasonLen = 63
+
+// apply runs the operation of rt and returns the JSON success body.
+func (s *Server) apply(rt route, body []byte, now time.Time) ([]byte, *apiError) {
+	var (
+		v   any
+		err *apiError
+	)
+	switch rt.api {
+	case APIList:
+		v, err = s.list(rt.project, rt.query, now)
+	case APIPurchase:
+		v, err = s.purchase(rt.project, body, now)
+	default:
+		if !validCertID(rt.certID) {
+			return nil, errCertID()
+		}
+		switch rt.api {
+		case APICancelCert:
+			v, err = s.cancelCert(rt.project, rt.certID, now)
+		case APIRevoke:
+			v, err = s.revoke(rt.project, rt.certID, body, now)
+		case APIDelete:
+			v, err = s.deleteCert(rt.project, rt.certID, now)
+		default:
+			v, err = s.details(rt.project, rt.certID, now)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, mErr := json.Marshal(v)
+	if mErr != nil {
+		return nil, errServer()
+	}
+	return b, nil
+}
+
+type messageBody struct {
+	CertID  string `json:"cert_id,omitempty"`
+	Message string `json:"message"`
+}
+
+// cancelCert: CHECKING -> CANCELCHECKING, SUPPLEMENTCHECKING ->
+// CANCELSUPPLEMENTING.
+func (s *Server) cancelCert(project, id string, now time.Time) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.lookupLocked(project, id, now)
+	if err != nil {
+		return nil, err
+	}
+	switch c.Status {
+	case StatusChecking:
+		c.setStatus(StatusCancelChecking, now)
+	case StatusSupplementChecking:
+		c.setStatus(StatusCancelSupplementing, now)
+	default:
+		return nil, errStatus()
+	}
+	return messageBody{CertID: id, Message: "success"}, nil
+}
+
+// revoke: ISSUED -> REVOKING, with the body {"reason": "..."}.
+func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *apiError) {
+	var req struct {
+		Reason *string `json:"reason"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, errParam("the body must be a JSON object with a reason")
+	}
+	if req.Reason == nil {
+		return nil, errParam("reason is required")
+	}
+	if utf8.RuneCountInString(*req.Reason) > maxReasonLen {
+		return nil, errParam("reason is longer than 63 characters")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.lookupLocked(project, id, now)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != StatusIssued {
+		return nil, errStatus()
+	}
+	c.setStatus(StatusRevoking, now)
+	c.RevokeReason = *req.Reason
+	return messageBody{Message: "success"}, nil
+}
+
+// deleteCert removes an ISSUED, REVOKED, EXPIRED or UPLOAD certificate.
+func (s *Server) deleteCert(project, id string, now time.Time) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.lookupLocked(project, id, now)
+	if err != nil {
+		return nil, err
+	}
+	switch c.Status {
+	case StatusIssued, StatusRevoked, StatusExpired, StatusUpload:
+		delete(s.certs, id)
+	default:
+		return nil, errStatus()
+	}
+	return messageBody{Message: "success"}, nil
+}
+
+// authEntry is one domain validation entry of the details.
+type authEntry struct {
+	Method     string `json:"method"`
+	Status     string `json:"status"`
+	DomainName string `json:"domain_name"`
+	HostRecord string `json:"host_record"`
+	RecordType string `json:"record_type"`
+	Record     string `json:"record"`
+}
+
+// detailsBody is the v2 certificate details, field for field as documented.
+type detailsBody struct {
+	CertID           string      `json:"cert_id"`
+	OrderID          string      `json:"order_id"`
+	CertName         string      `json:"cert_name"`
+	CertType         string      `json:"cert_type"`
+	CertBrand        string      `json:"cert_brand"`
+	DomainType       string      `json:"domain_type"`
+	DomainName       string      `json:"domain_name"`
+	DomainNumber     int         `json:"domain_number"`
+	CertDescribe     string      `json:"cert_describe"`
+	PushSupport      string      `json:"push_support"`
+	RevokeReason     string      `json:"revoke_reason"`
+	CompanyName      string      `json:"company_name"`
+	CompanyProvince  string      `json:"company_province"`
+	CompanyCity      string      `json:"company_city"`
+	ApplicantName    string      `json:"applicant_name"`
+	ApplicantPhone   string      `json:"applicant_phone"`
+	ApplicantEmail   string      `json:"applicant_email"`
+	ContactName      string      `json:"contact_name"`
+	ContactPhone     string      `json:"contact_phone"`
+	ContactEmail     string      `json:"contact_email"`
+	Status           string      `json:"status"`
+	EncryptType      string      `json:"encrypt_type"`
+	Country          string      `json:"country"`
+	OrganizationUnit string      `json:"organization_unit"`
+	DNSPushStatus    string      `json:"DNS_push_status"`
+	Auth             []authEntry `json:"auth"`
+}
+
+// details reports certificate id in any status.
+func (s *Server) details(project, id string, now time.Time) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.lookupLocked(project, id, now)
+	if err != nil {
+		return nil, err
+	}
+	d := detailsBody{
+		CertID:       c.ID,
+		OrderID:      c.OrderID,
+		CertName:     c.Name,
+		CertType:     shortType(c.Type),
+		CertBrand:    c.Brand,
+		DomainType:   c.DomainType,
+		DomainName:   strings.Join(c.domains(), ";"),
+		DomainNumber: c.DomainCount,
+		CertDescribe: c.Description,
+		PushSupport:  "off",
+		RevokeReason: c.RevokeReason,
+		Status:       c.Status,
+		EncryptType:  "SHA256withRSA2048",
+		Auth:         []authEntry{},
+	}
+	applied := c.Status != StatusPaid && c.Source != SourceUploaded
+	if applied {
+		d.CompanyName, d.CompanyProvince, d.CompanyCity = "Example Co., Ltd.", "Guangdong", "Shenzhen"
+		d.ApplicantName, d.ApplicantPhone, d.ApplicantEmail = "Applicant", "13000000000", "applicant@example.com"
+		d.ContactName, d.ContactPhone, d.ContactEmail = "Contact", "13000000001", "contact@example.com"
+		d.Country, d.OrganizationUnit, d.DNSPushStatus = "CN", "IT", "OFF"
+	} else {
+		d.DNSPushStatus = "NONE"
+	}
+	if c.Status == StatusIssued {
+		d.PushSupport = "on"
+	}
+	if c.Status == StatusChecking {
+		for _, dom := range c.domains() {
+			d.Auth = append(d.Auth, authEntry{
+				Method: "DNS", Status: "checking", DomainName: dom,
+				HostRecord: "_dnsauth", RecordType: "TXT", Record: c.ID + "dnsauth",
+			})
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,257 @@
+package huaweitest_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/certbroker/certbroker/huawei/huaweitest"
+	"github.com/certbroker/certbroker/provider"
+)
+
+var certIDPattern = regexp.MustCompile(`^scs[0-9]{13}$`)
+
+// TestSeedRoundTrip seeds every normalized state and reads it back, out of
+// band and through the details API.
+func TestSeedRoundTrip(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	native := map[provider.State]string{
+		provider.StatePendingApplication: huaweitest.StatusPaid,
+		provider.StateUnderReview:        huaweitest.StatusChecking,
+		provider.StateCancelling:         huaweitest.StatusCancelChecking,
+		provider.StateCancelled:          huaweitest.StatusPaid,
+		provider.StateReviewFailed:       huaweitest.StatusUnpassed,
+		provider.StateIssued:             huaweitest.StatusIssued,
+		provider.StateExpiring:           huaweitest.StatusIssued,
+		provider.StateRevoking:           huaweitest.StatusRevoking,
+		provider.StateRevoked:            huaweitest.StatusRevoked,
+		provider.StateExpired:            huaweitest.StatusExpired,
+		provider.StateHosted:             huaweitest.StatusUpload,
+	}
+	if len(huaweitest.States()) != len(native) {
+		t.Fatalf("States() has %d entries; want %d", len(huaweitest.States()), len(native))
+	}
+	for _, st := range huaweitest.States() {
+		t.Run(st.String(), func(t *testing.T) {
+			t.Parallel()
+			id := s.Seed(st)
+			if !certIDPattern.MatchString(id) {
+				t.Fatalf("seeded ID %q is not scs + 13 digits", id)
+			}
+			if got, ok := s.State(id); !ok || got != st {
+				t.Fatalf("State = %v, %v; want %v", got, ok, st)
+			}
+			cert, _ := s.Cert(id)
+			if cert.Status != native[st] || cert.ProjectID != s.ProjectID() {
+				t.Fatalf("cert %+v; want status %s in %s", cert, native[st], s.ProjectID())
+			}
+			if cert.Cancelled != (st == provider.StateCancelled) {
+				t.Fatalf("Cancelled = %v for %v", cert.Cancelled, st)
+			}
+			if wantSource := huaweitest.SourcePurchased; st == provider.StateHosted && cert.Source != huaweitest.SourceUploaded ||
+				st != provider.StateHosted && cert.Source != wantSource {
+				t.Fatalf("source %q for %v", cert.Source, st)
+			}
+			d, err := c.details(id)
+			if err != nil || d.Status != native[st] {
+				t.Fatalf("details %+v, %v; want status %s", d, err, native[st])
+			}
+		})
+	}
+}
+
+func TestSeedPanics(t *testing.T) {
+	t.Parallel()
+	s := huaweitest.NewServer()
+	t.Cleanup(s.Close)
+	used := s.Seed(provider.StateIssued)
+	tests := []struct {
+		name string
+		f    func()
+	}{
+		{"unknown state", func() { s.Seed(provider.StateUnknown) }},
+		{"out of range state", func() { s.Seed(provider.State(99)) }},
+		{"malformed ID", func() { s.SeedCert(huaweitest.Cert{ID: "scs1"}) }},
+		{"used ID", func() { s.SeedCert(huaweitest.Cert{ID: used}) }},
+		{"unknown status", func() { s.SeedCert(huaweitest.Cert{Status: "DONE"}) }},
+		{"unknown project", func() { s.SeedCert(huaweitest.Cert{ProjectID: "other"}) }},
+		{"unknown source", func() { s.SeedCert(huaweitest.Cert{Source: "stolen"}) }},
+		{"cancelled but not PAID", func() { s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued, Cancelled: true}) }},
+		{"empty credentials", func() { huaweitest.WithCredentials("", "x") }},
+		{"bad project ID", func() { huaweitest.WithProjectID("a/b") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defer func() {
+				if recover() == nil {
+					t.Fatal("no panic")
+				}
+			}()
+			tt.f()
+		})
+	}
+}
+
+func TestSeedCertKeepsFields(t *testing.T) {
+	t.Parallel()
+	s := huaweitest.NewServer()
+	t.Cleanup(s.Close)
+	notAfter := time.Now().Add(100 * 24 * time.Hour).Truncate(time.Second)
+	in := huaweitest.Cert{
+		ID: "scs1481110651012", OrderID: "CS1803192259ROA8U", Status: huaweitest.StatusIssued,
+		Brand: "CFCA", Type: "DV_SSL_CERT", DomainType: "WILDCARD", DomainCount: 1, DomainName: "*.example.com",
+		AltNames: []string{"x.example.com"}, Name: "wild", Description: "d", EffectiveTime: 2,
+		NotAfter: notAfter, Source: huaweitest.SourceFree,
+	}
+	id := s.SeedCert(in)
+	in.AltNames[0] = "changed by the caller"
+	got, ok := s.Cert(id)
+	in.AltNames[0] = "x.example.com"
+	in.ProjectID = s.ProjectID()
+	if !ok || fmt.Sprint(got) != fmt.Sprint(in) {
+		t.Fatalf("Cert\n got %+v\nwant %+v", got, in)
+	}
+	got.AltNames[0] = "changed via the copy"
+	if again, _ := s.Cert(id); again.AltNames[0] != "x.example.com" {
+		t.Fatal("Cert returned shared memory")
+	}
+	if _, ok := s.Cert(s.UnknownID()); ok {
+		t.Fatal("UnknownID names a certificate")
+	}
+	if _, ok := s.State("scs0000000000000"); ok {
+		t.Fatal("State of a missing certificate reports ok")
+	}
+}
+
+// TestSettleOnDemand: without a settle delay, pending transitions wait for
+// Settle or SettleAll.
+func TestSettleOnDemand(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	checking := s.Seed(provider.StateUnderReview)
+	issued := s.Seed(provider.StateIssued)
+	supplement := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusSupplementChecking, DomainType: "MULTI_DOMAIN"})
+	if _, err := c.cancel(checking); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.revoke(issued, ptr("superseded")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.cancel(supplement); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]provider.State{checking: provider.StateCancelling, issued: provider.StateRevoking, supplement: provider.StateIssued} {
+		if got, _ := s.State(id); got != want {
+			t.Fatalf("%s before settling: %v; want %v", id, got, want)
+		}
+	}
+	wantNative(t, s, supplement, huaweitest.StatusCancelSupplementing)
+
+	s.Settle(checking)
+	if got, _ := s.State(checking); got != provider.StateCancelled {
+		t.Fatalf("after Settle: %v; want cancelled", got)
+	}
+	if got, _ := s.State(issued); got != provider.StateRevoking {
+		t.Fatalf("Settle of one cert moved another to %v", got)
+	}
+	d, err := c.details(checking)
+	if err != nil || d.Status != huaweitest.StatusPaid {
+		t.Fatalf("details after settling cancel: %+v, %v", d, err)
+	}
+
+	s.SettleAll()
+	wantNative(t, s, issued, huaweitest.StatusRevoked)
+	wantNative(t, s, supplement, huaweitest.StatusIssued)
+	s.Settle(issued)        // nothing pending: no change
+	s.Settle(s.UnknownID()) // unknown: no-op
+	wantNative(t, s, issued, huaweitest.StatusRevoked)
+}
+
+// TestSettleDelay: with WithSettleDelay the fake clock completes the
+// transitions; the SDK still signs with the real time, within the window.
+func TestSettleDelay(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	s, c := newServer(t, huaweitest.WithClock(clock.Now), huaweitest.WithSettleDelay(10*time.Minute))
+	checking := s.Seed(provider.StateUnderReview)
+	issued := s.Seed(provider.StateIssued)
+	if _, err := c.cancel(checking); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(5 * time.Minute)
+	if _, err := c.revoke(issued, ptr("superseded")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(5*time.Minute - time.Second)
+	if got, _ := s.State(checking); got != provider.StateCancelling {
+		t.Fatalf("just before the delay: %v; want cancelling", got)
+	}
+	clock.Advance(time.Second)
+	d, err := c.details(checking)
+	if err != nil || d.Status != huaweitest.StatusPaid {
+		t.Fatalf("details once the delay passed: %+v, %v", d, err)
+	}
+	if got, _ := s.State(checking); got != provider.StateCancelled {
+		t.Fatalf("once the delay passed: %v; want cancelled", got)
+	}
+	if got, _ := s.State(issued); got != provider.StateRevoking {
+		t.Fatalf("revoke settled after 5 of 10 minutes: %v", got)
+	}
+	clock.Advance(5 * time.Minute)
+	if got, _ := s.State(issued); got != provider.StateRevoked {
+		t.Fatalf("revoke after its delay: %v; want revoked", got)
+	}
+}
+
+// TestExpiryFollowsTheClock: issued certificates become expiring, then
+// expired, as the clock moves.
+func TestExpiryFollowsTheClock(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	s := huaweitest.NewServer(huaweitest.WithClock(clock.Now))
+	t.Cleanup(s.Close)
+	issued := s.Seed(provider.StateIssued)
+	expiring := s.Seed(provider.StateExpiring)
+	free := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued, Source: huaweitest.SourceFree, NotAfter: clock.Now().Add(24 * time.Hour)})
+	hosted := s.Seed(provider.StateHosted)
+	want := func(id string, st provider.State) {
+		t.Helper()
+		if got, _ := s.State(id); got != st {
+			t.Fatalf("%s: %v; want %v", id, got, st)
+		}
+	}
+	want(free, provider.StateIssued) // free certificates are never renewable
+	clock.Advance(16 * 24 * time.Hour)
+	want(expiring, provider.StateExpired)
+	wantNative(t, s, expiring, huaweitest.StatusExpired)
+	want(free, provider.StateExpired)
+	clock.Advance(320 * 24 * time.Hour)
+	want(issued, provider.StateExpiring)
+	clock.Advance(30 * 24 * time.Hour)
+	want(issued, provider.StateExpired)
+	want(hosted, provider.StateHosted) // uploaded certificates keep UPLOAD
+}
+
+func TestDeletedIsGone(t *testing.T) {
+	t.Parallel()
+	s, c := newServer(t)
+	id := s.Seed(provider.StateRevoked)
+	if _, err := c.del(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.State(id); ok {
+		t.Fatal("State still sees a deleted certificate")
+	}
+	_, err := c.del(id)
+	wantCode(t, err, http.StatusBadRequest, huaweitest.CodeCertNotFound)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("re-seeding a deleted ID did not panic")
+		}
+	}()
+	s.SeedCert(huaweitest.Cert{ID: id})
+}
