@@ -1,0 +1,106 @@
+package alibaba
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+	"github.com/certbroker/certbroker/provider"
+)
+
+// Adapter is a [provider.Provider] for one Alibaba Cloud account's CAS
+// certificate orders. It also implements [provider.IDChecker] and
+// [provider.RateAdvisor]. It is safe for concurrent use; build it with
+// [New] and reuse it.
+type Adapter struct {
+	origin string
+	cfg    Config
+	ep     endpoint
+	pool   *clientPool
+	log    *slog.Logger
+	now    func() time.Time
+	red    redactor
+}
+
+var (
+	_ provider.Provider    = (*Adapter)(nil)
+	_ provider.IDChecker   = (*Adapter)(nil)
+	_ provider.RateAdvisor = (*Adapter)(nil)
+)
+
+// sdkEndpointMap is the SDK's endpoint table for product cas, copied once.
+// cas.GetEndpointMap fills a package-level map lazily without a lock, so
+// two adapters built at the same time would race on it; reading it once
+// under sync.OnceValue avoids that. The copy is never modified.
+var sdkEndpointMap = sync.OnceValue(func() map[string]string {
+	return maps.Clone(cas.GetEndpointMap())
+})
+
+// New builds an adapter from cfg. It validates cfg (credentials are
+// required, the endpoint must be https or loopback http) and builds the
+// pool of SDK clients; it sends nothing.
+func New(cfg Config, opts ...Option) (*Adapter, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	ep, err := parseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, &provider.Error{Kind: provider.KindInvalidArgument, Origin: cfg.Origin,
+			Message: "alibaba: " + err.Error()}
+	}
+	o := options{
+		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		poolSize:  DefaultPoolSize,
+		now:       time.Now,
+		sdkConfig: sdk.NewConfig,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var endpointMap map[string]string
+	if ep.host == "" {
+		endpointMap = sdkEndpointMap()
+	}
+	pool, err := newPool(cfg, ep, o, endpointMap)
+	if err != nil {
+		return nil, &provider.Error{Kind: provider.KindInvalidArgument, Origin: cfg.Origin,
+			Message: "alibaba: building the SDK client: " + newRedactor(cfg).clean(err.Error())}
+	}
+	return &Adapter{
+		origin: cfg.Origin,
+		cfg:    cfg,
+		ep:     ep,
+		pool:   pool,
+		log:    o.logger.With(slog.String("origin", cfg.Origin)),
+		now:    o.now,
+		red:    newRedactor(cfg),
+	}, nil
+}
+
+// Origin returns the origin name the adapter reports.
+func (a *Adapter) Origin() string { return a.origin }
+
+// CloseIdleConnections closes the kept-alive connections of every pooled
+// client. The adapter stays usable.
+func (a *Adapter) CloseIdleConnections() { a.pool.close() }
+
+// String describes the adapter without secrets; %v and %+v use it. Its
+// receiver is a value so that printing an Adapter value, not only a
+// pointer, is redacted too.
+func (a Adapter) String() string {
+	return fmt.Sprintf("alibaba.Adapter{%s PoolSize:%d}", a.cfg, len(a.pool.all))
+}
+
+// GoString describes the adapter for %#v, without secrets.
+func (a Adapter) GoString() string { return a.String() }
+
+// LogValue implements [slog.LogValuer] without secrets.
+func (a Adapter) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("config", a.cfg), slog.Int("pool_size", len(a.pool.all)))
+}

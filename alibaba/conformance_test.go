@@ -1,0 +1,70 @@
+package alibaba
+
+import (
+	"testing"
+
+	"github.com/certbroker/certbroker/alibaba/alibabatest"
+	"github.com/certbroker/certbroker/provider"
+	"github.com/certbroker/certbroker/provider/providertest"
+)
+
+// harness connects the conformance suite to an adapter and its own
+// emulator.
+type harness struct {
+	s *alibabatest.Server
+	a *Adapter
+}
+
+var (
+	_ providertest.Harness       = (*harness)(nil)
+	_ providertest.Hanger        = (*harness)(nil)
+	_ providertest.StatusAliaser = (*harness)(nil)
+)
+
+func newHarness(t *testing.T) providertest.Harness {
+	s := newEmulator(t)
+	return &harness{s: s, a: adapterFor(t, s)}
+}
+
+func (h *harness) Provider() provider.Provider { return h.a }
+func (h *harness) States() []provider.State    { return alibabatest.States() }
+
+func (h *harness) Seed(t testing.TB, st provider.State) string {
+	t.Helper()
+	for _, ok := range alibabatest.States() {
+		if ok == st {
+			return h.s.Seed(st)
+		}
+	}
+	t.Fatalf("the Alibaba emulator cannot hold an order in state %s", st)
+	return ""
+}
+
+func (h *harness) State(_ testing.TB, id string) (provider.State, bool) { return h.s.State(id) }
+func (h *harness) Settle(testing.TB, string)                            {} // Alibaba is synchronous
+func (h *harness) UnknownID(testing.TB) string                          { return "9000000000000000001" }
+func (h *harness) Requests(testing.TB) int                              { return h.s.RequestCount() }
+
+func (h *harness) InvalidIDs() []string {
+	return []string{"0", "-1", "+1", "abc", "1e3", "12 3", " 1", "1 ", "0123", "00", "1.0", "0x1F",
+		"9223372036854775808", "99999999999999999999", "١٢٣", "1\n", "1;2"}
+}
+
+// Hang makes the emulator hold every request until the client goes away.
+func (h *harness) Hang(testing.TB) {
+	h.s.InjectFault(alibabatest.Fault{Kind: alibabatest.FaultHang})
+}
+
+// StatusAliases documents what Status cannot tell apart: Alibaba reports a
+// cancelled order as payed (pending application), and the emulator answers
+// unknow for a revoked one (undocumented at the cloud).
+func (h *harness) StatusAliases() map[provider.State][]provider.State {
+	return map[provider.State][]provider.State{
+		provider.StateCancelled: {provider.StatePendingApplication},
+		provider.StateRevoked:   {provider.StateUnknown},
+	}
+}
+
+func TestConformance(t *testing.T) {
+	providertest.Run(t, newHarness)
+}

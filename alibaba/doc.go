@@ -1,0 +1,123 @@
+// Package alibaba is the certbroker adapter for Alibaba Cloud Certificate
+// Management Service (CAS, API 2020-04-07): a [provider.Provider] over
+// github.com/aliyun/alibaba-cloud-sdk-go (services/cas), plus
+// [provider.IDChecker] and [provider.RateAdvisor]. The emulator it is
+// tested against lives in alibaba/alibabatest.
+//
+//	cfg, err := alibaba.ConfigFromEnv(os.LookupEnv)
+//	if err != nil { ... }
+//	a, err := alibaba.New(cfg, alibaba.WithLogger(logger))
+//	if err != nil { ... }
+//	res, err := a.Status(ctx, provider.StatusRequest{ID: "123451222"})
+//
+// # Operations
+//
+// Every ID is a CAS order ID: the canonical decimal form of a positive
+// int64 (see [Adapter.CheckID]), validated before anything is sent.
+//
+//	Cancel  CancelOrderRequest                      domain_verify, process -> payed
+//	Revoke  CancelCertificateForPackageRequest      certificate (issued or expiring) -> revoked
+//	Delete  DeleteCertificateRequest                verify_fail, or payed after a cancel -> gone
+//	Renew   RenewCertificateOrderForPackageRequest  certificate in its renewal window -> new order in payed
+//	Status  DescribeCertificateState                any
+//
+// Revoke takes no reason at Alibaba; RevokeRequest.Reason is ignored.
+// Renew's optional CSR and tags are checked first ([ValidateCSR],
+// [ValidateTags]); the tags, which the SDK's request struct lacks, are sent
+// as Tags.N.Key and Tags.N.Value query parameters (N from 1), the way the
+// SDK flattens repeated lists, and are signed with the rest.
+//
+// # States
+//
+// Status maps DescribeCertificateState's Type:
+//
+//	payed          StatePendingApplication (also for a cancelled order: see below)
+//	domain_verify  StateUnderReview (domain ownership not yet proven)
+//	process        StateUnderReview (the CA is reviewing)
+//	verify_fail    StateReviewFailed
+//	certificate    StateIssued, StateExpiring or StateExpired, from the NotAfter of
+//	               the returned certificate: expired once past it, expiring within
+//	               [ExpiringWindow] (30 days) of it, issued before; NotAfter is in
+//	               the Result. A certificate that cannot be parsed gives StateIssued
+//	               with a zero NotAfter.
+//	unknow (sic)   StateUnknown
+//	anything else  StateUnknown, with the native string in Result.NativeState
+//
+// Alibaba reports a cancelled order as payed, exactly like a fresh one, so
+// Status can never report StateCancelled: a Cancel's own result says
+// StateCancelled, but a later Status says StatePendingApplication. Delete
+// is accepted only for the cancelled kind; for a payed order the cloud
+// decides. What DescribeCertificateState answers for a revoked order is not
+// documented (the emulator answers unknow, hence StateUnknown); the
+// ListUserCertificateOrder status REVOKED is not read by this adapter. The
+// adapter has no Cancelling, Revoking or Hosted states: Alibaba's
+// operations are synchronous, and uploaded certificates are not orders.
+//
+// # Errors
+//
+// Failures are [*provider.Error] values carrying the Alibaba code, message,
+// request ID and HTTP status; errors.As reaches the SDK's
+// *errors.ServerError for error responses. Codes are classified first,
+// then the HTTP status:
+//
+//	NotFoundOrder                                         KindNotFound
+//	OrderStateError, DeleteFail,
+//	  CreateCertificateRequestFailed                      KindInvalidState
+//	NotFoundPackage, NotRemainCount                       KindQuotaExceeded
+//	Throttling*                                           KindThrottled
+//	SignatureDoesNotMatch, IncompleteSignature,
+//	  InvalidAccessKeyId*, InvalidTimeStamp*,
+//	  SignatureNonceUsed, InvalidSecurityToken*           KindUnauthorized
+//	Forbidden*, NoPermission*                             KindForbidden
+//	MissingParameter*, InvalidParameter*                  KindInvalidArgument
+//	other code, HTTP 5xx                                  KindUnavailable (Status), KindOutcomeUnknown (others)
+//	other code, HTTP 429 / 401 / 403                      KindThrottled / KindUnauthorized / KindForbidden
+//	other code, any other status                          KindOther (a 404 is not taken for NotFound)
+//
+// Without an error response: a connection that failed before the request
+// was written (dial, DNS, TLS) is KindUnavailable; a timeout, reset or
+// undecodable success after it was written is KindOutcomeUnknown for
+// Cancel, Revoke, Delete and Renew and KindUnavailable for Status; a
+// context that ended before the request was written is KindCanceled, and
+// one that ended while it was in flight is classified like a timeout with
+// the context's error in the chain. Errors never contain the request URL
+// (it carries the AccessKeyId, the Signature and any SecurityToken), the
+// secret, the token, or the string to sign that Alibaba echoes on a
+// signature mismatch.
+//
+// # How the SDK is used
+//
+// The SDK has three hazards the adapter neutralises:
+//
+//   - Retries: its AutoRetry re-sends any request on a 5xx or a timeout,
+//     renewals included, so one call could create several orders. The
+//     adapter sets AutoRetry off and MaxRetryTime to 0 and never retries;
+//     retrying is the caller's decision ([provider.Retryable]).
+//   - Concurrency: a client writes its own settings on every call
+//     (aliyun/alibaba-cloud-sdk-go#538) and requests are mutated when sent.
+//     The adapter keeps a pool of clients ([WithPoolSize]), each with its
+//     own configuration and its own kept-alive *http.Transport, runs one
+//     call per client at a time, and builds a fresh request per call.
+//   - Context: the SDK takes none. Each client's RoundTripper is the
+//     adapter's wrapper, which attaches the current call's context to the
+//     outgoing request, so cancelling it aborts the request in flight.
+//
+// It also builds the SDK clients from explicit credentials only (never the
+// default chain, which may query the ECS metadata service), forces HTTPS
+// unless a loopback http Endpoint is configured, and turns off the SDK's
+// tracing (whose span names would carry the signed query).
+//
+// Proxies: the SDK reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY itself but
+// applies them only to an *http.Transport it is given, and the adapter
+// gives it a wrapper, so the proxy is that of the adapter's transport:
+// Go's standard environment handling by default (loopback is never
+// proxied), or whatever [WithHTTPTransport] configures. The adapter sets
+// the SDK's own no-proxy list explicitly, so a NO_PROXY value that is not
+// a valid regular expression (the SDK compiles each entry as one) does not
+// break calls.
+//
+// Do not set DEBUG=sdk in production: the SDK then prints every signed
+// request URL and every response body (DescribeCertificateState returns the
+// certificate's private key) to standard output, outside the adapter's
+// control.
+package alibaba

@@ -1,0 +1,242 @@
+package alibaba
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/certbroker/certbroker/provider"
+)
+
+// codeKinds maps Alibaba error codes to kinds. Codes are matched exactly
+// first, then by the prefixes in codePrefixKinds; the HTTP status is
+// consulted only for codes in neither table (see kindForServer).
+var codeKinds = map[string]provider.Kind{
+	"NotFoundOrder":                  provider.KindNotFound,
+	"OrderStateError":                provider.KindInvalidState,
+	"DeleteFail":                     provider.KindInvalidState,
+	"CreateCertificateRequestFailed": provider.KindInvalidState,
+	"NotFoundPackage":                provider.KindQuotaExceeded,
+	"NotRemainCount":                 provider.KindQuotaExceeded,
+	"SignatureDoesNotMatch":          provider.KindUnauthorized,
+	"IncompleteSignature":            provider.KindUnauthorized,
+	"SignatureNonceUsed":             provider.KindUnauthorized,
+}
+
+var codePrefixKinds = []struct {
+	prefix string
+	kind   provider.Kind
+}{
+	{"Throttling", provider.KindThrottled},
+	{"InvalidAccessKeyId", provider.KindUnauthorized},
+	{"InvalidTimeStamp", provider.KindUnauthorized},
+	{"InvalidSecurityToken", provider.KindUnauthorized},
+	{"Forbidden", provider.KindForbidden},
+	{"NoPermission", provider.KindForbidden},
+	{"MissingParameter", provider.KindInvalidArgument},
+	{"InvalidParameter", provider.KindInvalidArgument},
+}
+
+// kindForCode returns the kind of a known code.
+func kindForCode(code string) (provider.Kind, bool) {
+	if k, ok := codeKinds[code]; ok {
+		return k, true
+	}
+	for _, p := range codePrefixKinds {
+		if strings.HasPrefix(code, p.prefix) {
+			return p.kind, true
+		}
+	}
+	return provider.KindOther, false
+}
+
+// kindForServer classifies an error response: by code when the code is
+// known, else by HTTP status. A 5xx may have been applied, so it is
+// KindOutcomeUnknown for a mutating op and KindUnavailable for Status. A
+// 404 without a known code stays KindOther: Alibaba also answers 404 for
+// quota codes, and a misrouted request must not look like "already
+// deleted" to a caller that reconciles.
+func kindForServer(op provider.Op, status int, code string) provider.Kind {
+	if k, ok := kindForCode(code); ok {
+		return k
+	}
+	switch {
+	case status >= 500:
+		if op.Mutating() {
+			return provider.KindOutcomeUnknown
+		}
+		return provider.KindUnavailable
+	case status == 429:
+		return provider.KindThrottled
+	case status == 401:
+		return provider.KindUnauthorized
+	case status == 403:
+		return provider.KindForbidden
+	}
+	return provider.KindOther
+}
+
+// errorBody is the decoded body of an Alibaba error response.
+type errorBody struct {
+	Code, Message, RequestID, HostID, Recommend string
+	// JSON is false when the body was not a JSON object.
+	JSON bool
+}
+
+// maxMessageLen bounds the cloud's message kept in an error.
+const maxMessageLen = 512
+
+// decodeErrorBody reads an error body the way the SDK does (top-level
+// RequestId, HostId, Code, Message, Recommend), but tolerates any JSON
+// type where the SDK panics on a non-string. A body that is not a JSON
+// object becomes the message, as the SDK does.
+func decodeErrorBody(body []byte) errorBody {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil || m == nil {
+		return errorBody{Message: string(body)}
+	}
+	str := func(k string) string {
+		switch v := m[k].(type) {
+		case string:
+			return v
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		case bool:
+			return strconv.FormatBool(v)
+		}
+		return ""
+	}
+	b := errorBody{Code: str("Code"), Message: str("Message"), RequestID: str("RequestId"),
+		HostID: str("HostId"), Recommend: str("Recommend"), JSON: true}
+	if m["Message"] == nil { // absent or null: the SDK keeps the whole body
+		b.Message = string(body)
+	}
+	return b
+}
+
+// serverError builds the *provider.Error for an HTTP error response.
+// sdkErr is the SDK's *errors.ServerError when it produced one (nil when
+// its parser panicked); it is kept as the cause unless its text would
+// leak a secret, in which case an equivalent cleaned one is built.
+func (a *Adapter) serverError(op provider.Op, id string, status int, body []byte,
+	headers map[string][]string, sdkErr *sdkerrors.ServerError) *provider.Error {
+	b := decodeErrorBody(body)
+	code := truncate(a.red.clean(b.Code), 128)
+	e := &provider.Error{
+		Kind:       kindForServer(op, status, b.Code),
+		Op:         op,
+		Origin:     a.origin,
+		ID:         id,
+		Code:       code,
+		Message:    truncate(a.red.clean(b.Message), maxMessageLen),
+		RequestID:  truncate(a.red.clean(b.RequestID), 128),
+		HTTPStatus: status,
+	}
+	if e.Message == "" {
+		e.Message = fmt.Sprintf("HTTP %d", status)
+	}
+	if sdkErr == nil || a.red.leaks(sdkErr.Error()) {
+		sdkErr = a.cleanServerError(status, b, headers)
+	}
+	e.Err = sdkErr
+	return e
+}
+
+// cleanServerError builds an SDK ServerError from a cleaned body, so that
+// callers can still reach the SDK type with errors.As.
+func (a *Adapter) cleanServerError(status int, b errorBody, headers map[string][]string) *sdkerrors.ServerError {
+	body, _ := json.Marshal(map[string]string{
+		"Code": a.red.clean(b.Code), "Message": a.red.clean(b.Message),
+		"RequestId": a.red.clean(b.RequestID), "HostId": a.red.clean(b.HostID),
+		"Recommend": a.red.clean(b.Recommend),
+	})
+	se, _ := sdkerrors.NewServerError(status, string(body), "").(*sdkerrors.ServerError)
+	if se != nil {
+		se.RespHeaders = headers
+	}
+	return se
+}
+
+// transportError classifies a failure without an HTTP error response: a
+// connection, TLS, timeout or reset error, a cancelled context, or a
+// success response that could not be decoded.
+func (a *Adapter) transportError(op provider.Op, id string, err error, c *call) *provider.Error {
+	e := &provider.Error{Op: op, Origin: a.origin, ID: id}
+	ctxErr := c.ctx.Err()
+	sent := c.sent.Load()
+	cause := a.cleanCause(err)
+	text := truncate(a.red.clean(cause.Error()), maxMessageLen)
+	var ce *sdkerrors.ClientError
+	undecodable := errors.As(err, &ce) && ce.ErrorCode() == sdkerrors.JsonUnmarshalErrorCode
+
+	switch {
+	case ctxErr != nil && !sent:
+		e.Kind = provider.KindCanceled
+		e.Message = "context ended before the request was sent: " + ctxErr.Error()
+		e.Err = ctxErr
+		return e
+	case ctxErr != nil:
+		e.Err = &joined{msg: ctxErr.Error() + ": " + text, errs: []error{ctxErr, cause}}
+		if op.Mutating() {
+			e.Kind = provider.KindOutcomeUnknown
+			e.Message = "context ended after the request was sent; the cloud may have applied it: " + ctxErr.Error()
+		} else {
+			e.Kind = provider.KindUnavailable
+			e.Message = "context ended while waiting for the response: " + ctxErr.Error()
+		}
+		return e
+	}
+	e.Err = cause
+	switch {
+	case undecodable:
+		if op.Mutating() {
+			e.Kind = provider.KindOutcomeUnknown
+			e.Message = "the success response could not be decoded; the cloud applied the request but its result is unknown"
+		} else {
+			e.Kind = provider.KindUnavailable
+			e.Message = "the response could not be decoded"
+		}
+	case sent && op.Mutating():
+		e.Kind = provider.KindOutcomeUnknown
+		e.Message = "no usable response after the request was sent; the cloud may have applied it: " + text
+	case sent:
+		e.Kind = provider.KindUnavailable
+		e.Message = "no usable response: " + text
+	case c.requests.Load() > 0:
+		e.Kind = provider.KindUnavailable
+		e.Message = "request not sent: " + text
+	default:
+		// The SDK failed before handing anything to the transport: a
+		// configuration problem that a retry will not fix.
+		e.Kind = provider.KindOther
+		e.Message = "the SDK could not build the request: " + text
+	}
+	return e
+}
+
+// cleanCause returns err with the request URL redacted from any
+// *url.Error at its top (the SDK returns transport errors unwrapped), and
+// replaced by an opaque error if its text would still leak a secret.
+func (a *Adapter) cleanCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue == err {
+		err = &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: ue.Err}
+	}
+	if a.red.leaks(err.Error()) {
+		return errors.New(a.red.clean(err.Error()))
+	}
+	return err
+}
+
+// joined is an error with several causes and a one-line message.
+type joined struct {
+	msg  string
+	errs []error
+}
+
+func (j *joined) Error() string   { return j.msg }
+func (j *joined) Unwrap() []error { return j.errs }

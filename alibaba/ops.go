@@ -1,0 +1,157 @@
+package alibaba
+
+import (
+	"context"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+	"github.com/certbroker/certbroker/provider"
+)
+
+// Cancel withdraws an application under review with CancelOrderRequest
+// (native domain_verify or process). The order goes back to payed, which
+// this adapter reports as [provider.StateCancelled] in the result (Status
+// later reads it as pending application: see the package doc).
+func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provider.Result, error) {
+	start := time.Now()
+	n, err := parseOrderID(a.origin, provider.OpCancel, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	req := cas.CreateCancelOrderRequestRequest()
+	req.OrderId = requests.NewInteger64(n)
+	resp := cas.CreateCancelOrderRequestResponse()
+	if err := a.invoke(ctx, provider.OpCancel, r.ID, req, resp); err != nil {
+		return nil, err
+	}
+	res := a.result(provider.OpCancel, r.ID, resp.RequestId)
+	res.State, res.NativeState = provider.StateCancelled, typePayed
+	a.done(ctx, res, req.GetActionName(), start)
+	return res, nil
+}
+
+// Revoke revokes an issued certificate and cancels its order with
+// CancelCertificateForPackageRequest (native Type certificate, which covers
+// issued and expiring). Alibaba takes no reason: r.Reason is ignored. The
+// quota is returned only when the certificate is revoked within 30 days of
+// issuance.
+func (a *Adapter) Revoke(ctx context.Context, r provider.RevokeRequest) (*provider.Result, error) {
+	start := time.Now()
+	n, err := parseOrderID(a.origin, provider.OpRevoke, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	req := cas.CreateCancelCertificateForPackageRequestRequest()
+	req.OrderId = requests.NewInteger64(n)
+	resp := cas.CreateCancelCertificateForPackageRequestResponse()
+	if err := a.invoke(ctx, provider.OpRevoke, r.ID, req, resp); err != nil {
+		return nil, err
+	}
+	res := a.result(provider.OpRevoke, r.ID, resp.RequestId)
+	res.State = provider.StateRevoked
+	a.done(ctx, res, req.GetActionName(), start)
+	return res, nil
+}
+
+// Delete removes an order with DeleteCertificateRequest. Alibaba accepts
+// it for an order whose review failed (verify_fail) and for a payed order
+// that was cancelled with CancelOrderRequest; it refuses a fresh payed
+// order with OrderStateError.
+func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provider.Result, error) {
+	start := time.Now()
+	n, err := parseOrderID(a.origin, provider.OpDelete, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	req := cas.CreateDeleteCertificateRequestRequest()
+	req.OrderId = requests.NewInteger64(n)
+	resp := cas.CreateDeleteCertificateRequestResponse()
+	if err := a.invoke(ctx, provider.OpDelete, r.ID, req, resp); err != nil {
+		return nil, err
+	}
+	res := a.result(provider.OpDelete, r.ID, resp.RequestId)
+	res.Deleted = true
+	a.done(ctx, res, req.GetActionName(), start)
+	return res, nil
+}
+
+// Renew creates a renewal order for an order in its renewal window with
+// RenewCertificateOrderForPackageRequest. The CSR and tags are validated
+// before anything is sent (see [ValidateCSR] and [ValidateTags]). The new
+// order's ID is in Result.NewID and it starts in payed
+// ([provider.StatePendingApplication], Capabilities().Renew.Lands); the old
+// order is unchanged, and Result.State, which describes the old order, is
+// [provider.StateUnknown] because the response does not reveal it. Renew
+// is never retried by the adapter: every success creates an order.
+func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider.Result, error) {
+	start := time.Now()
+	n, err := parseOrderID(a.origin, provider.OpRenew, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateCSR(r.CSR); err != nil {
+		return nil, a.invalid(provider.OpRenew, r.ID, err)
+	}
+	if err := ValidateTags(r.Tags); err != nil {
+		return nil, a.invalid(provider.OpRenew, r.ID, err)
+	}
+	req := cas.CreateRenewCertificateOrderForPackageRequestRequest()
+	req.OrderId = requests.NewInteger64(n)
+	req.Csr = r.CSR
+	addTags(req.GetQueryParams(), r.Tags)
+	resp := cas.CreateRenewCertificateOrderForPackageRequestResponse()
+	if err := a.invoke(ctx, provider.OpRenew, r.ID, req, resp); err != nil {
+		return nil, err
+	}
+	if resp.OrderId <= 0 {
+		return nil, &provider.Error{Kind: provider.KindOutcomeUnknown, Op: provider.OpRenew,
+			Origin: a.origin, ID: r.ID, RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+			Message: "the renewal succeeded but the response carried no new OrderId"}
+	}
+	res := a.result(provider.OpRenew, r.ID, resp.RequestId)
+	res.NewID = formatOrderID(resp.OrderId)
+	// Result.State describes the renewed order itself, which the call
+	// does not reveal (it is unchanged); the new order starts in payed,
+	// Capabilities().Renew.Lands.
+	res.State = provider.StateUnknown
+	a.done(ctx, res, req.GetActionName(), start)
+	return res, nil
+}
+
+// Status reads an order's state with DescribeCertificateState; see the
+// package doc for how each native Type maps to a [provider.State]. For an
+// issued certificate NotAfter is read from the returned certificate; the
+// private key the API also returns is discarded.
+func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
+	start := time.Now()
+	n, err := parseOrderID(a.origin, provider.OpStatus, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	req := cas.CreateDescribeCertificateStateRequest()
+	req.OrderId = requests.NewInteger64(n)
+	resp := cas.CreateDescribeCertificateStateResponse()
+	if err := a.invoke(ctx, provider.OpStatus, r.ID, req, resp); err != nil {
+		return nil, err
+	}
+	if resp.Type == "" {
+		return nil, &provider.Error{Kind: provider.KindUnavailable, Op: provider.OpStatus,
+			Origin: a.origin, ID: r.ID, RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+			Message: "the response carried no Type"}
+	}
+	res := a.result(provider.OpStatus, r.ID, resp.RequestId)
+	res.NativeState = resp.Type
+	res.State, res.NotAfter = a.mapType(resp.Type, resp.Certificate)
+	a.done(ctx, res, req.GetActionName(), start)
+	return res, nil
+}
+
+func (a *Adapter) result(op provider.Op, id, requestID string) *provider.Result {
+	return &provider.Result{Origin: a.origin, ID: id, Op: op, RequestID: requestID}
+}
+
+func (a *Adapter) invalid(op provider.Op, id string, err error) error {
+	return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Origin: a.origin, ID: id,
+		Message: err.Error(), Err: err}
+}
