@@ -1,0 +1,211 @@
+package huawei
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/certbroker/certbroker/provider"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+)
+
+// userAgent is appended to the SDK's own User-Agent. Setting it also
+// stops the SDK from computing its default suffix, which would create
+// ~/.huaweicloud/application_id on the first client build.
+const userAgent = "certbroker-huawei"
+
+// Adapter is a provider.Provider for one Huawei Cloud account and project
+// (one origin), over the SCM v2 API. It also implements
+// provider.IDChecker and provider.RateAdvisor. It is safe for concurrent
+// use; build it once and share it.
+type Adapter struct {
+	origin    string
+	projectID string
+	endpoint  string
+	renew     bool
+	timeout   time.Duration
+	akHint    string
+	log       *slog.Logger
+	now       func() time.Time
+	hc        *core.HcHttpClient
+	transport *callTransport
+}
+
+var (
+	_ provider.Provider    = (*Adapter)(nil)
+	_ provider.IDChecker   = (*Adapter)(nil)
+	_ provider.RateAdvisor = (*Adapter)(nil)
+)
+
+// Option customizes an Adapter.
+type Option func(*options)
+
+type options struct {
+	log       *slog.Logger
+	transport http.RoundTripper
+	now       func() time.Time
+}
+
+// WithLogger logs one debug record per HTTP request (operation, API, ID,
+// HTTP status, request ID, duration) and nothing secret. The default
+// discards logs.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.log = l
+		}
+	}
+}
+
+// WithHTTPTransport sends requests through rt, for example an
+// *http.Transport with custom RootCAs or a proxy. The adapter wraps rt and
+// never modifies it. The default is a private clone of Go's default
+// transport without proxy settings.
+func WithHTTPTransport(rt http.RoundTripper) Option {
+	return func(o *options) {
+		if rt != nil {
+			o.transport = rt
+		}
+	}
+}
+
+// WithClock sets the clock used to tell issued certificates inside the
+// renewal window (StateExpiring) from others. The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) {
+		if now != nil {
+			o.now = now
+		}
+	}
+}
+
+// New checks cfg, fills defaults and builds the SDK client. It makes no
+// network call: the project ID is required (so the SDK never asks IAM for
+// it) and so are AK and SK (so the SDK never falls back to its
+// environment, profile or ECS-metadata credentials). Errors say what is
+// wrong without echoing secrets.
+func New(cfg Config, opts ...Option) (*Adapter, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("huawei: invalid config: %w", err)
+	}
+	endpoint, err := resolveEndpoint(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("huawei: invalid config: %w", err)
+	}
+	o := options{log: slog.New(slog.DiscardHandler), now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.transport == nil {
+		o.transport = defaultTransport()
+	}
+
+	credb := basic.NewCredentialsBuilder().WithAk(cfg.AK).WithSk(cfg.SK).WithProjectId(cfg.ProjectID)
+	if cfg.SecurityToken != "" {
+		credb.Builder.WithSecurityToken(cfg.SecurityToken)
+	}
+	cred, err := credb.SafeBuild()
+	if err != nil {
+		// The SDK's messages name missing fields, never their values.
+		return nil, fmt.Errorf("huawei: credentials: %w", err)
+	}
+
+	ct := newCallTransport(o.transport)
+	// Timeout 0: the adapter bounds each request with a context instead
+	// (see Config.Timeout), because the transport replaces the request's
+	// context. Retries stays 0 (the SDK never reads it anyway).
+	hcfg := config.DefaultHttpConfig().
+		WithTimeout(0).
+		WithHttpRoundTripper(ct).
+		WithUserAgent(userAgent)
+	hc, err := core.NewHcHttpClientBuilder().
+		WithCredentialsType("basic.Credentials").
+		WithCredential(cred).
+		WithEndpoints([]string{endpoint}).
+		WithHttpConfig(hcfg).
+		WithErrorHandler(sdkerr.DefaultErrorHandler{}).
+		SafeBuild()
+	if err != nil {
+		return nil, fmt.Errorf("huawei: building the SDK client: %w", err)
+	}
+	a := &Adapter{
+		origin:    cfg.Origin,
+		projectID: cfg.ProjectID,
+		endpoint:  endpoint,
+		renew:     cfg.RenewByPurchase,
+		timeout:   cfg.Timeout,
+		akHint:    maskAK(cfg.AK),
+		log:       o.log,
+		now:       o.now,
+		hc:        hc,
+		transport: ct,
+	}
+	return a, nil
+}
+
+// Origin returns the origin name the adapter reports.
+func (a *Adapter) Origin() string { return a.origin }
+
+// String describes the adapter without secrets. It has a value receiver,
+// so that an Adapter value prints the same way as a pointer.
+func (a Adapter) String() string {
+	return fmt.Sprintf("huawei.Adapter{origin:%s project:%s endpoint:%s ak:%s renew:%t}",
+		a.origin, a.projectID, a.endpoint, a.akHint, a.renew)
+}
+
+// GoString is like String, so that %#v prints no secrets either.
+func (a Adapter) GoString() string { return a.String() }
+
+// Format implements fmt.Formatter so that every verb, including %+v and
+// %#v, prints String.
+func (a Adapter) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(a.String())) }
+
+// LogValue implements slog.LogValuer without secrets.
+func (a Adapter) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("origin", a.origin),
+		slog.String("project_id", a.projectID),
+		slog.String("endpoint", a.endpoint),
+		slog.String("ak", a.akHint),
+		slog.Bool("renew_by_purchase", a.renew),
+	)
+}
+
+// CheckID implements provider.IDChecker: nil when id is "scs" followed by
+// 13 digits (16 characters), otherwise a KindInvalidArgument error.
+func (a *Adapter) CheckID(id string) error {
+	if err := checkID(id); err != nil {
+		return a.invalid("", id, err)
+	}
+	return nil
+}
+
+// invalid wraps a validation failure.
+func (a *Adapter) invalid(op provider.Op, id string, err error) *provider.Error {
+	var pe *provider.Error
+	if errors.As(err, &pe) {
+		out := *pe
+		out.Op, out.Origin, out.ID = op, a.origin, id
+		out.Kind = provider.KindInvalidArgument
+		return &out
+	}
+	return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Origin: a.origin, ID: id, Message: err.Error()}
+}
+
+// SuggestedRate implements provider.RateAdvisor. The SCM documentation
+// publishes no API quota [unverified: none found], so these are
+// conservative defaults: 10 requests per second (burst 10) for Status,
+// Cancel, Revoke and Delete, and 1 per second (burst 1) for Renew, which
+// makes up to three requests and buys a certificate.
+func (a *Adapter) SuggestedRate(op provider.Op) (float64, int) {
+	if op == provider.OpRenew {
+		return 1, 1
+	}
+	return 10, 10
+}

@@ -1,0 +1,162 @@
+// Package huawei is the certbroker adapter for Huawei Cloud SSL Certificate
+// Manager (SCM), over its v2 REST API and the official Go SDK
+// (github.com/huaweicloud/huaweicloud-sdk-go-v3). An [Adapter] implements
+// provider.Provider, provider.IDChecker and provider.RateAdvisor for one
+// account and project (one origin). The emulator of the same API, for
+// tests, is in huawei/huaweitest.
+//
+//	cfg, err := huawei.ConfigFromEnv(os.LookupEnv)
+//	...
+//	a, err := huawei.New(cfg)
+//	res, err := a.Status(ctx, provider.StatusRequest{ID: "scs1481110651012"})
+//
+// # Calls
+//
+// The SDK's SCM v3 client has no v2 paths and no revoke, so the adapter
+// declares the v2 requests with the SDK core's request definitions and
+// sends them through one core.HcHttpClient, keeping the SDK's
+// SDK-HMAC-SHA256 signing, endpoint handling and error decoding. Basic
+// credentials fill {project_id}. Paths (relative to the endpoint):
+//
+//	Cancel  POST   /v2/{project_id}/scm/cert/{cert_id}/cancel-cert
+//	Revoke  POST   /v2/{project_id}/scm/cert/{cert_id}/revoke   {"reason": …}
+//	Delete  DELETE /v2/{project_id}/scm/cert/{cert_id}
+//	Status  GET    /v2/{project_id}/scm/cert/{cert_id}
+//	        and, for ISSUED, GET /v2/{project_id}/scm/certlist (expiry)
+//	Renew   the Status reads, then POST /v2/{project_id}/scm/cert/purchase
+//
+// Certificate IDs are "scs" followed by 13 digits, 16 characters in all
+// (the SCM v3 reference documents exactly 16; the v2 examples are
+// scs1481110651012 and scs1554192131150). Every operation checks the ID,
+// and Revoke its reason, before any request; CheckID applies the same rule.
+//
+// # States
+//
+// Status maps SCM's native status (surrounding spaces tolerated) as
+// follows; Result.NativeState keeps the native value.
+//
+//	PAID                 pending_application  paid, no application. A
+//	                                          certificate whose application was
+//	                                          cancelled also returns to PAID, and
+//	                                          SCM does not tell the two apart, so
+//	                                          Status never reports cancelled.
+//	CHECKING             under_review         application under CA review
+//	CHECKING_DOMAIN      under_review         v3 names for the validation steps
+//	CHECKING_ORG         under_review
+//	ISSUING              under_review         approved, about to be issued
+//	SUPPLEMENTCHECKING   under_review         extra domains of an issued
+//	                                          multi-domain certificate under review;
+//	                                          the certificate itself stays valid.
+//	                                          Cancel is accepted here and settles
+//	                                          back to ISSUED.
+//	CANCELCHECKING       cancelling           cancel of the review in progress
+//	CANCELSUPPLEMENTING  cancelling           cancel of the extra-domain review
+//	UNPASSED             review_failed        application rejected
+//	ISSUED               issued, or expiring when it expires within 30 days
+//	                     (the renewal window; also when the expiry has passed
+//	                     but SCM still says ISSUED)
+//	EXPIRED              expired
+//	REVOKING             revoking             revocation under review
+//	CANCLEREVOKING       revoking             (sic; v3 docs only) withdrawal of a
+//	                                          revocation under review: the
+//	                                          certificate is not settled either way
+//	REVOKED              revoked
+//	UPLOAD               hosted               uploaded by the user
+//	anything else        unknown
+//
+// The v2 details carry no expiry. For an ISSUED certificate Status (and
+// Renew) therefore makes an extra request: the certificate list with
+// order_status=ISSUED and content=<cert id> (then, if no row has that ID,
+// content=<its first domain>), one page of 50 rows, taking expired_time
+// from the row whose cert_id matches. expired_time is read leniently: a
+// number or a digit string of milliseconds since the epoch (seconds below
+// 1e11), or an RFC 3339 or "2006-01-02 15:04:05" string. When no row
+// matches, Status reports issued with a zero NotAfter.
+//
+// # Operations and capabilities
+//
+// Cancel is accepted from under_review and lands in cancelling
+// (CANCELCHECKING), settling to cancelled (PAID; see above). Revoke is
+// accepted from issued and expiring and lands in revoking, settling to
+// revoked. Delete is accepted from what the SCM user guide allows: ISSUED,
+// REVOKED, EXPIRED and UPLOAD (normalized issued, expiring, revoked,
+// expired, hosted): "unissued certificates cannot be deleted". The issue
+// that asked for this adapter suggested UNPASSED and PAID as well; the
+// documentation says otherwise and the adapter follows the documentation.
+// Deleting an issued certificate does not revoke it.
+//
+// Renew is off by default (KindUnsupported): Huawei has no renewal API,
+// and renewing is buying a certificate with the identical spec, which is
+// billed. Config.RenewByPurchase turns it on; see [Adapter.Renew] for the
+// checks, the spec mapping and the definition of a free certificate.
+//
+// # Errors
+//
+// Failures are *provider.Error with the SCM error_code as Code, error_msg
+// as Message, the X-Request-Id header as RequestID and the HTTP status;
+// errors.As reaches the SDK's *sdkerr.ServiceResponseError. Codes are
+// classified first, the HTTP status only when the code is not listed:
+//
+//	SCM.0010                               invalid_state
+//	SCM.0008                               not_found (certificate ID abnormal;
+//	                                       what SCM answers for an unknown
+//	                                       certificate [unverified])
+//	SCM.0005, SCM.0020                     invalid_argument (SCM.0020 "certificate
+//	                                       ID wrong" is not read as not_found, so a
+//	                                       retried Delete is never taken as done
+//	                                       on its strength)
+//	SCM.0009, 0012-0015, 0031, 0032, 0069, 0070, APIGW.0101
+//	                                       invalid_argument
+//	SCM.0011                               quota_exceeded
+//	SCM.1000, APIGW.0301                   unauthorized
+//	SCM.0002, 0003, 4002, 1004, 1009, 1010 forbidden (SCM.0003, a certificate of
+//	                                       another tenant, is not not_found for
+//	                                       the same reason as SCM.0020)
+//	APIGW.0308                             throttled
+//	other codes, by status: 401 unauthorized, 403 forbidden, 404 not_found,
+//	429 throttled, 5xx unavailable for Status and for the reads inside Renew,
+//	outcome_unknown for Cancel, Revoke, Delete and the purchase; otherwise
+//	other.
+//
+// The APIG.xxxx spellings of the gateway codes are treated alike. A 2xx
+// whose body cannot be decoded is outcome_unknown for a mutating request
+// and unavailable for a read. A transport failure before a connection was
+// ready (DNS, dial, TLS) is unavailable; after it, outcome_unknown for a
+// mutating request and unavailable for a read. A context that ends before
+// the request is sent gives canceled; while it is in flight, the kind of a
+// failure after sending, with the context's error in the chain, except
+// during the reads with which Renew checks its preconditions: the purchase
+// was then never attempted, so it is canceled. Config.Timeout
+// bounds each request and, when it fires, counts as such a failure without
+// putting context.DeadlineExceeded in the chain, so the error stays
+// retryable where its kind allows.
+//
+// # The SDK, and what the adapter does about it
+//
+//   - Sync takes no context. The adapter gives the SDK's HTTP client a
+//     RoundTripper of its own; each call carries a unique token in a header
+//     whose name contains '_' (which the SDK never signs), and the
+//     RoundTripper swaps in that call's context and removes the header
+//     before the request leaves. Cancelling the context aborts the request
+//     in flight.
+//   - HttpConfig.Retries is never read by the SDK; the adapter adds no
+//     retries of its own (the broker decides). Endpoint failover is not
+//     used: the client has exactly one endpoint, which also avoids the
+//     SDK's unsynchronised failover index.
+//   - The SDK's region values are shared pointers; the adapter only reads
+//     the endpoint out of them.
+//   - Without a project ID the SDK would ask IAM for one, and with empty
+//     AK/SK it would fall back to the environment, profile files and ECS
+//     metadata: New requires all three, so it never makes a network call.
+//     Region lookup may read the SDK's HUAWEICLOUD_SDK_REGION_SCM_<REGION>
+//     variable and ~/.huaweicloud/regions.yaml.
+//   - On the first client build without a configured User-Agent, the SDK
+//     writes ~/.huaweicloud/application_id (a persistent UUID it then
+//     sends in every User-Agent). The adapter configures its own
+//     User-Agent suffix, so the SDK neither writes nor sends that file.
+//   - One adapter is safe for concurrent use: the request definitions and
+//     responses are built per call, and the shared client is only read.
+//
+// Secrets (SK, security token) never appear in errors, logs or formatted
+// output of Config or Adapter.
+package huawei

@@ -1,0 +1,105 @@
+package huawei
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The SCM reference's samples disagree with its own field tables about
+// types (a count sent as "19", an epoch time as a digit string), so the
+// fields the adapter depends on decode leniently.
+
+// flexInt decodes a JSON number or a string of digits; null and "" are 0.
+type flexInt int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	s, err := flexScalar(b)
+	if err != nil {
+		return err
+	}
+	if s == "" {
+		*n = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("not an integer: %q", s)
+	}
+	*n = flexInt(v)
+	return nil
+}
+
+// flexTime decodes an expiry time: a JSON number or a digit string holding
+// milliseconds since the Unix epoch (as documented), or seconds when the
+// value is below 1e11 (which as milliseconds would be 1973); or an RFC 3339
+// or "2006-01-02 15:04:05" (UTC) string. null and "" are the zero time.
+type flexTime struct{ time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *flexTime) UnmarshalJSON(b []byte) error {
+	s, err := flexScalar(b)
+	if err != nil {
+		return err
+	}
+	v, err := parseExpiry(s)
+	if err != nil {
+		return err
+	}
+	t.Time = v
+	return nil
+}
+
+// parseExpiry parses the text forms accepted by flexTime.
+func parseExpiry(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch {
+		case n <= 0:
+			return time.Time{}, fmt.Errorf("expiry time %d is not positive", n)
+		case n < 1e11:
+			return time.Unix(n, 0).UTC(), nil
+		default:
+			return time.UnixMilli(n).UTC(), nil
+		}
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 && f < 1e15 {
+		return time.UnixMilli(int64(f)).UTC(), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			return v.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unrecognised expiry time %q", s)
+}
+
+// flexScalar returns the text of a JSON number or string, trimmed; null
+// gives "".
+func flexScalar(b []byte) (string, error) {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || bytes.Equal(b, []byte("null")):
+		return "", nil
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return "", err
+		}
+		return strings.TrimSpace(s), nil
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return "", err
+		}
+		return n.String(), nil
+	default:
+		return "", fmt.Errorf("want a number or a string, got %.20s", b)
+	}
+}

@@ -1,0 +1,223 @@
+package huawei
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+// fakeSCM answers details with status and the certificate list with one
+// row for testCertID whose expired_time is the JSON expired.
+func fakeSCM(status, expired string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req-"+r.Method)
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/scm/certlist"):
+			fmt.Fprintf(w, `{"total":"2","free_remain":"19","order_list":[`+
+				`{"cert_id":"%s","order_state":"ISSUED","expired_time":"1"},`+
+				`{"cert_id":" %s ","order_status":"ISSUED","expired_time":%s}]}`, otherCertID, testCertID, expired)
+		case r.Method == http.MethodGet:
+			fmt.Fprintf(w, `{"cert_id":"%s","order_id ":"CS1803192259ROA8U","status":%q,"domain_name":"a.example.com;b.example.com","domain_number":"2"}`,
+				testCertID, status)
+		default:
+			http.Error(w, "unexpected", http.StatusTeapot)
+		}
+	}
+}
+
+// TestStatusMapsEveryNativeStatus covers every documented status, padded
+// with spaces as the reference's samples are.
+func TestStatusMapsEveryNativeStatus(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	far := strconv.FormatInt(now.Add(200*24*time.Hour).UnixMilli(), 10)
+	near := strconv.FormatInt(now.Add(10*24*time.Hour).UnixMilli(), 10)
+	cases := []struct {
+		native, expiry string
+		want           provider.State
+	}{
+		{"PAID", far, provider.StatePendingApplication},
+		{"CHECKING", far, provider.StateUnderReview},
+		{"CHECKING_DOMAIN", far, provider.StateUnderReview},
+		{"CHECKING_ORG", far, provider.StateUnderReview},
+		{"ISSUING", far, provider.StateUnderReview},
+		{"SUPPLEMENTCHECKING", far, provider.StateUnderReview},
+		{"CANCELCHECKING", far, provider.StateCancelling},
+		{"CANCELSUPPLEMENTING", far, provider.StateCancelling},
+		{"UNPASSED", far, provider.StateReviewFailed},
+		{"ISSUED", far, provider.StateIssued},
+		{"ISSUED", near, provider.StateExpiring},
+		{"ISSUED", `"` + near + `"`, provider.StateExpiring},
+		{"ISSUED", `null`, provider.StateIssued},
+		{"EXPIRED", far, provider.StateExpired},
+		{"REVOKING", far, provider.StateRevoking},
+		{"CANCLEREVOKING", far, provider.StateRevoking},
+		{"REVOKED", far, provider.StateRevoked},
+		{"UPLOAD", far, provider.StateHosted},
+		{"SOMETHING_NEW", far, provider.StateUnknown},
+		{"", far, provider.StateUnknown},
+	}
+	for _, c := range cases {
+		t.Run(c.native+"_"+c.expiry, func(t *testing.T) {
+			t.Parallel()
+			s := newStub(t, fakeSCM(" "+c.native+" ", c.expiry))
+			a := mustNew(t, stubConfig(s.URL), WithClock(func() time.Time { return now }))
+			res, err := a.Status(t.Context(), statusReq(testCertID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.State != c.want || res.NativeState != c.native {
+				t.Errorf("state %s (native %q), want %s (%q)", res.State, res.NativeState, c.want, c.native)
+			}
+			if res.ID != testCertID || res.Op != provider.OpStatus || res.Origin != DefaultOrigin || res.RequestID != "req-GET" {
+				t.Errorf("result %+v", res)
+			}
+			reqs := s.requests()
+			wantReqs := 1
+			if c.native == "ISSUED" {
+				wantReqs = 2
+			}
+			if len(reqs) != wantReqs {
+				t.Fatalf("%d requests, want %d: %+v", len(reqs), wantReqs, reqs)
+			}
+			if reqs[0].Path != "/v2/"+testProject+"/scm/cert/"+testCertID || reqs[0].Method != http.MethodGet {
+				t.Errorf("details request %s %s", reqs[0].Method, reqs[0].Path)
+			}
+			if wantReqs > 1 {
+				q := reqs[1].RawQuery
+				if reqs[1].Path != "/v2/"+testProject+"/scm/certlist" || !strings.Contains(q, "content="+testCertID) ||
+					!strings.Contains(q, "order_status=ISSUED") || !strings.Contains(q, "limit=50") {
+					t.Errorf("list request %s?%s", reqs[1].Path, q)
+				}
+				if c.expiry != "null" && res.NotAfter.IsZero() {
+					t.Errorf("NotAfter not filled")
+				}
+			}
+			for _, r := range reqs {
+				for name := range r.Header {
+					if strings.Contains(strings.ToLower(name), "certbroker") {
+						t.Errorf("internal header %s reached the wire", name)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestStatusNotAfter(t *testing.T) {
+	t.Parallel()
+	exp := time.Date(2026, 12, 1, 12, 30, 0, 0, time.UTC)
+	s := newStub(t, fakeSCM("ISSUED", strconv.FormatInt(exp.UnixMilli(), 10)))
+	a := mustNew(t, stubConfig(s.URL), WithClock(func() time.Time { return exp.Add(-31 * 24 * time.Hour) }))
+	res, err := a.Status(t.Context(), statusReq(testCertID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.NotAfter.Equal(exp) || res.State != provider.StateIssued {
+		t.Errorf("NotAfter %v state %s, want %v issued (31 days left)", res.NotAfter, res.State, exp)
+	}
+}
+
+func TestParseExpiry(t *testing.T) {
+	t.Parallel()
+	want := time.Date(2026, 12, 1, 12, 30, 0, 0, time.UTC)
+	for _, in := range []string{
+		strconv.FormatInt(want.UnixMilli(), 10),
+		strconv.FormatInt(want.Unix(), 10),
+		"2026-12-01T12:30:00Z",
+		"2026-12-01 12:30:00",
+		"1.7964954e12",
+	} {
+		got, err := parseExpiry(in)
+		if err != nil {
+			t.Errorf("parseExpiry(%q): %v", in, err)
+			continue
+		}
+		if in == "1.7964954e12" {
+			if got.Year() != 2026 {
+				t.Errorf("parseExpiry(%q) = %v", in, got)
+			}
+			continue
+		}
+		if !got.Equal(want) {
+			t.Errorf("parseExpiry(%q) = %v, want %v", in, got, want)
+		}
+	}
+	for _, bad := range []string{"soon", "-5", "0", "12/01/2026"} {
+		if _, err := parseExpiry(bad); err == nil {
+			t.Errorf("parseExpiry(%q) accepted", bad)
+		}
+	}
+	if got, err := parseExpiry(""); err != nil || !got.IsZero() {
+		t.Errorf("parseExpiry(\"\") = %v, %v", got, err)
+	}
+}
+
+// TestStatusBadExpiry: an expiry that cannot be read makes the list
+// response undecodable, which for a read is unavailable.
+func TestStatusBadExpiry(t *testing.T) {
+	t.Parallel()
+	s := newStub(t, fakeSCM("ISSUED", `{"a":1}`))
+	a := mustNew(t, stubConfig(s.URL))
+	_, err := a.Status(t.Context(), statusReq(testCertID))
+	if pe := asProviderError(t, err); pe.Kind != provider.KindUnavailable || pe.HTTPStatus != 200 {
+		t.Errorf("got %v, want unavailable with HTTP 200", err)
+	}
+}
+
+// TestStatusExpiryByDomain: when the list searched by certificate ID has no
+// row for it, Status searches by the first domain.
+func TestStatusExpiryByDomain(t *testing.T) {
+	t.Parallel()
+	exp := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	inner := fakeSCM("ISSUED", strconv.FormatInt(exp.UnixMilli(), 10))
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("content") == testCertID {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"total":0,"order_list":[]}`))
+			return
+		}
+		inner(w, r)
+	})
+	a := mustNew(t, stubConfig(s.URL), WithClock(func() time.Time { return exp.Add(-24 * time.Hour) }))
+	res, err := a.Status(t.Context(), statusReq(testCertID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != provider.StateExpiring || !res.NotAfter.Equal(exp) {
+		t.Errorf("state %s NotAfter %v, want expiring %v", res.State, res.NotAfter, exp)
+	}
+	reqs := s.requests()
+	if len(reqs) != 3 || !strings.Contains(reqs[2].RawQuery, "content=a.example.com") {
+		t.Errorf("requests %+v, want details, list by ID, list by a.example.com", reqs)
+	}
+}
+
+// TestRenewRefusedForEveryOtherStatus: Renew reads the details and refuses
+// every status but ISSUED before buying anything, including the v3-only
+// statuses the emulator does not hold.
+func TestRenewRefusedForEveryOtherStatus(t *testing.T) {
+	t.Parallel()
+	for _, native := range []string{
+		"PAID", "CHECKING", "CHECKING_DOMAIN", "CHECKING_ORG", "ISSUING", "SUPPLEMENTCHECKING", "CANCELCHECKING",
+		"CANCELSUPPLEMENTING", "UNPASSED", "EXPIRED", "REVOKING", "CANCLEREVOKING", "REVOKED", "UPLOAD", "NEW_STATUS",
+	} {
+		s := newStub(t, fakeSCM(native, "null"))
+		cfg := stubConfig(s.URL)
+		cfg.RenewByPurchase = true
+		a := mustNew(t, cfg)
+		_, err := a.Renew(t.Context(), provider.RenewRequest{ID: testCertID})
+		if pe := asProviderError(t, err); pe.Kind != provider.KindInvalidState || !strings.Contains(pe.Message, native) {
+			t.Errorf("%s: %v", native, err)
+		}
+		if n := len(s.requests()); n != 1 {
+			t.Errorf("%s: %d requests, want only the details", native, n)
+		}
+	}
+}
