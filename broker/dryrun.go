@@ -1,0 +1,46 @@
+package broker
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+// dryRun checks what a real run would check, without a mutating call:
+// the ID's shape (the provider's IDChecker) and, when check is set, that
+// the order's current state (read with Status) allows op.
+func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, op provider.Op, check bool) (*provider.Result, *OpError) {
+	if o.checker != nil {
+		if err := o.checker.CheckID(ref.ID); err != nil {
+			return nil, &OpError{Op: op, Ref: ref, Err: asProviderError(err, o.name, op, ref.ID), Note: "dry run"}
+		}
+	}
+	res := &provider.Result{Origin: o.name, ID: ref.ID, Op: op}
+	if !check {
+		return res, nil
+	}
+	st, _, oe := b.exec(ctx, o, ref, request{op: provider.OpStatus})
+	if oe != nil {
+		oe.Op, oe.Note = op, joinNote("dry run: reading the state failed", oe.Note)
+		return nil, oe
+	}
+	res.State, res.NativeState, res.NotAfter, res.RequestID = st.State, st.NativeState, st.NotAfter, st.RequestID
+	if op == provider.OpStatus {
+		return res, nil
+	}
+	if c := o.caps.For(op); !c.Allows(st.State) {
+		return nil, &OpError{Op: op, Ref: ref, Note: "dry run", Err: &provider.Error{
+			Kind: provider.KindInvalidState, Op: op, Origin: o.name, ID: ref.ID, RequestID: st.RequestID,
+			Message: fmt.Sprintf("%s is not allowed from state %s (allowed from %v)", op, st.State, c.From),
+		}}
+	}
+	return res, nil
+}
+
+func joinNote(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
+}

@@ -1,0 +1,181 @@
+package broker
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+// registry is an immutable snapshot of the registered origins; Register
+// replaces it, so routing reads it without locking.
+type registry struct {
+	byName map[string]*origin
+	names  []string // sorted
+}
+
+// origin is one registered provider and the broker's state for it.
+type origin struct {
+	name     string
+	p        provider.Provider // wrapped in the middleware
+	caps     provider.Capabilities
+	checker  provider.IDChecker // nil when the provider has none
+	sem      chan struct{}      // nil: no per-origin concurrency limit
+	limiters [numOps]*limiter   // by opIndex; entries may be shared
+	budget   *budget
+}
+
+const numOps = 5
+
+// opIndex maps an operation onto 0..numOps-1, or -1.
+func opIndex(op provider.Op) int {
+	switch op {
+	case provider.OpCancel:
+		return 0
+	case provider.OpRevoke:
+		return 1
+	case provider.OpDelete:
+		return 2
+	case provider.OpRenew:
+		return 3
+	case provider.OpStatus:
+		return 4
+	}
+	return -1
+}
+
+// RegisterOption configures one registered origin.
+type RegisterOption func(*originConfig)
+
+type originConfig struct {
+	rate        float64
+	burst       int
+	rateSet     bool
+	concurrency int
+	err         error
+}
+
+// WithRate sets the origin's rate limit, in requests per second shared by
+// all its operations, and the burst; it overrides the provider's
+// [provider.RateAdvisor] and the broker's [WithDefaultRate]. Pass
+// [Unlimited] for no limit. The rate must be positive and the burst at
+// least 1.
+func WithRate(perSecond float64, burst int) RegisterOption {
+	return func(c *originConfig) {
+		if !(perSecond > 0) || burst < 1 {
+			c.err = fmt.Errorf("rate %v/s with burst %d: want a positive rate and a burst of at least 1", perSecond, burst)
+			return
+		}
+		c.rate, c.burst, c.rateSet = perSecond, burst, true
+	}
+}
+
+// WithOriginConcurrency limits how many calls the broker has in flight to
+// the origin at once, across single and bulk operations. The default is
+// no limit beyond the broker's [WithConcurrency]. n must be at least 1.
+func WithOriginConcurrency(n int) RegisterOption {
+	return func(c *originConfig) {
+		if n < 1 {
+			c.err = fmt.Errorf("origin concurrency %d: want at least 1", n)
+			return
+		}
+		c.concurrency = n
+	}
+}
+
+// Register makes p reachable under the origin name. One provider (one
+// cloud account) may be registered under several names, and one cloud
+// under several accounts. The name must satisfy [provider.ValidateOrigin]
+// and must not be registered already. The broker's middleware wraps p
+// here.
+func (b *Broker) Register(name string, p provider.Provider, opts ...RegisterOption) error {
+	fail := func(msg string) error {
+		return &provider.Error{Kind: provider.KindInvalidArgument, Origin: name, Message: "register: " + msg}
+	}
+	if err := provider.ValidateOrigin(name); err != nil {
+		return err
+	}
+	if p == nil {
+		return fail("nil provider")
+	}
+	var oc originConfig
+	for _, opt := range opts {
+		opt(&oc)
+		if oc.err != nil {
+			return fail(oc.err.Error())
+		}
+	}
+	o := b.newOrigin(name, p, oc)
+
+	b.regMu.Lock()
+	defer b.regMu.Unlock()
+	old := b.origins.Load()
+	if _, dup := old.byName[name]; dup {
+		return fail(fmt.Sprintf("origin %q is already registered", name))
+	}
+	next := &registry{byName: maps.Clone(old.byName)}
+	next.byName[name] = o
+	next.names = slices.Sorted(maps.Keys(next.byName))
+	b.origins.Store(next)
+	return nil
+}
+
+func (b *Broker) newOrigin(name string, p provider.Provider, oc originConfig) *origin {
+	o := &origin{name: name, caps: p.Capabilities(), budget: newBudget(b.cfg.budgetMax, b.cfg.budgetRefill)}
+	o.checker, _ = p.(provider.IDChecker)
+	if oc.concurrency > 0 {
+		o.sem = make(chan struct{}, oc.concurrency)
+	}
+	advisor, hasAdvice := p.(provider.RateAdvisor)
+	var shared *limiter
+	for _, op := range provider.Ops() {
+		i := opIndex(op)
+		if !oc.rateSet && hasAdvice {
+			if r, burst := advisor.SuggestedRate(op); r > 0 {
+				o.limiters[i] = newLimiter(r, burst)
+				continue
+			}
+		}
+		if shared == nil {
+			r, burst := b.cfg.defaultRate, b.cfg.defaultBurst
+			if oc.rateSet {
+				r, burst = oc.rate, oc.burst
+			}
+			shared = newLimiter(r, burst)
+		}
+		o.limiters[i] = shared
+	}
+	wrapped := p
+	for i := len(b.cfg.middleware) - 1; i >= 0; i-- {
+		wrapped = b.cfg.middleware[i](name, wrapped)
+	}
+	o.p = wrapped
+	return o
+}
+
+// Origins returns the registered origin names, sorted.
+func (b *Broker) Origins() []string {
+	return slices.Clone(b.origins.Load().names)
+}
+
+// route finds the origin of ref, or returns an error of kind
+// KindInvalidArgument naming the registered origins.
+func (b *Broker) route(ref provider.Ref, op provider.Op) (*origin, *provider.Error) {
+	reg := b.origins.Load()
+	if o, ok := reg.byName[ref.Origin]; ok {
+		return o, nil
+	}
+	return nil, &provider.Error{
+		Kind: provider.KindInvalidArgument, Op: op, Origin: ref.Origin, ID: ref.ID,
+		Message: fmt.Sprintf("origin %q is not registered (registered: %s)", ref.Origin, listOrigins(reg.names)),
+	}
+}
+
+func listOrigins(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
