@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+const usageText = `certbroker manages certificate orders on Alibaba Cloud CAS and Huawei Cloud SCM.
+
+Usage:
+  certbroker cancel  [flags] REF...   withdraw applications under review
+  certbroker revoke  [flags] REF...   revoke issued certificates (asks first)
+  certbroker delete  [flags] REF...   delete orders or certificates (asks first)
+  certbroker renew   [flags] REF...   create renewal orders for expiring certificates
+  certbroker status  [flags] REF...   show the state of orders
+  certbroker demo                     run every operation against in-process emulators
+  certbroker emulate                  run both emulators and print a config for them
+  certbroker version                  print the version
+  certbroker help [COMMAND]           show help
+
+A REF is origin:id (alibaba:123451222, huawei:scs1481110651012) or a bare ID,
+resolved to an origin by its shape. Use -f FILE (or -f - for stdin) to read
+refs one per line. Run "certbroker help COMMAND" for the flags of a command.
+
+Exit status: 0 all succeeded, 1 some item failed, 2 usage or configuration error.
+`
+
+func (c *cli) usage(w io.Writer) { fmt.Fprint(w, usageText) }
+
+// help prints the general usage, or a command's flags.
+func (c *cli) help(args []string) int {
+	if len(args) == 0 {
+		c.usage(c.stdout)
+		return exitOK
+	}
+	if op, err := provider.ParseOp(args[0]); err == nil {
+		fs, _ := newOpFlagSet(op)
+		printOpUsage(c.stdout, op, fs)
+		return exitOK
+	}
+	switch args[0] {
+	case "demo":
+		fmt.Fprint(c.stdout, demoUsage)
+		return exitOK
+	case "emulate":
+		fmt.Fprint(c.stdout, emulateUsage)
+		return exitOK
+	case "version", "help":
+		c.usage(c.stdout)
+		return exitOK
+	}
+	return c.errorf("help: unknown command %q", args[0])
+}
+
+// versionString reports the module version and VCS revision of the binary.
+func versionString() string {
+	v, rev := "(devel)", ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = " " + s.Value[:12]
+			}
+		}
+	}
+	return "certbroker " + v + rev
+}

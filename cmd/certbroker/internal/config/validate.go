@@ -1,0 +1,97 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// validate checks one origin after expansion.
+func (o *Origin) validate(name string) error {
+	at := func(key, format string, args ...any) error {
+		return fmt.Errorf("origins.%s.%s: %s", name, key, fmt.Sprintf(format, args...))
+	}
+	var errs []error
+	var foreign []string
+	switch o.Type {
+	case TypeAlibaba:
+		foreign = o.setKeys(map[string]bool{"project_id": o.ProjectID != "", "ak": o.AK != "", "sk": o.SK != "", "renew_by_purchase": o.RenewByPurchase})
+	case TypeHuawei:
+		foreign = o.setKeys(map[string]bool{"access_key_id": o.AccessKeyID != "", "access_key_secret": o.AccessKeySecret != ""})
+	case "":
+		return at("type", "missing; want %s or %s", TypeAlibaba, TypeHuawei)
+	default:
+		return at("type", "unknown type %q; want %s or %s", o.Type, TypeAlibaba, TypeHuawei)
+	}
+	for _, k := range foreign {
+		errs = append(errs, at(k, "not a key of an origin of type %s", o.Type))
+	}
+	if o.Endpoint != "" {
+		if err := CheckEndpoint(o.Endpoint); err != nil {
+			errs = append(errs, at("endpoint", "%v", err))
+		}
+	}
+	if o.Rate < 0 {
+		errs = append(errs, at("rate", "must not be negative"))
+	}
+	if o.Burst < 0 {
+		errs = append(errs, at("burst", "must not be negative"))
+	}
+	if o.Burst > 0 && o.Rate == 0 {
+		errs = append(errs, at("burst", "needs rate"))
+	}
+	if o.Timeout < 0 {
+		errs = append(errs, at("timeout", "must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// setKeys returns, in a fixed order, the keys of m whose value is true.
+func (o *Origin) setKeys(m map[string]bool) []string {
+	order := []string{"access_key_id", "access_key_secret", "security_token", "project_id", "ak", "sk", "renew_by_purchase"}
+	var out []string
+	for _, k := range order {
+		if m[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// CheckEndpoint accepts an https URL, or an http URL whose host is loopback
+// (127.0.0.0/8, ::1 or localhost). The URL may not carry credentials, a path,
+// a query or a fragment.
+func CheckEndpoint(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return errors.New("not a URL; want https://host[:port] (or http:// on loopback)")
+	}
+	if u.User != nil {
+		return errors.New("must not contain credentials")
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return errors.New("must be scheme://host[:port] with no path, query or fragment")
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("plain http is allowed only on loopback (127.0.0.0/8, ::1, localhost), not on %q; use https", u.Hostname())
+	default:
+		return fmt.Errorf("scheme %q not supported; want https (or http on loopback)", u.Scheme)
+	}
+}
+
+// IsLoopback reports whether host is localhost or a loopback IP address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+// opFlags are the flags of the operation commands. reason exists only for
+// revoke; csr and tags only for renew.
+type opFlags struct {
+	config      string
+	output      outputFlag
+	concurrency int
+	dryRun      bool
+	yes         bool
+	verbose     bool
+	files       listFlag
+	reason      string
+	csr         string
+	tags        listFlag
+}
+
+// newOpFlagSet builds the flag set of op's command. It prints nothing: the
+// caller reports errors and help.
+func newOpFlagSet(op provider.Op) (*flag.FlagSet, *opFlags) {
+	f := &opFlags{output: outputTable}
+	fs := flag.NewFlagSet(string(op), flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&f.config, "config", "", "configuration `FILE` (default ./certbroker.yaml, then $XDG_CONFIG_HOME/certbroker/config.yaml)")
+	fs.Var(&f.output, "output", "output `FORMAT`: table or json (one JSON object per line)")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "at most `N` requests in flight (default: the broker's)")
+	fs.Var(&f.files, "f", "read refs from `FILE`, one per line (- for stdin); repeatable")
+	fs.BoolVar(&f.verbose, "v", false, "log requests and retries to stderr")
+	if op.Mutating() {
+		fs.BoolVar(&f.dryRun, "dry-run", false, "validate refs and check states without changing anything")
+	}
+	if op == provider.OpRevoke || op == provider.OpDelete {
+		fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation (required when stdin is not a terminal)")
+	}
+	if op == provider.OpRevoke {
+		fs.StringVar(&f.reason, "reason", "", "revocation reason `TEXT` (sent where the cloud takes one; Huawei: up to 63 characters)")
+	}
+	if op == provider.OpRenew {
+		fs.StringVar(&f.csr, "csr", "", "PEM certificate signing request `FILE` for the new orders")
+		fs.Var(&f.tags, "tag", "`KEY=VALUE` tag for the new orders; repeatable")
+	}
+	return fs, f
+}
+
+var opSummaries = map[provider.Op]string{
+	provider.OpCancel: "withdraw certificate applications that are under review",
+	provider.OpRevoke: "revoke issued certificates (destructive: asks for confirmation)",
+	provider.OpDelete: "delete certificate orders (destructive: asks for confirmation)",
+	provider.OpRenew:  "create a renewal order for each certificate in its renewal window",
+	provider.OpStatus: "show the normalized state of certificate orders",
+}
+
+// printOpUsage prints the help of op's command.
+func printOpUsage(w io.Writer, op provider.Op, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "usage: certbroker %s [flags] REF...\n\n%s.\n\n", op, opSummaries[op])
+	fmt.Fprint(w, "REF is origin:id or a bare ID resolved by its shape. Flags may come before or\n"+
+		"after the refs; \"--\" ends the flags.\n\nFlags:\n")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}

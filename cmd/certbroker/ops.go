@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/certbroker/certbroker/broker"
+	"github.com/certbroker/certbroker/provider"
+)
+
+// maxBadRefs is how many bad refs are listed before the rest are counted.
+const maxBadRefs = 10
+
+// runOp runs one of cancel, revoke, delete, renew and status.
+func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
+	fs, f := newOpFlagSet(op)
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printOpUsage(c.stdout, op, fs)
+		return exitOK
+	}
+	if err != nil {
+		return c.errorf("%s: %v (see 'certbroker help %s')", op, err, op)
+	}
+	opts, err := bulkOptions(f)
+	if err != nil {
+		return c.errorf("%s: %v", op, err)
+	}
+	srcs, usedStdin, err := collectRefs(pos, f.files, c.stdin)
+	if err != nil {
+		return c.errorf("%s: %v", op, err)
+	}
+	if len(srcs) == 0 {
+		return c.errorf("%s: no refs given; pass origin:id arguments or -f FILE (see 'certbroker help %s')", op, op)
+	}
+	settings := brokerSettings{concurrency: f.concurrency}
+	if f.verbose {
+		settings.logger = slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	b, reg, err := c.newBroker(f.config, settings)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	refs, err := resolveRefs(b, reg, srcs, c.stderr)
+	if err != nil {
+		return c.errorf("%s: %v", op, err)
+	}
+	if code, ok := c.confirmDestructive(op, f, refs, usedStdin); !ok {
+		return code
+	}
+
+	finish := func() {}
+	if c.isTerminal(c.stderr) {
+		opts.Progress, finish = progressBar(c.stderr, len(refs), string(op))
+	}
+	items, err := b.Do(ctx, op, refs, opts)
+	finish()
+	if items == nil && err != nil {
+		return c.errorf("%s: %v", op, err)
+	}
+	outs := make([]outcome, len(items))
+	for i, it := range items {
+		outs[i] = outcomeOf(op, it, f.dryRun)
+	}
+	return c.report(outs, f.output, f.dryRun, ctx.Err())
+}
+
+// bulkOptions turns the flags into broker options, reading the CSR file.
+func bulkOptions(f *opFlags) (broker.BulkOptions, error) {
+	opts := broker.BulkOptions{Reason: f.reason, DryRun: f.dryRun, CheckState: f.dryRun}
+	if f.concurrency < 0 {
+		return opts, errors.New("--concurrency must be at least 1")
+	}
+	if f.csr != "" {
+		data, err := os.ReadFile(f.csr)
+		if err != nil {
+			return opts, fmt.Errorf("--csr: %w", err)
+		}
+		if b, _ := pem.Decode(data); b == nil || !strings.Contains(b.Type, "CERTIFICATE REQUEST") {
+			return opts, fmt.Errorf("--csr %s: not a PEM certificate signing request", f.csr)
+		}
+		opts.CSR = string(data)
+	}
+	for _, t := range f.tags {
+		k, v, ok := strings.Cut(t, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return opts, fmt.Errorf("--tag %q: want KEY=VALUE", t)
+		}
+		opts.Tags = append(opts.Tags, provider.Tag{Key: k, Value: v})
+	}
+	return opts, nil
+}
+
+// resolveRefs resolves every ref with the broker and checks its ID against
+// the provider's own shape (provider.IDChecker), dropping duplicates with a
+// warning. All bad refs are reported at once.
+func resolveRefs(b *broker.Broker, reg origins, srcs []refSource, warn io.Writer) ([]provider.Ref, error) {
+	var refs []provider.Ref
+	var bad []string
+	nbad := 0
+	seen := map[provider.Ref]string{}
+	for _, s := range srcs {
+		r, err := b.Resolve(s.text)
+		if ck, ok := reg[r.Origin].(provider.IDChecker); ok && err == nil {
+			err = ck.CheckID(r.ID)
+		}
+		if err != nil {
+			nbad++
+			if nbad <= maxBadRefs {
+				msg := err.Error()
+				if !strings.Contains(msg, s.text) {
+					msg = strconv.Quote(truncate(s.text, 80)) + ": " + msg
+				}
+				bad = append(bad, "  "+s.where+": "+msg)
+			}
+			continue
+		}
+		if first, dup := seen[r]; dup {
+			fmt.Fprintf(warn, "certbroker: %s: %s was already given at %s; doing it once\n", s.where, r, first)
+			continue
+		}
+		seen[r] = s.where
+		refs = append(refs, r)
+	}
+	if nbad > 0 {
+		msg := strings.Join(bad, "\n")
+		if nbad > maxBadRefs {
+			msg += fmt.Sprintf("\n  ... and %d more", nbad-maxBadRefs)
+		}
+		return nil, fmt.Errorf("%d bad ref%s (nothing was done):\n%s", nbad, plural(nbad), msg)
+	}
+	return refs, nil
+}
+
+// confirmDestructive asks before revoke and delete. It returns ok == false
+// and the exit code when the command must stop.
+func (c *cli) confirmDestructive(op provider.Op, f *opFlags, refs []provider.Ref, usedStdin bool) (int, bool) {
+	if (op != provider.OpRevoke && op != provider.OpDelete) || f.dryRun || f.yes {
+		return exitOK, true
+	}
+	switch {
+	case usedStdin:
+		return c.errorf("%s: refs were read from stdin, so there is no way to confirm; pass --yes to %s %d order%s",
+			op, op, len(refs), plural(len(refs))), false
+	case !c.isTerminal(c.stdin):
+		return c.errorf("%s: refusing to %s %d order%s without confirmation: stdin is not a terminal; pass --yes (or --dry-run to check first)",
+			op, op, len(refs), plural(len(refs))), false
+	}
+	if !confirm(c.stdin, c.stderr, op, refs) {
+		fmt.Fprintln(c.stderr, "certbroker: aborted; nothing was done")
+		return exitFailed, false
+	}
+	return exitOK, true
+}
+
+// report prints the outcomes and a summary, and returns the exit code.
+func (c *cli) report(outs []outcome, format outputFlag, dryRun bool, ctxErr error) int {
+	var err error
+	if format == outputJSON {
+		err = writeJSONLines(c.stdout, outs)
+	} else {
+		err = writeTable(c.stdout, outs)
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "certbroker: writing output: %v\n", err)
+		return exitFailed
+	}
+	ok, failed := summary(outs)
+	what := "succeeded"
+	if dryRun {
+		what = "would be attempted (dry run; nothing was changed)"
+	}
+	fmt.Fprintf(c.stderr, "%d of %d %s", ok, len(outs), what)
+	if failed > 0 {
+		fmt.Fprintf(c.stderr, ", %d failed", failed)
+	}
+	if ctxErr != nil {
+		fmt.Fprint(c.stderr, " (interrupted)")
+	}
+	fmt.Fprintln(c.stderr)
+	if failed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

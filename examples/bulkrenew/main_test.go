@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := run(context.Background(), &out); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{
+		"renewing 8 certificates\n",
+		"progress: 8/8 done, 3 failed\n",
+		"renewed alibaba:10000100001 -> new order ",
+		"failed  alibaba:10000100004: invalid state: not renewable now",
+		"failed  alibaba:99999999999: not found: no such order",
+		": outcome unknown: the new order may exist",
+		"5 renewed, 3 failed\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if n := strings.Count(s, "renewed huawei:"); n != 2 {
+		t.Errorf("%d huawei renewals reported, want 2:\n%s", n, s)
+	}
+}
