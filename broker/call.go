@@ -178,7 +178,7 @@ func (b *Broker) reconcile(ctx context.Context, o *origin, ref provider.Ref, op 
 			return nil, "could not read the state to reconcile: " + serr.Error()
 		}
 		c := o.caps.For(op)
-		if st.State != provider.StateUnknown && (st.State == c.Lands || st.State == c.Settles) {
+		if c.Reached(st.State) {
 			b.logReconciled(ctx, o.name, op, ref.ID, st.State)
 			res := *st
 			res.Op, res.AlreadyDone = op, true

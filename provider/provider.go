@@ -149,6 +149,13 @@ type OpCapability struct {
 	// Settles is the state the order reaches once the cloud finishes
 	// asynchronous processing. It equals Lands for synchronous clouds.
 	Settles State
+	// ReportedAs lists states that Status may report for an order that
+	// has reached Lands or Settles, where the cloud does not tell them
+	// apart. Alibaba, for example, reports a cancelled order as payed,
+	// exactly like a fresh one, so its Cancel lists
+	// StatePendingApplication here. Callers that reconcile after an
+	// ambiguous failure use it through [OpCapability.Reached].
+	ReportedAs []State
 	// Billable is true when a successful call costs money (Huawei renew is
 	// a purchase).
 	Billable bool
@@ -173,6 +180,16 @@ func (c Capabilities) For(op Op) OpCapability {
 		return OpCapability{Supported: true, From: States()}
 	}
 	return OpCapability{}
+}
+
+// Reached reports whether an order that Status reports in state s may
+// be one this operation has already been applied to: s is Lands, Settles
+// or one of ReportedAs. StateUnknown never counts.
+func (c OpCapability) Reached(s State) bool {
+	if !c.Supported || s == StateUnknown {
+		return false
+	}
+	return s == c.Lands || s == c.Settles || slices.Contains(c.ReportedAs, s)
 }
 
 // Allows reports whether the operation is supported and accepted from s.

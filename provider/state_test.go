@@ -190,3 +190,32 @@ func TestCapabilities(t *testing.T) {
 		t.Errorf("For does not return the field of its op")
 	}
 }
+
+func TestOpCapabilityReached(t *testing.T) {
+	t.Parallel()
+	c := provider.OpCapability{Supported: true, From: []provider.State{provider.StateUnderReview}, Lands: provider.StateCancelling,
+		Settles: provider.StateCancelled, ReportedAs: []provider.State{provider.StatePendingApplication}}
+	tests := []struct {
+		s    provider.State
+		want bool
+	}{
+		{provider.StateCancelling, true},
+		{provider.StateCancelled, true},
+		{provider.StatePendingApplication, true},
+		{provider.StateUnderReview, false},
+		{provider.StateUnknown, false},
+	}
+	for _, tt := range tests {
+		if got := c.Reached(tt.s); got != tt.want {
+			t.Errorf("Reached(%v) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+	c.Supported = false
+	if c.Reached(provider.StateCancelled) {
+		t.Error("an unsupported operation reached a state")
+	}
+	unknownLands := provider.OpCapability{Supported: true, Lands: provider.StateUnknown}
+	if unknownLands.Reached(provider.StateUnknown) {
+		t.Error("StateUnknown counted as reached")
+	}
+}
