@@ -11,6 +11,9 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 			From:      []provider.State{provider.StateUnderReview},
 			Lands:     provider.StateCancelled,
 			Settles:   provider.StateCancelled,
+			// DescribeCertificateState reports a cancelled order as payed,
+			// exactly like a fresh one.
+			ReportedAs: []provider.State{provider.StatePendingApplication},
 			Note: "CancelOrderRequest: withdraws an application in domain_verify or process; " +
 				"the order returns to payed synchronously and may then be deleted",
 		},

@@ -33,7 +33,9 @@ func capabilities(renew bool) provider.Capabilities {
 			From:      []provider.State{provider.StateUnderReview},
 			Lands:     provider.StateCancelling,
 			Settles:   provider.StateCancelled,
-			Note:      noteCancel,
+			// SCM shows a cancelled certificate as PAID, like a fresh one.
+			ReportedAs: []provider.State{provider.StatePendingApplication},
+			Note:       noteCancel,
 		},
 		Revoke: provider.OpCapability{
 			Supported: true,
