@@ -50,11 +50,14 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 
 // Documented or chosen request rates per account, per second. Alibaba
 // documents 100/s for CancelOrderRequest and 10/s for
-// CancelCertificateForPackageRequest (and for ListUserCertificateOrder,
-// which this adapter does not call). No quota is documented for
+// CancelCertificateForPackageRequest and for ListUserCertificateOrder,
+// which Status also calls when DescribeCertificateState answers unknow
+// (a revoked order) or an unrecognised Type. No quota is documented for
 // DeleteCertificateRequest, RenewCertificateOrderForPackageRequest or
 // DescribeCertificateState; the adapter suggests a conservative 10/s for
-// them. The quotas are per account: origins sharing an account share them.
+// them, which for Status also keeps within the list quota when every
+// order needs the fallback. The quotas are per account: origins sharing
+// an account share them.
 const (
 	rateCancelOrder       = 100
 	rateCancelCertificate = 10

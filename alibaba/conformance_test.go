@@ -56,12 +56,12 @@ func (h *harness) Hang(testing.TB) {
 }
 
 // StatusAliases documents what Status cannot tell apart: Alibaba reports a
-// cancelled order as payed (pending application), and the emulator answers
-// unknow for a revoked one (undocumented at the cloud).
+// cancelled order as payed (pending application). A revoked order needs no
+// alias: Status reads REVOKED from ListUserCertificateOrder when
+// DescribeCertificateState answers unknow.
 func (h *harness) StatusAliases() map[provider.State][]provider.State {
 	return map[provider.State][]provider.State{
 		provider.StateCancelled: {provider.StatePendingApplication},
-		provider.StateRevoked:   {provider.StateUnknown},
 	}
 }
 

@@ -20,6 +20,7 @@
 //	Delete  DeleteCertificateRequest                verify_fail, or payed after a cancel -> gone
 //	Renew   RenewCertificateOrderForPackageRequest  certificate in its renewal window -> new order in payed
 //	Status  DescribeCertificateState                any
+//	        (+ ListUserCertificateOrder when the Type is unknow or unrecognised)
 //
 // Revoke takes no reason at Alibaba; RevokeRequest.Reason is ignored.
 // Renew's optional CSR and tags are checked first ([ValidateCSR],
@@ -40,18 +41,44 @@
 //	               [ExpiringWindow] (30 days) of it, issued before; NotAfter is in
 //	               the Result. A certificate that cannot be parsed gives StateIssued
 //	               with a zero NotAfter.
-//	unknow (sic)   StateUnknown
-//	anything else  StateUnknown, with the native string in Result.NativeState
+//	unknow (sic)   the ListUserCertificateOrder Status, below
+//	anything else  the ListUserCertificateOrder Status, below
+//
+// What DescribeCertificateState answers for a revoked order is not
+// documented; the emulator answers unknow. For unknow and for any Type it
+// does not recognise, Status makes a second call, ListUserCertificateOrder
+// with OrderType CPACK (the documented default: orders created from a
+// resource plan, which the *ForPackage operations act on) and Keyword set
+// to the order ID, takes the row whose OrderId is exactly the ID (reading
+// at most four pages of 50), and maps its Status:
+//
+//	PAYED          StatePendingApplication
+//	CHECKING       StateUnderReview
+//	CHECKED_FAIL   StateReviewFailed
+//	ISSUED         StateIssued
+//	WILLEXPIRED    StateExpiring
+//	EXPIRED        StateExpired
+//	REVOKED        StateRevoked
+//	NOTACTIVATED   StateUnknown (its meaning is not documented; no operation is
+//	               offered from it)
+//	anything else  StateUnknown
+//
+// Result.NativeState is then the list Status, NotAfter comes from the
+// row's CertEndTime (when present) and RequestID is the list call's. When
+// no row matches (a BUY order, say), the result is StateUnknown with the
+// Type (unknow) as NativeState. The documentation describes Keyword as a
+// fuzzy match on the domain or the resource ID; that it finds an order by
+// its OrderId is [unverified] (the emulator does). The fallback's errors
+// are classified like any Status error (never KindOutcomeUnknown), and it
+// counts against ListUserCertificateOrder's own quota of 10/s per account.
 //
 // Alibaba reports a cancelled order as payed, exactly like a fresh one, so
 // Status can never report StateCancelled: a Cancel's own result says
 // StateCancelled, but a later Status says StatePendingApplication. Delete
 // is accepted only for the cancelled kind; for a payed order the cloud
-// decides. What DescribeCertificateState answers for a revoked order is not
-// documented (the emulator answers unknow, hence StateUnknown); the
-// ListUserCertificateOrder status REVOKED is not read by this adapter. The
-// adapter has no Cancelling, Revoking or Hosted states: Alibaba's
-// operations are synchronous, and uploaded certificates are not orders.
+// decides. The adapter has no Cancelling, Revoking or Hosted states:
+// Alibaba's operations are synchronous, and uploaded certificates are not
+// orders.
 //
 // # Errors
 //

@@ -122,7 +122,13 @@ func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider
 // Status reads an order's state with DescribeCertificateState; see the
 // package doc for how each native Type maps to a [provider.State]. For an
 // issued certificate NotAfter is read from the returned certificate; the
-// private key the API also returns is discarded.
+// private key the API also returns is discarded. When the Type is unknow
+// (as for a revoked order) or not one this adapter knows, Status also
+// reads the order's row of ListUserCertificateOrder (OrderType CPACK,
+// Keyword the order ID) and reports its Status instead, with NotAfter
+// from its CertEndTime and the list call's request ID; without such a
+// row the result stays [provider.StateUnknown] with the Type as
+// NativeState. Errors of either call are classified as Status errors.
 func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
 	start := time.Now()
 	n, err := parseOrderID(a.origin, provider.OpStatus, r.ID)
@@ -142,8 +148,21 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 	}
 	res := a.result(provider.OpStatus, r.ID, resp.RequestId)
 	res.NativeState = resp.Type
-	res.State, res.NotAfter = a.mapType(resp.Type, resp.Certificate)
-	a.done(ctx, res, req.GetActionName(), start)
+	var known bool
+	res.State, res.NotAfter, known = a.mapType(resp.Type, resp.Certificate)
+	action := req.GetActionName()
+	if !known {
+		o, err := a.listStatus(ctx, r.ID, n)
+		if err != nil {
+			return nil, err
+		}
+		if o != nil {
+			res.State, res.NativeState, res.NotAfter = mapListStatus(o.status), o.status, o.notAfter
+			res.RequestID = o.requestID
+			action = listAction
+		}
+	}
+	a.done(ctx, res, action, start)
 	return res, nil
 }
 

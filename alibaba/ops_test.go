@@ -43,13 +43,14 @@ func TestOperationFromEveryNativeState(t *testing.T) {
 		provider.OpDelete: {"verify_fail": provider.StateUnknown, "payed_cancelled": provider.StateUnknown},
 		provider.OpRenew:  {"certificate_willexpired": provider.StateExpiring},
 	}
-	// status[native] is what Status reports.
+	// status[native] is what Status reports; for unknow, the list Status
+	// (read from ListUserCertificateOrder) is the native state.
 	status := map[string]provider.State{
 		"payed": provider.StatePendingApplication, "payed_cancelled": provider.StatePendingApplication,
 		"domain_verify": provider.StateUnderReview, "process": provider.StateUnderReview,
 		"verify_fail": provider.StateReviewFailed, "certificate_issued": provider.StateIssued,
 		"certificate_willexpired": provider.StateExpiring, "certificate_expired": provider.StateExpired,
-		"unknow_revoked": provider.StateUnknown, "unknow_notactivated": provider.StateUnknown,
+		"unknow_revoked": provider.StateRevoked, "unknow_notactivated": provider.StateUnknown,
 	}
 	s := newEmulator(t)
 	a := adapterFor(t, s)
@@ -116,15 +117,25 @@ func checkStatus(t *testing.T, s *alibabatest.Server, id string, n native, res *
 		t.Fatalf("status: %v", err)
 	}
 	checkResult(t, res, provider.OpStatus, id)
-	if res.State != want || res.NativeState != n.order.Type {
-		t.Errorf("status = %s/%q, want %s/%q", res.State, res.NativeState, want, n.order.Type)
+	wantNative := n.order.Type
+	if wantNative == alibabatest.TypeUnknown {
+		wantNative = n.order.Status
+	}
+	if res.State != want || res.NativeState != wantNative {
+		t.Errorf("status = %s/%q, want %s/%q", res.State, res.NativeState, want, wantNative)
 	}
 	o, _ := s.Order(id)
-	if n.order.Type == alibabatest.TypeCertificate {
+	switch {
+	case n.order.Type == alibabatest.TypeCertificate:
 		if !res.NotAfter.Equal(o.NotAfter.Truncate(time.Second)) {
 			t.Errorf("NotAfter = %v, want the certificate's %v", res.NotAfter, o.NotAfter)
 		}
-	} else if !res.NotAfter.IsZero() {
+	case n.order.Status == alibabatest.StatusRevoked:
+		// From the list row's CertEndTime, in milliseconds.
+		if !res.NotAfter.Equal(o.NotAfter.Truncate(time.Millisecond)) {
+			t.Errorf("NotAfter = %v, want the revoked certificate's %v", res.NotAfter, o.NotAfter)
+		}
+	case !res.NotAfter.IsZero():
 		t.Errorf("NotAfter = %v for a %s order, want zero", res.NotAfter, n.order.Type)
 	}
 }

@@ -26,25 +26,26 @@ const ExpiringWindow = 30 * 24 * time.Hour
 
 // mapType maps a DescribeCertificateState Type, and for "certificate" the
 // returned PEM chain, to a normalized state and the certificate's
-// NotAfter.
-func (a *Adapter) mapType(typ, certPEM string) (provider.State, time.Time) {
+// NotAfter. known is false for unknow and for any Type this adapter does
+// not recognise: Status then asks ListUserCertificateOrder (see
+// listStatus).
+func (a *Adapter) mapType(typ, certPEM string) (st provider.State, notAfter time.Time, known bool) {
 	switch typ {
 	case typePayed:
-		return provider.StatePendingApplication, time.Time{}
+		return provider.StatePendingApplication, time.Time{}, true
 	case typeDomainVerify, typeProcess:
-		return provider.StateUnderReview, time.Time{}
+		return provider.StateUnderReview, time.Time{}, true
 	case typeVerifyFail:
-		return provider.StateReviewFailed, time.Time{}
+		return provider.StateReviewFailed, time.Time{}, true
 	case typeCertificate:
 		notAfter, ok := leafNotAfter(certPEM)
 		if !ok {
-			return provider.StateIssued, time.Time{}
+			return provider.StateIssued, time.Time{}, true
 		}
-		return lifecycleState(notAfter, a.now()), notAfter
-	case typeUnknown:
-		return provider.StateUnknown, time.Time{}
+		return lifecycleState(notAfter, a.now()), notAfter, true
 	}
-	return provider.StateUnknown, time.Time{}
+	// typeUnknown, or a Type added after this adapter was written.
+	return provider.StateUnknown, time.Time{}, false
 }
 
 // lifecycleState places an issued certificate on the clock: expired once

@@ -248,8 +248,9 @@ func demoBulkStatus(ctx context.Context, out io.Writer, w *demoWorld, refs []pro
 	}
 	fmt.Fprintf(out, "\nProgress reported %d of %d done, %d failed: the deleted and the unknown orders are not found.\n", last.Done, last.Total, last.Failed)
 	fmt.Fprint(out, "Status cannot always tell what happened: Alibaba reports a cancelled order as payed\n"+
-		"(pending_application) and a revoked one as \"unknow\"; Huawei reports a cancelled\n"+
-		"certificate as PAID. The operations' own results and the emulators know better.\n")
+		"(pending_application); Huawei reports a cancelled certificate as PAID. A revoked Alibaba\n"+
+		"order reads as revoked: Describe answers \"unknow\", and the adapter then asks the order list.\n"+
+		"The operations' own results and the emulators know better.\n")
 	return ok, nil
 }
 
