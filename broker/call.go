@@ -54,9 +54,13 @@ func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req requ
 			}
 		}
 		if ambiguous {
-			res, note := b.reconcile(ctx, o, ref, op, perr)
+			res, note, still := b.reconcile(ctx, o, ref, op, perr)
 			if res != nil {
 				return res, attempt, nil
+			}
+			if still {
+				last = &provider.Error{Kind: provider.KindOutcomeUnknown, Op: op, Origin: o.name, ID: ref.ID,
+					Code: perr.Code, RequestID: perr.RequestID, HTTPStatus: perr.HTTPStatus, Message: note}
 			}
 			if note != "" {
 				return stop(attempt, note)
@@ -165,28 +169,35 @@ func invoke(ctx context.Context, p provider.Provider, id string, req request) (*
 
 // reconcile decides, after an earlier attempt's outcome was unknown,
 // whether perr means the operation was in fact applied. It returns the
-// result when it was, or a note explaining why not (empty when perr says
-// nothing about it).
-func (b *Broker) reconcile(ctx context.Context, o *origin, ref provider.Ref, op provider.Op, perr *provider.Error) (*provider.Result, string) {
+// result when it was. Otherwise it returns a note explaining why not
+// (empty when perr says nothing about it), and still is true when the
+// outcome remains unknown: the state could not be read, or it is a
+// look-alike (provider.OpCapability.LooksReached) that an applied and a
+// refused operation both leave behind.
+func (b *Broker) reconcile(ctx context.Context, o *origin, ref provider.Ref, op provider.Op, perr *provider.Error) (res *provider.Result, note string, still bool) {
 	switch {
 	case op == provider.OpDelete && perr.Kind == provider.KindNotFound:
 		b.logReconciled(ctx, o.name, op, ref.ID, provider.StateUnknown)
-		return &provider.Result{Origin: o.name, ID: ref.ID, Op: op, Deleted: true, AlreadyDone: true, RequestID: perr.RequestID}, ""
+		return &provider.Result{Origin: o.name, ID: ref.ID, Op: op, Deleted: true, AlreadyDone: true, RequestID: perr.RequestID}, "", false
 	case (op == provider.OpCancel || op == provider.OpRevoke) && perr.Kind == provider.KindInvalidState:
 		st, _, serr := b.exec(ctx, o, ref, request{op: provider.OpStatus})
 		if serr != nil {
-			return nil, "could not read the state to reconcile: " + serr.Error()
+			return nil, "outcome unknown: could not read the state to reconcile: " + serr.Error(), true
 		}
 		c := o.caps.For(op)
-		if c.Reached(st.State) {
+		switch {
+		case c.Reached(st.State):
 			b.logReconciled(ctx, o.name, op, ref.ID, st.State)
 			res := *st
 			res.Op, res.AlreadyDone = op, true
-			return &res, ""
+			return &res, "", false
+		case c.LooksReached(st.State):
+			return nil, fmt.Sprintf("outcome unknown: the order reads as %s, which is how this cloud shows both an order "+
+				"the %s was applied to and one it never was", st.State, op), true
 		}
-		return nil, fmt.Sprintf("after an unknown outcome the order is in state %s, not %s", st.State, landsOrSettles(c))
+		return nil, fmt.Sprintf("after an unknown outcome the order is in state %s, not %s", st.State, landsOrSettles(c)), false
 	}
-	return nil, ""
+	return nil, "", false
 }
 
 func landsOrSettles(c provider.OpCapability) string {

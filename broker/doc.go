@@ -39,10 +39,11 @@
 // [provider.KindOutcomeUnknown]. After an outcome-unknown failure the broker
 // reconciles instead of guessing: a retried Delete that finds the order gone
 // succeeds, and a retried Cancel or Revoke that is refused for its state
-// reads the order's state and succeeds when the operation can have reached
-// it ([provider.OpCapability.Reached]: its Lands or Settles state, or a
-// look-alike the provider declares in ReportedAs). Such results have
-// [provider.Result.AlreadyDone] set.
+// reads the order's state and succeeds when that state proves the operation
+// applied ([provider.OpCapability.Reached]: its Lands or Settles state). Such
+// results have [provider.Result.AlreadyDone] set. A look-alike state that a
+// refused operation leaves behind too (ReportedAs, e.g. Alibaba's payed after
+// a cancel) proves nothing: the outcome stays [provider.KindOutcomeUnknown].
 //
 // Retries back off exponentially with jitter, stop after a maximum number
 // of attempts, and draw on a per-origin retry budget that successes refill,

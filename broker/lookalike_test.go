@@ -32,40 +32,52 @@ func (l lookalike) Capabilities() provider.Capabilities {
 	return c
 }
 
-// TestReconcileReportedAs checks that reconciling a cancel whose first
-// attempt was applied but lost trusts a look-alike state only when the
-// provider declares it.
+// TestReconcileReportedAs checks what reconciling a cancel concludes when
+// Status shows a look-alike state: declared as such, it proves nothing and
+// the outcome stays unknown, whether or not the first attempt was applied;
+// undeclared, it is taken at face value as a state the cancel cannot
+// reach.
 func TestReconcileReportedAs(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name    string
-		declare bool
-		wantErr bool
+		name     string
+		declare  bool
+		seed     provider.State
+		applied  bool // the first attempt is applied before its response is lost
+		wantKind provider.Kind
+		wantNote string
 	}{
-		{"declared look-alike reconciles", true, false},
-		{"undeclared look-alike stays an error", false, true},
+		{"declared look-alike after an applied cancel stays unknown", true, provider.StateUnderReview, true,
+			provider.KindOutcomeUnknown, "outcome unknown: the order reads as pending_application"},
+		{"declared look-alike after a refused cancel stays unknown", true, provider.StatePendingApplication, false,
+			provider.KindOutcomeUnknown, "outcome unknown: the order reads as pending_application"},
+		{"undeclared look-alike is taken as a wrong state", false, provider.StateUnderReview, true,
+			provider.KindInvalidState, "order is in state pending_application, not cancelled"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b, _ := fastBroker(t)
 			f := providertest.NewFake()
 			register(t, b, "cloud", lookalike{Fake: f, declare: tc.declare})
-			id := f.Seed(provider.StateUnderReview)
-			f.InjectError(provider.OpCancel, provider.ErrOutcomeUnknown, providertest.Once(), providertest.AfterApply())
+			id := f.Seed(tc.seed)
+			opts := []providertest.InjectOption{providertest.Once()}
+			if tc.applied {
+				opts = append(opts, providertest.AfterApply())
+			}
+			f.InjectError(provider.OpCancel, provider.ErrOutcomeUnknown, opts...)
 
 			res, err := b.Cancel(context.Background(), provider.Ref{Origin: "cloud", ID: id})
-			if st, _ := f.StateOf(id); st != provider.StateCancelled {
-				t.Fatalf("backend state %v, want cancelled (the first attempt applied)", st)
+			if res != nil {
+				t.Fatalf("result %+v: a look-alike state must never count as done", res)
 			}
-			if tc.wantErr {
-				mustKind(t, err, provider.KindInvalidState)
-				return
+			mustKind(t, err, tc.wantKind)
+			mustContain(t, err.Error(), tc.wantNote)
+			wantState := tc.seed
+			if tc.applied {
+				wantState = provider.StateCancelled
 			}
-			if err != nil {
-				t.Fatalf("err = %v, want success", err)
-			}
-			if !res.AlreadyDone || res.Op != provider.OpCancel {
-				t.Errorf("result %+v, want AlreadyDone cancel", res)
+			if st, _ := f.StateOf(id); st != wantState {
+				t.Fatalf("backend state %v, want %v", st, wantState)
 			}
 		})
 	}

@@ -149,12 +149,13 @@ type OpCapability struct {
 	// Settles is the state the order reaches once the cloud finishes
 	// asynchronous processing. It equals Lands for synchronous clouds.
 	Settles State
-	// ReportedAs lists states that Status may report for an order that
-	// has reached Lands or Settles, where the cloud does not tell them
-	// apart. Alibaba, for example, reports a cancelled order as payed,
-	// exactly like a fresh one, so its Cancel lists
-	// StatePendingApplication here. Callers that reconcile after an
-	// ambiguous failure use it through [OpCapability.Reached].
+	// ReportedAs lists look-alike states: states that Status may report
+	// for an order that has reached Lands or Settles, because the cloud
+	// does not tell them apart from it. Alibaba, for example, reports a
+	// cancelled order as payed, exactly like a fresh one, so its Cancel
+	// lists StatePendingApplication here. Seeing such a state proves
+	// nothing: a caller reconciling after an ambiguous failure must treat
+	// it as still ambiguous ([OpCapability.LooksReached]), not as done.
 	ReportedAs []State
 	// Billable is true when a successful call costs money (Huawei renew is
 	// a purchase).
@@ -182,14 +183,18 @@ func (c Capabilities) For(op Op) OpCapability {
 	return OpCapability{}
 }
 
-// Reached reports whether an order that Status reports in state s may
-// be one this operation has already been applied to: s is Lands, Settles
-// or one of ReportedAs. StateUnknown never counts.
+// Reached reports whether an order that Status reports in state s has
+// certainly had this operation applied: s is Lands or Settles.
+// StateUnknown never counts.
 func (c OpCapability) Reached(s State) bool {
-	if !c.Supported || s == StateUnknown {
-		return false
-	}
-	return s == c.Lands || s == c.Settles || slices.Contains(c.ReportedAs, s)
+	return c.Supported && s != StateUnknown && (s == c.Lands || s == c.Settles)
+}
+
+// LooksReached reports whether s is one of ReportedAs: the order may have
+// had this operation applied, or may never have, and Status cannot say
+// which.
+func (c OpCapability) LooksReached(s State) bool {
+	return c.Supported && s != StateUnknown && !c.Reached(s) && slices.Contains(c.ReportedAs, s)
 }
 
 // Allows reports whether the operation is supported and accepted from s.

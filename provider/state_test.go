@@ -193,29 +193,34 @@ func TestCapabilities(t *testing.T) {
 
 func TestOpCapabilityReached(t *testing.T) {
 	t.Parallel()
-	c := provider.OpCapability{Supported: true, From: []provider.State{provider.StateUnderReview}, Lands: provider.StateCancelling,
-		Settles: provider.StateCancelled, ReportedAs: []provider.State{provider.StatePendingApplication}}
+	c := provider.OpCapability{Supported: true, From: []provider.State{provider.StateUnderReview},
+		Lands: provider.StateCancelling, Settles: provider.StateCancelled,
+		ReportedAs: []provider.State{provider.StatePendingApplication}}
 	tests := []struct {
-		s    provider.State
-		want bool
+		s             provider.State
+		reached, like bool
 	}{
-		{provider.StateCancelling, true},
-		{provider.StateCancelled, true},
-		{provider.StatePendingApplication, true},
-		{provider.StateUnderReview, false},
-		{provider.StateUnknown, false},
+		{provider.StateCancelling, true, false},
+		{provider.StateCancelled, true, false},
+		{provider.StatePendingApplication, false, true},
+		{provider.StateUnderReview, false, false},
+		{provider.StateUnknown, false, false},
 	}
 	for _, tt := range tests {
-		if got := c.Reached(tt.s); got != tt.want {
-			t.Errorf("Reached(%v) = %v, want %v", tt.s, got, tt.want)
+		if got := c.Reached(tt.s); got != tt.reached {
+			t.Errorf("Reached(%v) = %v, want %v", tt.s, got, tt.reached)
+		}
+		if got := c.LooksReached(tt.s); got != tt.like {
+			t.Errorf("LooksReached(%v) = %v, want %v", tt.s, got, tt.like)
 		}
 	}
 	c.Supported = false
-	if c.Reached(provider.StateCancelled) {
+	if c.Reached(provider.StateCancelled) || c.LooksReached(provider.StatePendingApplication) {
 		t.Error("an unsupported operation reached a state")
 	}
-	unknownLands := provider.OpCapability{Supported: true, Lands: provider.StateUnknown}
-	if unknownLands.Reached(provider.StateUnknown) {
+	unknownLands := provider.OpCapability{Supported: true, Lands: provider.StateUnknown,
+		ReportedAs: []provider.State{provider.StateUnknown}}
+	if unknownLands.Reached(provider.StateUnknown) || unknownLands.LooksReached(provider.StateUnknown) {
 		t.Error("StateUnknown counted as reached")
 	}
 }
