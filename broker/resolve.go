@@ -8,7 +8,8 @@ import (
 )
 
 // Resolve turns user input into a Ref. Input with a colon is parsed as
-// "origin:id" and its origin must be registered. A bare ID (no colon) is
+// "origin:id"; its origin must be registered, and when the origin's
+// provider implements [provider.IDChecker] the ID must have its shape. A bare ID (no colon) is
 // offered to every registered origin whose provider implements
 // [provider.IDChecker]; it resolves when exactly one of them claims it.
 // When none or several do (two accounts of one cloud share an ID shape),
@@ -20,8 +21,15 @@ func (b *Broker) Resolve(s string) (provider.Ref, error) {
 		if err != nil {
 			return provider.Ref{}, err
 		}
-		if _, perr := b.route(ref, ""); perr != nil {
+		o, perr := b.route(ref, "")
+		if perr != nil {
 			return provider.Ref{}, perr
+		}
+		if o.checker != nil {
+			if err := o.checker.CheckID(ref.ID); err != nil {
+				return provider.Ref{}, &provider.Error{Kind: provider.KindInvalidArgument, Origin: ref.Origin,
+					Message: fmt.Sprintf("origin %q does not accept this ID: %s", ref.Origin, err), Err: err}
+			}
 		}
 		return ref, nil
 	}
