@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -27,8 +28,7 @@ func (b *Broker) Resolve(s string) (provider.Ref, error) {
 		}
 		if o.checker != nil {
 			if err := o.checker.CheckID(ref.ID); err != nil {
-				return provider.Ref{}, &provider.Error{Kind: provider.KindInvalidArgument, Origin: ref.Origin,
-					Message: fmt.Sprintf("origin %q does not accept this ID: %s", ref.Origin, err), Err: err}
+				return provider.Ref{}, idError(ref, err)
 			}
 		}
 		return ref, nil
@@ -60,4 +60,17 @@ func (b *Broker) Resolve(s string) (provider.Ref, error) {
 		msg = fmt.Sprintf("ID %q matches several origins: %s", s, strings.Join(claims, ", "))
 	}
 	return provider.Ref{}, &provider.Error{Kind: provider.KindInvalidArgument, ID: s, Message: msg + "; write origin:id"}
+}
+
+// idError reports that ref's origin refused its ID: the provider's own
+// error, named after the registered origin and of kind
+// KindInvalidArgument.
+func idError(ref provider.Ref, err error) *provider.Error {
+	e := &provider.Error{Message: err.Error()}
+	if pe, ok := errors.AsType[*provider.Error](err); ok {
+		c := *pe
+		e = &c
+	}
+	e.Kind, e.Origin, e.ID = provider.KindInvalidArgument, ref.Origin, ref.ID
+	return e
 }
