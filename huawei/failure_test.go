@@ -40,7 +40,7 @@ func TestCancelAbortsInFlight(t *testing.T) {
 				_, err := callOp(ctx, h.a, op, id)
 				done <- err
 			}()
-			if err := h.srv.WaitRequests(t.Context(), 1); err != nil {
+			if err := h.srv.WaitForRequests(t.Context(), 1); err != nil {
 				t.Fatal(err)
 			}
 			timer := time.AfterFunc(50*time.Millisecond, cancel)

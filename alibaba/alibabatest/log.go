@@ -47,55 +47,30 @@ type Renewal struct {
 }
 
 // logStart appends an entry for a request arriving now and returns its
-// index. It wakes WaitForRequests.
+// index and request ID. It wakes WaitForRequests. The entry is appended
+// under s.mu, with the request ID drawn, so that log order and ID draws
+// stay in step (s.mu is taken before the log's own lock, never after).
 func (s *Server) logStart(now time.Time) (int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.newRequestID()
-	s.log = append(s.log, Request{Time: now, RequestID: id})
-	close(s.logChanged)
-	s.logChanged = make(chan struct{})
-	return len(s.log) - 1, id
+	return s.log.Append(Request{Time: now, RequestID: id}), id
 }
 
 // logUpdate edits entry i.
-func (s *Server) logUpdate(i int, f func(*Request)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f(&s.log[i])
-}
+func (s *Server) logUpdate(i int, f func(*Request)) { s.log.Update(i, f) }
 
 // Requests returns a copy of the request log, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.log)
-}
+func (s *Server) Requests() []Request { return s.log.Snapshot() }
 
 // RequestCount returns how many requests the server has received.
-func (s *Server) RequestCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.log)
-}
+func (s *Server) RequestCount() int { return s.log.Len() }
 
 // WaitForRequests blocks until the server has received at least n requests
-// (counted on arrival, before any fault), or ctx is done. Tests use it to
-// know a request is being held without sleeping.
+// (counted on arrival, before any fault), or ctx is done, returning its
+// error. Tests use it to know a request is being held without sleeping.
 func (s *Server) WaitForRequests(ctx context.Context, n int) error {
-	for {
-		s.mu.Lock()
-		got, ch := len(s.log), s.logChanged
-		s.mu.Unlock()
-		if got >= n {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return s.log.Wait(ctx, n)
 }
 
 // Renewals returns every order created by a renewal, oldest first.

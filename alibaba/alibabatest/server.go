@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/certbroker/certbroker/internal/faultinject"
+	"github.com/certbroker/certbroker/internal/reqlog"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -61,9 +62,10 @@ type Server struct {
 	nextID     int64
 	nonces     map[string]time.Time
 	nonceSweep int
-	log        []Request
-	logChanged chan struct{}
 	renewals   []Renewal
+
+	// log is the request log, with its own lock (see logStart).
+	log reqlog.Log[Request]
 }
 
 // record is an order plus what the server caches about it.
@@ -92,7 +94,6 @@ func NewServer(opts ...Option) *Server {
 		nextID:     10_000_000_000 + int64(cfg.seed%1_000_000)*100_000 + 1,
 		nonces:     make(map[string]time.Time),
 		nonceSweep: 1024,
-		logChanged: make(chan struct{}),
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	s.ts = httptest.NewServer(s.handler)

@@ -134,7 +134,7 @@
 // connection reset after the request was read, a hang until the client goes
 // away or Close, and a malformed 200 body. With AfterApply the operation is
 // applied first and the response then fails, so the client cannot know the
-// outcome. Requests, RequestCount and WaitRequests expose the request log.
+// outcome. Requests, RequestCount and WaitForRequests expose the request log.
 //
 // Certificate, order and request IDs come from generators seeded by
 // WithSeed (default 1), so a fixed seed, clock and request order reproduce

@@ -106,7 +106,7 @@ func TestHangReleasedByClose(t *testing.T) {
 			}()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := s.WaitRequests(ctx, 1); err != nil {
+			if err := s.WaitForRequests(ctx, 1); err != nil {
 				t.Fatalf("the request never arrived: %v", err)
 			}
 			s.Close()

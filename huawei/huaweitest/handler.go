@@ -179,9 +179,7 @@ func (s *Server) renderFault(ex *exchange, f Fault) {
 
 // logOutcome writes the request's log entry to the logger.
 func (s *Server) logOutcome(idx int) {
-	s.mu.Lock()
-	q := s.reqs[idx]
-	s.mu.Unlock()
+	q := s.reqs.At(idx)
 	s.log.Debug("huaweitest request",
 		"api", q.Action, "method", q.Method, "cert_id", q.ID, "status", q.Status, "code", q.Code,
 		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)

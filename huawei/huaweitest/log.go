@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"net/http"
-	"slices"
 	"time"
 )
 
@@ -40,40 +39,23 @@ type Request struct {
 }
 
 // Requests returns a copy of the request log, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.reqs)
-}
+func (s *Server) Requests() []Request { return s.reqs.Snapshot() }
 
 // RequestCount returns how many requests the emulator has received,
 // whatever became of them (rejected ones included).
-func (s *Server) RequestCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.reqs)
+func (s *Server) RequestCount() int { return s.reqs.Len() }
+
+// WaitForRequests blocks until the emulator has received at least n
+// requests, or ctx ends (returning its error). It lets a test know that a
+// request it sent from another goroutine has arrived, without sleeping.
+func (s *Server) WaitForRequests(ctx context.Context, n int) error {
+	return s.reqs.Wait(ctx, n)
 }
 
-// WaitRequests blocks until the emulator has received at least n requests,
-// or ctx ends (returning its error). It lets a test know that a request it
-// sent from another goroutine has arrived, without sleeping.
-func (s *Server) WaitRequests(ctx context.Context, n int) error {
-	for {
-		s.mu.Lock()
-		got, ch := len(s.reqs), s.changed
-		s.mu.Unlock()
-		if got >= n {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-// receive logs a new request and returns its index and request ID.
+// receive logs a new request and returns its index and request ID. The
+// entry is appended under s.mu, with the request ID drawn, so that log
+// order and ID draws stay in step (s.mu is taken before the log's own
+// lock, never after).
 func (s *Server) receive(r *http.Request, now time.Time) (int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -82,15 +64,8 @@ func (s *Server) receive(r *http.Request, now time.Time) (int, string) {
 		b[i] = byte(s.reqRNG.Uint32())
 	}
 	id := hex.EncodeToString(b[:])
-	s.reqs = append(s.reqs, Request{Method: r.Method, Path: r.URL.Path, Time: now, RequestID: id})
-	close(s.changed)
-	s.changed = make(chan struct{})
-	return len(s.reqs) - 1, id
+	return s.reqs.Append(Request{Method: r.Method, Path: r.URL.Path, Time: now, RequestID: id}), id
 }
 
 // note updates log entry i.
-func (s *Server) note(i int, f func(*Request)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f(&s.reqs[i])
-}
+func (s *Server) note(i int, f func(*Request)) { s.reqs.Update(i, f) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certbroker/certbroker/internal/faultinject"
+	"github.com/certbroker/certbroker/internal/reqlog"
 )
 
 // Server is a running SCM v2 emulator. Its methods are safe for concurrent
@@ -31,9 +32,10 @@ type Server struct {
 	seq       int
 	idRNG     *rand.Rand
 	reqRNG    *rand.Rand
-	reqs      []Request
-	changed   chan struct{} // closed and replaced whenever a request arrives
 	purchases []Purchase
+
+	// reqs is the request log, with its own lock (see receive).
+	reqs reqlog.Log[Request]
 }
 
 // NewServer starts an emulator on 127.0.0.1 (or [::1]) on a free port. It
@@ -65,7 +67,6 @@ func NewServer(opts ...Option) *Server {
 		orderIDs: make(map[string]bool),
 		idRNG:    rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x5ca1ab1e0ddba11)),
 		reqRNG:   rand.New(rand.NewPCG(cfg.seed^0xfeedface, cfg.seed)),
-		changed:  make(chan struct{}),
 	}
 	s.srv = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),

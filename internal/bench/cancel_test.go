@@ -45,7 +45,7 @@ func hangingHuawei(b *testing.B) hangingBackend {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return hangingBackend{p: a, id: id, count: s.RequestCount, wait: s.WaitRequests}
+	return hangingBackend{p: a, id: id, count: s.RequestCount, wait: s.WaitForRequests}
 }
 
 // BenchmarkCancelLatency measures how long a Revoke held by a hanging

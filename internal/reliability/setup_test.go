@@ -219,7 +219,7 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 			}
 			return out
 		},
-		wait: s.WaitRequests,
+		wait: s.WaitForRequests,
 		last: func() (int, faultinject.Kind) {
 			reqs := s.Requests()
 			r := reqs[len(reqs)-1]
