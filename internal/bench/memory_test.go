@@ -82,14 +82,16 @@ func streamOnce(b *testing.B, p provider.Provider, ids []string, n int) streamFi
 // the run (peak-MiB) and the growth still live after it (retained-MiB),
 // with two providers:
 //
-//   - fake: providertest's Fake (1,024 seeded orders, cycled). The Fake
-//     logs every call it receives (Fake.Calls), so its own heap grows by
-//     about 100 B per operation; that growth is in retained-MiB.
+//   - fake: providertest's Fake (1,024 seeded orders, cycled), with its
+//     call log bounded to the last fakeCallLog calls
+//     (providertest.WithCallLogLimit) so that it does not grow with N; the
+//     run checks the Fake's CallCount instead.
 //   - null: a provider that allocates only its Result, so the figures are
 //     the broker's own.
 //
 // Target: peak under 64 MiB and flat in N.
 func BenchmarkStreamMemory(b *testing.B) {
+	const fakeCallLog = 256
 	for _, prov := range []string{"fake", "null"} {
 		for _, n := range []int{10_000, 100_000} {
 			b.Run(fmt.Sprintf("provider=%s/N=%d", prov, n), func(b *testing.B) {
@@ -97,9 +99,10 @@ func BenchmarkStreamMemory(b *testing.B) {
 				var peak uint64
 				for b.Loop() {
 					var p provider.Provider = nullProvider{}
+					var fake *providertest.Fake
 					ids := []string{"n-1"}
 					if prov == "fake" {
-						fake := providertest.NewFake(providertest.WithOrigin("mem"))
+						fake = providertest.NewFake(providertest.WithOrigin("mem"), providertest.WithCallLogLimit(fakeCallLog))
 						ids = make([]string, 1024)
 						for i := range ids {
 							ids[i] = fake.Seed(provider.StateIssued)
@@ -108,6 +111,9 @@ func BenchmarkStreamMemory(b *testing.B) {
 					}
 					last = streamOnce(b, p, ids, n)
 					peak = max(peak, last.peak)
+					if fake != nil && fake.CallCount() != n {
+						b.Fatalf("the Fake counted %d calls, want %d", fake.CallCount(), n)
+					}
 				}
 				if last.items != n {
 					b.Fatalf("%d items emitted, want %d", last.items, n)

@@ -30,9 +30,10 @@ import (
 // [Fake.CheckID]). Every call checks the ID first: a malformed one fails
 // with KindInvalidArgument and is not recorded as a call. Then a context
 // that has already ended fails the call with KindCanceled, again without
-// recording it. Every other call is recorded (see [Fake.Calls]), waits for
-// the configured latency ([Fake.SetLatency]), may fail with an injected
-// error ([Fake.InjectError]), and is then applied.
+// recording it. Every other call is recorded (see [Fake.Calls],
+// [Fake.CallCount] and [WithCallLogLimit]), waits for the configured
+// latency ([Fake.SetLatency]), may fail with an injected error
+// ([Fake.InjectError]), and is then applied.
 //
 // Every error is a [*provider.Error]. Results carry the origin, ID, Op,
 // the state after the call, the state's name as NativeState, and a request
@@ -49,7 +50,7 @@ type Fake struct {
 	orders     map[string]*order
 	lastID     uint64
 	lastReq    uint64
-	calls      []Call
+	calls      callLog
 	renewals   []Renewal
 	injections []*injection
 	latency    map[provider.Op]time.Duration
@@ -99,6 +100,9 @@ func NewFake(opts ...FakeOption) *Fake {
 	}
 	if f.now == nil {
 		panic("providertest.NewFake: WithClock(nil)")
+	}
+	if f.calls.bounded && f.calls.limit < 0 {
+		panic(fmt.Sprintf("providertest.NewFake: WithCallLogLimit(%d): the limit cannot be negative", f.calls.limit))
 	}
 	return f
 }
@@ -269,8 +273,7 @@ func (f *Fake) begin(op provider.Op, id string) (int, string) {
 	defer f.mu.Unlock()
 	f.lastReq++
 	reqID := "fake-req-" + strconv.FormatUint(f.lastReq, 10)
-	f.calls = append(f.calls, Call{Op: op, ID: id, RequestID: reqID, Start: f.now()})
-	return len(f.calls) - 1, reqID
+	return f.calls.add(Call{Op: op, ID: id, RequestID: reqID, Start: f.now()}), reqID
 }
 
 // end records the end of call n.
@@ -281,8 +284,9 @@ func (f *Fake) end(n int, err error) {
 }
 
 func (f *Fake) endLocked(n int, err error) {
-	f.calls[n].End = f.now()
-	f.calls[n].Err = err
+	if c := f.calls.at(n); c != nil {
+		c.End, c.Err = f.now(), err
+	}
 }
 
 // newIDLocked returns an unused ID.

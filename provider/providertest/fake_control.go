@@ -69,13 +69,6 @@ func (f *Fake) StateOf(id string) (s provider.State, ok bool) {
 	return o.state, true
 }
 
-// Calls returns a copy of the log of calls, oldest first.
-func (f *Fake) Calls() []Call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.calls)
-}
-
 // Renewals returns a copy of the list of orders created by Renew, oldest
 // first, including those whose caller saw an injected error.
 func (f *Fake) Renewals() []Renewal {

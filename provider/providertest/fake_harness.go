@@ -78,7 +78,7 @@ func (h *FakeHarness) InvalidIDs() []string {
 }
 
 // Requests implements [Harness]: the number of calls the Fake recorded.
-func (h *FakeHarness) Requests(t testing.TB) int { return len(h.fake.Calls()) }
+func (h *FakeHarness) Requests(t testing.TB) int { return h.fake.CallCount() }
 
 // Hang implements [Hanger]: every call from now on waits until its context
 // ends; at the end of the test, waiting calls are released.

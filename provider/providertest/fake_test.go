@@ -247,9 +247,12 @@ func TestFakeLatencyCancelled(t *testing.T) {
 	}
 }
 
-func TestFakeLatencyReleased(t *testing.T) {
-	t.Parallel()
-	f := providertest.NewFake()
+// holdRevoke seeds an issued order in f and starts a revoke of it that f
+// holds (latency -1 for Revoke) until SetLatency(OpRevoke, 0). It returns
+// once the revoke is waiting, with the order's ID and the channel that
+// will carry the revoke's error.
+func holdRevoke(t *testing.T, f *providertest.Fake) (string, <-chan error) {
+	t.Helper()
 	f.SetLatency(provider.OpRevoke, -1)
 	id := f.Seed(provider.StateIssued)
 	ctx := newWaitingCtx(t.Context())
@@ -259,6 +262,13 @@ func TestFakeLatencyReleased(t *testing.T) {
 		errc <- err
 	}()
 	<-ctx.waiting
+	return id, errc
+}
+
+func TestFakeLatencyReleased(t *testing.T) {
+	t.Parallel()
+	f := providertest.NewFake()
+	id, errc := holdRevoke(t, f)
 	// Other operations are not held.
 	if _, err := f.Status(t.Context(), provider.StatusRequest{ID: id}); err != nil {
 		t.Fatalf("status during a held revoke: %v", err)
@@ -444,6 +454,7 @@ func TestFakePanics(t *testing.T) {
 	}{
 		{"bad origin", func() { providertest.NewFake(providertest.WithOrigin("Bad Origin")) }, "must start with a lowercase letter"},
 		{"nil clock", func() { providertest.NewFake(providertest.WithClock(nil)) }, "WithClock(nil)"},
+		{"negative call log limit", func() { providertest.NewFake(providertest.WithCallLogLimit(-1)) }, "WithCallLogLimit(-1)"},
 		{"seed bad state", func() { providertest.NewFake().Seed(provider.State(99)) }, "State(99) is not a normalized state"},
 		{"seed bad ID", func() { providertest.NewFake().SeedID("x/y", provider.StateIssued) }, "malformed"},
 		{"nil error", func() { providertest.NewFake().InjectError(provider.OpCancel, nil) }, "nil error"},
