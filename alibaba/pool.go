@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,25 +35,32 @@ type slot struct {
 
 // callTransport is the http.RoundTripper given to one SDK client. It is
 // deliberately not an *http.Transport, so the SDK never writes into it;
-// it wraps one, so connections are kept alive. It attaches the context of
-// the call currently using the slot to each outgoing request: the SDK
+// it wraps one, so connections are kept alive. It sends each outgoing
+// request under the context of the call currently using the slot: the SDK
 // takes no context, and this is how cancelling one aborts the request.
 type callTransport struct {
 	base    *http.Transport
 	current atomic.Pointer[call]
+	// timeout is Config.Timeout, applied by the adapter (see newSlot) and
+	// reported through timeoutErr, its context's cause.
+	timeout    time.Duration
+	timeoutErr error
 }
 
-// call is the state of one adapter call on one slot.
+// call is the state of one adapter call on one slot: one allocation
+// holding the caller's context, the trace hook and what it learned.
 type call struct {
-	ctx context.Context
+	// ctx is the caller's context; reqCtx is the one requests are sent
+	// under: ctx bounded by Config.Timeout, carrying trace.
+	ctx    context.Context
+	reqCtx context.Context
+	cancel context.CancelFunc
+	trace  httptrace.ClientTrace
 	// sent is set once the request headers were written to a connection:
 	// before that the cloud cannot have seen a complete request.
 	sent atomic.Bool
 	// requests counts requests handed to the transport.
 	requests atomic.Int32
-
-	mu       sync.Mutex
-	releases []func()
 }
 
 var (
@@ -62,9 +68,24 @@ var (
 	errRedirect = errors.New("alibaba: redirect refused")
 )
 
-// RoundTrip sends req under the current call's context (so its values,
-// such as an httptrace.ClientTrace, reach the transport), also ended when
-// the request's own context ends (it carries the SDK's timeout).
+// timeoutError is the cause of a call's context when Config.Timeout ends
+// it. Like the http.Client timeout it replaces, it is a timeout
+// (net.Error-style Timeout) and deliberately not
+// context.DeadlineExceeded: the caller's context did not end.
+type timeoutError struct{ after time.Duration }
+
+func (e *timeoutError) Error() string {
+	return "no response within the configured timeout of " + e.after.String()
+}
+
+// Timeout reports true, like net.Error timeouts.
+func (e *timeoutError) Timeout() bool { return true }
+
+// RoundTrip sends req under the current call's context, which carries the
+// caller's cancellation, Config.Timeout and the httptrace hook. The SDK
+// builds a fresh *http.Request for every call and sets no deadline of its
+// own on it (see newSlot), so replacing its context loses nothing; a
+// shallow copy with WithContext suffices.
 func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.current.Load()
 	if c == nil {
@@ -77,36 +98,38 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// sends and which could carry the call somewhere unintended.
 		return nil, errRedirect
 	}
-	ctx, cancel := context.WithCancelCause(c.ctx)
-	stop := context.AfterFunc(req.Context(), func() { cancel(context.Cause(req.Context())) })
-	c.mu.Lock()
-	c.releases = append(c.releases, func() { stop(); cancel(nil) })
-	c.mu.Unlock()
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteHeaders: func() { c.sent.Store(true) },
-	})
-	return t.base.RoundTrip(req.WithContext(ctx))
+	return t.base.RoundTrip(req.WithContext(c.reqCtx))
 }
 
-// begin makes c the slot's current call.
+func (c *call) wroteHeaders() { c.sent.Store(true) }
+
+// begin makes a call under ctx the slot's current call. The timeout
+// context is skipped when ctx already ends no later than Config.Timeout
+// would.
 func (s *slot) begin(ctx context.Context) *call {
 	c := &call{ctx: ctx}
+	reqCtx := ctx
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > s.rt.timeout {
+		reqCtx, c.cancel = context.WithTimeoutCause(ctx, s.rt.timeout, s.rt.timeoutErr)
+	}
+	c.trace.WroteHeaders = c.wroteHeaders
+	c.reqCtx = httptrace.WithClientTrace(reqCtx, &c.trace)
 	s.rt.current.Store(c)
 	return c
 }
 
-// end detaches c from the slot and releases its per-request contexts. It
-// runs after the SDK has read the response body.
+// end detaches c from the slot and ends its timeout context. It runs
+// after the SDK has read the response body.
 func (s *slot) end(c *call) {
 	s.rt.current.Store(nil)
-	c.mu.Lock()
-	rel := c.releases
-	c.releases = nil
-	c.mu.Unlock()
-	for _, f := range rel {
-		f()
+	if c.cancel != nil {
+		c.cancel()
 	}
 }
+
+// noClientTimeout is the SDK read timeout that leaves its http.Client
+// without a timeout (see newSlot).
+const noClientTimeout = -time.Nanosecond
 
 // newPool builds n SDK clients for cfg. Nothing is sent.
 func newPool(cfg Config, ep endpoint, o options, endpointMap map[string]string) (*clientPool, error) {
@@ -125,7 +148,7 @@ func newPool(cfg Config, ep endpoint, o options, endpointMap map[string]string) 
 
 func newSlot(cfg Config, ep endpoint, o options, endpointMap map[string]string) (*slot, error) {
 	base := newBaseTransport(cfg, o.transport)
-	rt := &callTransport{base: base}
+	rt := &callTransport{base: base, timeout: cfg.Timeout, timeoutErr: &timeoutError{after: cfg.Timeout}}
 
 	sc := o.sdkConfig()
 	sc.AutoRetry = false // hazard 1: the SDK's retries re-send renewals on 5xx
@@ -134,7 +157,14 @@ func newSlot(cfg Config, ep endpoint, o options, endpointMap map[string]string) 
 	sc.HttpTransport = nil
 	sc.EnableAsync = false
 	sc.Debug = false
-	sc.Timeout = cfg.Timeout
+	// The adapter applies cfg.Timeout itself, as a context (callTransport).
+	// An http.Client timeout would make net/http, which does not know
+	// callTransport, run its legacy cancellation (a timer, a goroutine and
+	// a cancel channel per request). The SDK rewrites the client's Timeout
+	// before every request from its read timeout (sdk/client.go getTimeout,
+	// setTimeout), falling back to a default when that is 0; a negative
+	// read timeout passes through, and http.Client ignores Timeout <= 0.
+	sc.Timeout = 0
 	if ep.scheme == "http" {
 		sc.Scheme = "HTTP"
 	} else {
@@ -157,15 +187,17 @@ func newSlot(cfg Config, ep endpoint, o options, endpointMap map[string]string) 
 	c.EndpointType = "regional"
 	c.EndpointMap = endpointMap
 	c.Domain = ep.host // empty: the SDK resolves the endpoint
-	c.SetReadTimeout(cfg.Timeout)
+	c.SetReadTimeout(noClientTimeout)
 	c.SetConnectTimeout(cfg.ConnectTimeout)
 	c.SetCloseTrace(true) // span names would carry the signed query
 	// The SDK reads HTTP(S)_PROXY and NO_PROXY itself on every call, but
 	// applies them only to an *http.Transport, which callTransport is not;
 	// the proxy is the base transport's business. An explicit no-proxy
 	// list keeps a malformed NO_PROXY regex in the environment from
-	// failing every call.
-	c.SetNoProxy("^$")
+	// failing every call. The SDK compiles it on every call and its result
+	// is unused (it only decides whether to set a proxy on an
+	// *http.Transport), so it is the cheapest regexp to compile.
+	c.SetNoProxy("$")
 	return &slot{client: c, rt: rt}, nil
 }
 

@@ -35,15 +35,21 @@ func (a *Adapter) do(ctx context.Context, r request) (any, string, error) {
 			Message: "the context ended before the request was sent: " + err.Error(),
 		}, r.id)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, a.timeout)
-	defer cancel()
-	c := &call{ctx: callCtx}
-	tok, forget := a.transport.register(c)
-	defer forget()
+	// callCtx bounds the request by Config.Timeout, unless ctx already
+	// ends no later.
+	callCtx := ctx
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > a.timeout {
+		var cancel context.CancelFunc
+		callCtx, cancel = context.WithTimeout(ctx, a.timeout)
+		defer cancel()
+	}
+	c := newCall(callCtx)
+	a.transport.register(c)
+	defer a.transport.forget(c)
 
 	exg := &exchange.SdkExchange{ApiReference: &exchange.ApiReference{}, Attributes: map[string]any{}}
 	start := time.Now()
-	out, err := a.hc.SyncInvokeWithExtraHeaders(r.body, r.def, exg, map[string]string{callHeader: tok})
+	out, err := a.hc.SyncInvokeWithExtraHeaders(r.body, r.def, exg, map[string]string{callHeader: c.tok})
 	if err == nil {
 		a.log.LogAttrs(ctx, slog.LevelDebug, "huawei scm request",
 			slog.String("origin", a.origin), slog.String("op", string(r.op)), slog.String("api", r.api),

@@ -16,19 +16,36 @@ import (
 // the call's context and removes it before the request leaves. The name
 // contains '_', and the SDK's signer never signs such headers
 // (core/auth/signer/signer.go extractSignedHeaders), so removing it does
-// not invalidate the signature.
-const callHeader = "X_Certbroker_Call"
+// not invalidate the signature. It is written in net/http's canonical form
+// (textproto.CanonicalMIMEHeaderKey leaves '_' and the letters after it
+// alone), so that adding, reading and deleting it allocate no new key.
+const callHeader = "X_certbroker_call"
 
-// call is one HTTP exchange in progress: its context, and what the
-// transport has learned about it.
+// call is one HTTP exchange in progress: one allocation holding its
+// token, its context, the trace hook and what the transport has learned.
 type call struct {
-	ctx context.Context
+	// tok is the value of callHeader that identifies the call.
+	tok string
+	// ctx is the request context: the caller's context, bounded by
+	// Config.Timeout, carrying trace.
+	ctx   context.Context
+	trace httptrace.ClientTrace
 	// started is set when the SDK handed the request to the transport:
 	// an error without it was raised while building or signing.
 	started atomic.Bool
 	// gotConn is set once a connection is ready (dialled, TLS done):
 	// an error without it means the request was never sent.
 	gotConn atomic.Bool
+}
+
+func (c *call) onGotConn(httptrace.GotConnInfo) { c.gotConn.Store(true) }
+
+// newCall returns a call whose requests are sent under ctx.
+func newCall(ctx context.Context) *call {
+	c := &call{}
+	c.trace.GotConn = c.onGotConn
+	c.ctx = httptrace.WithClientTrace(ctx, &c.trace)
+	return c
 }
 
 // callTransport is the http.RoundTripper the SDK's client uses. The SDK's
@@ -58,18 +75,20 @@ func defaultTransport() *http.Transport {
 	return t
 }
 
-// register records a call and returns the token to send in callHeader and
-// a function that forgets the call.
-func (t *callTransport) register(c *call) (string, func()) {
-	tok := strconv.FormatUint(t.seq.Add(1), 36)
+// register records c under a fresh token, stored in c.tok, to send in
+// callHeader.
+func (t *callTransport) register(c *call) {
+	c.tok = strconv.FormatUint(t.seq.Add(1), 36)
 	t.mu.Lock()
-	t.calls[tok] = c
+	t.calls[c.tok] = c
 	t.mu.Unlock()
-	return tok, func() {
-		t.mu.Lock()
-		delete(t.calls, tok)
-		t.mu.Unlock()
-	}
+}
+
+// forget removes c, once its request is over.
+func (t *callTransport) forget(c *call) {
+	t.mu.Lock()
+	delete(t.calls, c.tok)
+	t.mu.Unlock()
 }
 
 func (t *callTransport) lookup(tok string) *call {
@@ -84,6 +103,12 @@ func (t *callTransport) lookup(tok string) *call {
 var errUntracked = errors.New("huawei: request without a registered call")
 
 // RoundTrip sends req with its call's context and without callHeader.
+// It removes callHeader from req itself and sends a shallow copy
+// (WithContext) instead of a deep clone: the SDK builds a new
+// *http.Request, with a new header map, for every attempt
+// (core/request/default_http_request.go ConvertRequest), uses it for
+// nothing else after sending, and never follows redirects (HttpConfig
+// AllowRedirects is false), so no one else sees the change.
 func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.lookup(req.Header.Get(callHeader))
 	if c == nil {
@@ -93,10 +118,6 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errUntracked
 	}
 	c.started.Store(true)
-	ctx := httptrace.WithClientTrace(c.ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { c.gotConn.Store(true) },
-	})
-	out := req.Clone(ctx)
-	out.Header.Del(callHeader)
-	return t.next.RoundTrip(out)
+	req.Header.Del(callHeader)
+	return t.next.RoundTrip(req.WithContext(c.ctx))
 }
