@@ -10,6 +10,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+	"github.com/certbroker/certbroker/internal/endpoint"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -20,7 +21,7 @@ import (
 type Adapter struct {
 	origin string
 	cfg    Config
-	ep     endpoint
+	ep     endpoint.Endpoint
 	pool   *clientPool
 	log    *slog.Logger
 	now    func() time.Time
@@ -64,7 +65,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 		opt(&o)
 	}
 	var endpointMap map[string]string
-	if ep.host == "" {
+	if ep.Host == "" {
 		endpointMap = sdkEndpointMap()
 	}
 	pool, err := newPool(cfg, ep, o, endpointMap)

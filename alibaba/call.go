@@ -27,7 +27,7 @@ func (a *Adapter) invoke(ctx context.Context, op provider.Op, id string,
 	if err != nil {
 		return a.logged(ctx, op, id, action, start, "", canceled(a.origin, op, id, err))
 	}
-	req.SetScheme(a.ep.scheme)
+	req.SetScheme(a.ep.Scheme)
 	c := s.begin(ctx)
 	panicked, err := doAction(s, req, resp)
 	s.end(c)

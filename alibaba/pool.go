@@ -11,6 +11,8 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+
+	"github.com/certbroker/certbroker/internal/endpoint"
 )
 
 // The SDK client is not safe for concurrent use: every call writes the
@@ -132,7 +134,7 @@ func (s *slot) end(c *call) {
 const noClientTimeout = -time.Nanosecond
 
 // newPool builds n SDK clients for cfg. Nothing is sent.
-func newPool(cfg Config, ep endpoint, o options, endpointMap map[string]string) (*clientPool, error) {
+func newPool(cfg Config, ep endpoint.Endpoint, o options, endpointMap map[string]string) (*clientPool, error) {
 	p := &clientPool{free: make(chan *slot, o.poolSize)}
 	for range o.poolSize {
 		s, err := newSlot(cfg, ep, o, endpointMap)
@@ -146,7 +148,7 @@ func newPool(cfg Config, ep endpoint, o options, endpointMap map[string]string) 
 	return p, nil
 }
 
-func newSlot(cfg Config, ep endpoint, o options, endpointMap map[string]string) (*slot, error) {
+func newSlot(cfg Config, ep endpoint.Endpoint, o options, endpointMap map[string]string) (*slot, error) {
 	base := newBaseTransport(cfg, o.transport)
 	rt := &callTransport{base: base, timeout: cfg.Timeout, timeoutErr: &timeoutError{after: cfg.Timeout}}
 
@@ -165,7 +167,7 @@ func newSlot(cfg Config, ep endpoint, o options, endpointMap map[string]string) 
 	// setTimeout), falling back to a default when that is 0; a negative
 	// read timeout passes through, and http.Client ignores Timeout <= 0.
 	sc.Timeout = 0
-	if ep.scheme == "http" {
+	if ep.Scheme == "http" {
 		sc.Scheme = "HTTP"
 	} else {
 		sc.Scheme = "HTTPS"
@@ -186,7 +188,7 @@ func newSlot(cfg Config, ep endpoint, o options, endpointMap map[string]string) 
 	}
 	c.EndpointType = "regional"
 	c.EndpointMap = endpointMap
-	c.Domain = ep.host // empty: the SDK resolves the endpoint
+	c.Domain = ep.Host // empty: the SDK resolves the endpoint
 	c.SetReadTimeout(noClientTimeout)
 	c.SetConnectTimeout(cfg.ConnectTimeout)
 	c.SetCloseTrace(true) // span names would carry the signed query

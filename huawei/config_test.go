@@ -28,7 +28,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"token_newline", func(c *Config) { c.SecurityToken = "tok\r\nX-Evil: 1" }, "SecurityToken"},
 		{"origin", func(c *Config) { c.Origin = "Huawei EU" }, "origin"},
 		{"timeout", func(c *Config) { c.Timeout = -time.Second }, "negative"},
-		{"http_remote", func(c *Config) { c.Endpoint = "http://scm.example.test" }, "plain http is allowed only to a loopback host"},
+		{"http_remote", func(c *Config) { c.Endpoint = "http://scm.example.test" }, "http is allowed only on loopback hosts"},
 		{"http_private", func(c *Config) { c.Endpoint = "http://10.0.0.1:8080" }, "loopback"},
 		{"http_lookalike", func(c *Config) { c.Endpoint = "http://127.0.0.1.example.test" }, "loopback"},
 		{"ftp", func(c *Config) { c.Endpoint = "ftp://127.0.0.1" }, "scheme must be https"},

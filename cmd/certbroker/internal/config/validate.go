@@ -3,9 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"strings"
+
+	"github.com/certbroker/certbroker/internal/endpoint"
 )
 
 // validate checks one origin after expansion.
@@ -61,37 +60,7 @@ func (o *Origin) setKeys(m map[string]bool) []string {
 }
 
 // CheckEndpoint accepts an https URL, or an http URL whose host is loopback
-// (127.0.0.0/8, ::1 or localhost). The URL may not carry credentials, a path,
-// a query or a fragment.
-func CheckEndpoint(endpoint string) error {
-	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" {
-		return errors.New("not a URL; want https://host[:port] (or http:// on loopback)")
-	}
-	if u.User != nil {
-		return errors.New("must not contain credentials")
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return errors.New("must be scheme://host[:port] with no path, query or fragment")
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return nil
-	case "http":
-		if IsLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("plain http is allowed only on loopback (127.0.0.0/8, ::1, localhost), not on %q; use https", u.Hostname())
-	default:
-		return fmt.Errorf("scheme %q not supported; want https (or http on loopback)", u.Scheme)
-	}
-}
-
-// IsLoopback reports whether host is localhost or a loopback IP address.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// (127.0.0.0/8, ::1 or localhost), with no credentials, path, query or
+// fragment: the rule the adapters apply, checked here so that a bad
+// configuration fails before any adapter is built.
+func CheckEndpoint(raw string) error { return endpoint.Check(raw) }
