@@ -107,6 +107,20 @@ func cancelOne(t *testing.T, cloud string, op provider.Op,
 	if err := b.wait(wctx, before+1); err != nil {
 		t.Fatalf("the request never reached the emulator: %v", err)
 	}
+	// The emulator logs a request when it arrives and notes its fault a
+	// moment later, once it has read and checked it; a cancel in between
+	// would end the request before the hang holds it. Cancel only once the
+	// hang is recorded.
+	for {
+		if _, f := b.last(); f == faultinject.Hang {
+			break
+		}
+		select {
+		case <-wctx.Done():
+			t.Fatalf("the request was never held by the hang")
+		case <-time.After(time.Millisecond):
+		}
+	}
 	cancelled := time.Now()
 	cancel()
 

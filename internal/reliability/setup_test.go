@@ -106,21 +106,10 @@ func newAlibaba(t testing.TB, o aliOptions) (*backend, *alibabatest.Server) {
 		state:    s.State,
 		requests: s.RequestCount,
 		faulted: func() (int, int) {
-			reqs := s.Requests()
-			hit := 0
-			for _, r := range reqs {
-				if r.Fault != 0 {
-					hit++
-				}
-			}
-			return hit, len(reqs)
+			return countFaulted(s.Requests(), func(r alibabatest.Request) faultinject.Kind { return r.Fault })
 		},
 		renewals: func() []renewal {
-			var out []renewal
-			for _, r := range s.Renewals() {
-				out = append(out, renewal{From: r.From, NewID: r.NewID})
-			}
-			return out
+			return convert(s.Renewals(), func(r alibabatest.Renewal) renewal { return renewal{From: r.From, NewID: r.NewID} })
 		},
 		wait: s.WaitForRequests,
 		last: func() (int, faultinject.Kind) {
@@ -203,21 +192,10 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 		state:    s.State,
 		requests: s.RequestCount,
 		faulted: func() (int, int) {
-			reqs := s.Requests()
-			hit := 0
-			for _, r := range reqs {
-				if r.Fault != 0 {
-					hit++
-				}
-			}
-			return hit, len(reqs)
+			return countFaulted(s.Requests(), func(r huaweitest.Request) faultinject.Kind { return r.Fault })
 		},
 		renewals: func() []renewal {
-			var out []renewal
-			for _, r := range s.Renewals() {
-				out = append(out, renewal{From: r.From, NewID: r.NewID})
-			}
-			return out
+			return convert(s.Renewals(), func(r huaweitest.Renewal) renewal { return renewal{From: r.From, NewID: r.NewID} })
 		},
 		wait: s.WaitForRequests,
 		last: func() (int, faultinject.Kind) {
@@ -253,3 +231,23 @@ func hwSpecs() []huaweitest.Cert {
 
 // String names the backend in test output.
 func (b *backend) String() string { return fmt.Sprintf("%s(%s)", b.origin, b.cloud) }
+
+// countFaulted returns how many of reqs were hit by a fault, and how many
+// there were.
+func countFaulted[R any](reqs []R, fault func(R) faultinject.Kind) (hit, total int) {
+	for _, r := range reqs {
+		if fault(r) != 0 {
+			hit++
+		}
+	}
+	return hit, len(reqs)
+}
+
+// convert maps every element of in with f.
+func convert[A, B any](in []A, f func(A) B) []B {
+	out := make([]B, 0, len(in))
+	for _, a := range in {
+		out = append(out, f(a))
+	}
+	return out
+}
