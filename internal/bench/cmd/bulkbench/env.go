@@ -78,14 +78,7 @@ func newAlibabaCloud(p params) (*cloud, error) {
 	}
 	c.p = a
 	c.throttled = func() (int, int) {
-		reqs := s.Requests()
-		n := 0
-		for _, r := range reqs {
-			if r.Code == alibabatest.CodeThrottling {
-				n++
-			}
-		}
-		return n, len(reqs)
+		return count(s.Requests(), func(r alibabatest.Request) bool { return r.Code == alibabatest.CodeThrottling })
 	}
 	c.renewals = func() int { return len(s.Renewals()) }
 	return c, nil
@@ -111,15 +104,18 @@ func newHuaweiCloud(p params) (*cloud, error) {
 	}
 	c.p = a
 	c.throttled = func() (int, int) {
-		reqs := s.Requests()
-		n := 0
-		for _, r := range reqs {
-			if r.Code == huaweitest.CodeThrottled {
-				n++
-			}
-		}
-		return n, len(reqs)
+		return count(s.Requests(), func(r huaweitest.Request) bool { return r.Code == huaweitest.CodeThrottled })
 	}
 	c.renewals = func() int { return len(s.Purchases()) }
 	return c, nil
+}
+
+// count returns how many of reqs satisfy hit, and how many there are.
+func count[R any](reqs []R, hit func(R) bool) (n, total int) {
+	for _, r := range reqs {
+		if hit(r) {
+			n++
+		}
+	}
+	return n, len(reqs)
 }
