@@ -20,7 +20,7 @@ func (a *Adapter) invoke(ctx context.Context, op provider.Op, id string,
 	req requests.AcsRequest, resp responses.AcsResponse) error {
 	start := time.Now()
 	action := req.GetActionName()
-	if err := ctx.Err(); err != nil {
+	if err := provider.Pace(ctx, action); err != nil {
 		return a.logged(ctx, op, id, action, start, "", canceled(a.origin, op, id, err))
 	}
 	s, err := a.pool.get(ctx)

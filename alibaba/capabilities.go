@@ -6,6 +6,7 @@ import "github.com/certbroker/certbroker/provider"
 // the native states behind each normalized one. It makes no call.
 func (a *Adapter) Capabilities() provider.Capabilities {
 	return provider.Capabilities{
+		Paced: true,
 		Cancel: provider.OpCapability{
 			Supported: true,
 			From:      []provider.State{provider.StateUnderReview},
@@ -48,32 +49,27 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 	}
 }
 
-// Documented or chosen request rates per account, per second. Alibaba
-// documents 100/s for CancelOrderRequest and 10/s for
-// CancelCertificateForPackageRequest and for ListUserCertificateOrder,
-// which Status also calls when DescribeCertificateState answers unknow
-// (a revoked order) or an unrecognised Type. No quota is documented for
-// DeleteCertificateRequest, RenewCertificateOrderForPackageRequest or
-// DescribeCertificateState; the adapter suggests a conservative 10/s for
-// them, which for Status also keeps within the list quota when every
-// order needs the fallback. The quotas are per account: origins sharing
-// an account share them.
-const (
-	rateCancelOrder       = 100
-	rateCancelCertificate = 10
-	rateUndocumented      = 10
-)
+// Documented request quotas per account and region, per second, per API
+// (CAS 2020-04-07 quota page; fidelity review A17): CancelOrderRequest 100;
+// CancelCertificateForPackageRequest, DescribeCertificateState,
+// DeleteCertificateRequest, RenewCertificateOrderForPackageRequest and
+// ListUserCertificateOrder 10 each. Origins sharing an account share them.
+var apiRates = map[string]float64{
+	"CancelOrderRequest":                     100,
+	"CancelCertificateForPackageRequest":     10,
+	"DescribeCertificateState":               10,
+	"DeleteCertificateRequest":               10,
+	"RenewCertificateOrderForPackageRequest": 10,
+	listAction:                               10,
+}
 
-// SuggestedRate implements [provider.RateAdvisor] with the rates above and
-// a burst of a tenth of a second's worth (at least 1).
-func (a *Adapter) SuggestedRate(op provider.Op) (perSecond float64, burst int) {
-	switch op {
-	case provider.OpCancel:
-		return rateCancelOrder, rateCancelOrder / 10
-	case provider.OpRevoke:
-		return rateCancelCertificate, 1
-	case provider.OpDelete, provider.OpRenew, provider.OpStatus:
-		return rateUndocumented, 1
+// SuggestedRate implements [provider.RateAdvisor] per CAS action, with
+// the documented quotas above and a burst of a tenth of a second's worth
+// (at least 1). An action without a documented quota gets 0 (unknown).
+func (a *Adapter) SuggestedRate(api string) (perSecond float64, burst int) {
+	r, ok := apiRates[api]
+	if !ok {
+		return 0, 0
 	}
-	return 0, 0
+	return r, max(int(r/10), 1)
 }

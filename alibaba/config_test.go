@@ -217,10 +217,11 @@ func TestCapabilitiesAndRates(t *testing.T) {
 			t.Errorf("%s: %+v", tc.op, oc)
 		}
 	}
-	for op, want := range map[provider.Op]float64{provider.OpCancel: 100, provider.OpRevoke: 10,
-		provider.OpDelete: 10, provider.OpRenew: 10, provider.OpStatus: 10, "bogus": 0} {
-		if r, burst := a.SuggestedRate(op); r != want || (want > 0 && burst < 1) {
-			t.Errorf("SuggestedRate(%s) = %v, %d; want %v", op, r, burst, want)
+	for api, want := range map[string]float64{"CancelOrderRequest": 100, "CancelCertificateForPackageRequest": 10,
+		"DeleteCertificateRequest": 10, "RenewCertificateOrderForPackageRequest": 10, "DescribeCertificateState": 10,
+		"ListUserCertificateOrder": 10, "bogus": 0, "cancel": 0} {
+		if r, burst := a.SuggestedRate(api); r != want || (want > 0 && burst < 1) {
+			t.Errorf("SuggestedRate(%s) = %v, %d; want %v", api, r, burst, want)
 		}
 	}
 }

@@ -99,7 +99,7 @@ type advised struct {
 	rates map[provider.Op]float64
 }
 
-func (a advised) SuggestedRate(op provider.Op) (float64, int) { return a.rates[op], 1 }
+func (a advised) SuggestedRate(api string) (float64, int) { return a.rates[provider.Op(api)], 1 }
 
 // nullProvider answers every operation at once from any ID, with no state
 // and no log: the cheapest possible provider, for memory and speed tests.

@@ -133,7 +133,7 @@ func (b *Broker) newOrigin(name string, p provider.Provider, oc originConfig) *o
 	for _, op := range provider.Ops() {
 		i := opIndex(op)
 		if !oc.rateSet && hasAdvice {
-			if r, burst := advisor.SuggestedRate(op); r > 0 {
+			if r, burst := advisor.SuggestedRate(string(op)); r > 0 {
 				o.limiters[i] = newLimiter(r, burst)
 				continue
 			}

@@ -29,7 +29,7 @@ type request struct {
 // response (r.def's Response) and the cloud's request ID, or a
 // *provider.Error.
 func (a *Adapter) do(ctx context.Context, r request) (any, string, error) {
-	if err := ctx.Err(); err != nil {
+	if err := provider.Pace(ctx, r.api); err != nil {
 		return nil, "", a.stamp(&provider.Error{
 			Kind: provider.KindCanceled, Op: r.op, Err: err,
 			Message: "the context ended before the request was sent: " + err.Error(),

@@ -28,6 +28,7 @@ const (
 // PAID): the cloud refuses those with SCM.0010.
 func capabilities(renew bool) provider.Capabilities {
 	c := provider.Capabilities{
+		Paced: true,
 		Cancel: provider.OpCapability{
 			Supported: true,
 			From:      []provider.State{provider.StateUnderReview},

@@ -166,14 +166,14 @@ func TestSecretsNeverPrinted(t *testing.T) {
 func TestSuggestedRate(t *testing.T) {
 	t.Parallel()
 	a := mustNew(t, stubConfig("http://127.0.0.1:1"))
-	for _, op := range provider.Ops() {
-		rate, burst := a.SuggestedRate(op)
-		want, wantBurst := 10.0, 10
-		if op == provider.OpRenew {
+	for _, api := range []string{apiCancel, apiRevoke, apiDelete, apiDetails, apiList, apiPurchase} {
+		rate, burst := a.SuggestedRate(api)
+		want, wantBurst := 20.0, 10
+		if api == apiPurchase {
 			want, wantBurst = 1, 1
 		}
 		if rate != want || burst != wantBurst {
-			t.Errorf("%s: %v/s burst %d, want %v/s burst %d", op, rate, burst, want, wantBurst)
+			t.Errorf("%s: %v/s burst %d, want %v/s burst %d", api, rate, burst, want, wantBurst)
 		}
 	}
 }

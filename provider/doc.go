@@ -46,6 +46,42 @@
 // for a given operation: a Renew whose outcome is unknown is never retried,
 // because the first attempt may already have created an order.
 //
+// # The outcome rule
+//
+// An outcome never says "done" or "not applied" without proof. Once any
+// attempt of a mutating operation may have been applied (its error is
+// [KindOutcomeUnknown]: a timeout, reset or server error after the
+// request was sent), whoever retries or reports it (the broker does)
+// ends in exactly one of:
+//
+//   - success, only with proof that the operation was applied: a later
+//     attempt that succeeded, a state only the applied operation produces
+//     ([Capabilities.Evidence] says [Applied]), or, for Delete, a
+//     [KindNotFound] from the cloud. The result says it was reconciled;
+//   - a failure of a kind that means "not applied" (invalid state,
+//     unavailable, ...), only when a state read proves the operation was
+//     not applied ([NotApplied]: for example a synchronous cloud still
+//     showing the starting state). A [KindOutcomeUnknown] attempt proved
+//     not applied is reported as [KindUnavailable];
+//   - [KindOutcomeUnknown] otherwise. StateUnknown and look-alike states
+//     ([OpCapability.ReportedAs]) prove nothing, and neither does any
+//     later error such as a throttle or an authentication failure.
+//
+// Every attempt's error is kept. A Renew whose outcome is unknown is
+// never sent again: its proof would be the new order, not a state.
+// A state read proves "not applied" for requests the cloud has finished
+// with; a request cut off by a client-side timeout is assumed finished
+// when the read is made, which a cloud that keeps working on an abandoned
+// request could contradict.
+//
+// # Pacing and checking
+//
+// Quotas count requests per API, so a [Pacer] carried in the context
+// ([WithPacer]) is asked before every request a provider sends ([Pace]);
+// providers that do so declare [Capabilities.Paced]. A provider that is a
+// [Checker] validates a request without sending it, exactly as the call
+// would: dry runs use it.
+//
 // # What is not here
 //
 // This package imports only the standard library. Cloud adapters live in

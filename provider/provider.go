@@ -44,12 +44,15 @@ type IDChecker interface {
 }
 
 // RateAdvisor is implemented by providers that know their cloud's
-// documented API quota. The broker uses it for its default per-origin rate
-// limits; users can override them.
+// documented API quotas. The broker uses it for its default per-origin
+// rate limits; users can override them.
 type RateAdvisor interface {
-	// SuggestedRate returns the documented sustained rate for op, in
-	// requests per second, and a burst size. A rate of zero means unknown.
-	SuggestedRate(op Op) (perSecond float64, burst int)
+	// SuggestedRate returns the documented sustained rate of the cloud API
+	// named api, in requests per second, and a burst size. A rate of zero
+	// means unknown. api is a name the provider passes to [Pace] (for a
+	// provider that does not declare [Capabilities.Paced], the name of an
+	// [Op], since it is paced per operation).
+	SuggestedRate(api string) (perSecond float64, burst int)
 }
 
 // CancelRequest asks to withdraw the application of order ID.
@@ -132,6 +135,10 @@ type Capabilities struct {
 	Revoke OpCapability
 	Delete OpCapability
 	Renew  OpCapability
+	// Paced is true when the provider calls [Pace] before every HTTP
+	// request it sends. A pacing caller then paces requests, per API;
+	// otherwise it can only pace whole operations, one token per call.
+	Paced bool
 }
 
 // OpCapability describes one operation of one provider.
@@ -149,13 +156,14 @@ type OpCapability struct {
 	// Settles is the state the order reaches once the cloud finishes
 	// asynchronous processing. It equals Lands for synchronous clouds.
 	Settles State
-	// ReportedAs lists look-alike states: states that Status may report
-	// for an order that has reached Lands or Settles, because the cloud
-	// does not tell them apart from it. Alibaba, for example, reports a
-	// cancelled order as payed, exactly like a fresh one, so its Cancel
-	// lists StatePendingApplication here. Seeing such a state proves
-	// nothing: a caller reconciling after an ambiguous failure must treat
-	// it as still ambiguous ([OpCapability.LooksReached]), not as done.
+	// ReportedAs lists look-alike states: states other than Lands and
+	// Settles that Status may report for an order the operation was
+	// applied to, and that an order it was never applied to can show as
+	// well. Alibaba, for example, reports a cancelled order as payed,
+	// exactly like a fresh one, so its Cancel lists
+	// StatePendingApplication here. Seeing such a state proves nothing: a
+	// caller reconciling after an ambiguous failure must treat it as
+	// still ambiguous ([OpCapability.Evidence]), not as done or not done.
 	ReportedAs []State
 	// Billable is true when a successful call costs money (Huawei renew is
 	// a purchase).
@@ -195,6 +203,63 @@ func (c OpCapability) Reached(s State) bool {
 // which.
 func (c OpCapability) LooksReached(s State) bool {
 	return c.Supported && s != StateUnknown && !c.Reached(s) && slices.Contains(c.ReportedAs, s)
+}
+
+// Evidence is what one state read proves about whether an operation was
+// applied, after an attempt whose outcome is unknown. See the package
+// documentation, "The outcome rule".
+type Evidence int
+
+const (
+	// NoEvidence: the read proves nothing either way (an unknown state, or
+	// a look-alike listed in [OpCapability.ReportedAs]).
+	NoEvidence Evidence = iota
+	// Applied: the state is one only the applied operation produces
+	// (Lands or Settles).
+	Applied
+	// NotApplied: the state is known, and one the applied operation
+	// would not have left behind.
+	NotApplied
+)
+
+// String returns "no_evidence", "applied" or "not_applied".
+func (e Evidence) String() string {
+	switch e {
+	case Applied:
+		return "applied"
+	case NotApplied:
+		return "not_applied"
+	}
+	return "no_evidence"
+}
+
+// Evidence says what reading state s proves about whether op was applied
+// to an order, after an attempt of op that may have been applied:
+//
+//   - StateUnknown proves nothing, and neither does a look-alike state
+//     listed in the operation's ReportedAs;
+//   - for Cancel and Revoke, Lands or Settles proves it was applied, and
+//     any other known state proves it was not;
+//   - for Delete, any known state proves it was not applied (the order
+//     would be gone; the proof that it was is a Status failing with
+//     [KindNotFound]);
+//   - for Renew and Status a state of the old order proves nothing (a
+//     renewal's proof is the new order).
+func (c Capabilities) Evidence(op Op, s State) Evidence {
+	oc := c.For(op)
+	switch {
+	case !oc.Supported || s <= StateUnknown || int(s) >= len(stateNames):
+		return NoEvidence
+	case op == OpRenew || op == OpStatus:
+		return NoEvidence
+	case slices.Contains(oc.ReportedAs, s):
+		return NoEvidence
+	case op == OpDelete:
+		return NotApplied
+	case oc.Reached(s):
+		return Applied
+	}
+	return NotApplied
 }
 
 // Allows reports whether the operation is supported and accepted from s.
