@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certbroker/certbroker/provider"
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
