@@ -3,6 +3,7 @@ package broker
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"sync"
@@ -24,8 +25,13 @@ type Item struct {
 	// Err is an *OpError on failure, nil on success.
 	Err error
 	// Attempts is how many times the operation was sent; 0 when the item
-	// failed before any call or was never started.
+	// failed before any call, was never started, or is a duplicate.
 	Attempts int
+	// Duplicate is true when Ref already appeared earlier in the same
+	// call, at index DuplicateOf: the operation was not sent again, and
+	// the item carries that first item's Result and Err.
+	Duplicate   bool
+	DuplicateOf int
 }
 
 // BulkOptions are the inputs and switches of [Broker.Do] and
@@ -54,7 +60,9 @@ type BulkOptions struct {
 const maxStreamErrors = 1000
 
 // Do runs op over refs and returns one Item per reference, in input order
-// (items[i].Index == i). The error is nil when every item succeeded, and
+// (items[i].Index == i). A reference that appears more than once is sent
+// once: its later items are marked Duplicate and carry the first one's
+// outcome (their errors are in the aggregate too, one per item). The error is nil when every item succeeded, and
 // otherwise a *multierror.Error holding every item's *OpError in input
 // order, so errors.Is and errors.As work through it. When ctx ends, items
 // not yet started are reported with provider.KindCanceled. Only an invalid
@@ -79,9 +87,15 @@ func (b *Broker) Do(ctx context.Context, op provider.Op, refs []provider.Ref, op
 
 // Stream runs op over refs, which may be arbitrarily long, and calls emit
 // once per reference, in input order, from one goroutine at a time. It
-// holds only a bounded window of items in memory (a few times the
+// holds only a bounded window of items in flight (a few times the
 // broker's concurrency), so a slow emit or a slow item at the head of the
-// window holds back the rest. The error is nil when every item succeeded,
+// window holds back the rest. To send each distinct reference once
+// (later occurrences are reported as in [Broker.Do]), it remembers every
+// distinct reference (as a 128-bit hash) and the outcomes of the last
+// 4,096 distinct ones; a reference repeated after that many others is
+// still not sent again, and fails with KindInvalidArgument, naming the
+// item that carried its outcome. A panic in refs or emit is raised
+// again on the calling goroutine after the workers have stopped. The error is nil when every item succeeded,
 // and otherwise a *multierror.Error of the failed items' errors (the first
 // 1000 of them, followed by a count of the rest; each is also on its
 // Item). When ctx ends, the remaining references are still read and
@@ -120,45 +134,166 @@ func (b *Broker) Stream(ctx context.Context, op provider.Op, refs iter.Seq[provi
 type job struct {
 	index int
 	ref   provider.Ref
+	first *firstSeen
+}
+
+// firstSeen is the first occurrence of a reference in one bulk call. Its
+// outcome, once known, is copied to every later occurrence.
+type firstSeen struct {
+	index     int
+	done      bool
+	outcome   Item
+	followers []int // indexes of duplicates waiting for the outcome
 }
 
 // run is the engine of Do and Stream: a dispatcher (the calling goroutine)
 // reads refs, a fixed pool of workers runs items, and a reorder window
-// emits them in input order.
+// emits them in input order. Each distinct reference is run once; its
+// later occurrences get its outcome, marked as duplicates. A panic in the
+// caller's iterator, emit or Progress function stops the workers (the
+// items in flight end as cancelled) and is raised again on the caller's
+// goroutine once every worker has returned.
 func (b *Broker) run(ctx context.Context, op provider.Op, refs iter.Seq[provider.Ref], totals map[string]int, total int, opts BulkOptions, emit func(Item)) error {
-	if opIndex(op) < 0 {
+	if provider.NewRequest(op, "", provider.RequestInputs{}) == nil {
 		return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Message: fmt.Sprintf("unknown operation %q", op)}
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	workers := b.cfg.concurrency
-	w := newWindow(max(4*workers, 64), emit, newTracker(b, totals, total, opts.Progress))
+	w := newWindow(max(4*workers, 64), emit, newTracker(b, totals, total, opts.Progress), cancel)
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
-				w.complete(b.item(ctx, op, j, opts))
+				w.complete(b.item(ctx, op, j, opts), j.first)
 			}
 		})
 	}
+	keep := -1
+	if total < 0 {
+		keep = max(streamKeep, 4*len(w.buf))
+	}
+	panicked := b.dispatch(ctx, refs, w, jobs, op, keep)
+	close(jobs)
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+	if p := w.panicked(); p != nil {
+		panic(p)
+	}
+	return nil
+}
+
+// dispatch reads refs and hands each distinct one to a worker, until refs
+// ends or a callback panicked. It returns the value of a panic raised by
+// refs itself, after halting the window (which cancels ctx).
+func (b *Broker) dispatch(ctx context.Context, refs iter.Seq[provider.Ref], w *window, jobs chan<- job, op provider.Op, keep int) (panicked any) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked = r
+			w.stop()
+		}
+	}()
+	d := newDedup(keep)
 	i := 0
 	for ref := range refs {
+		if w.stopped() {
+			break
+		}
 		w.reserve(i)
-		j := job{index: i, ref: ref}
+		index := i
 		i++
+		first, firstIndex, dup := d.see(ref, index)
+		switch {
+		case dup && first != nil:
+			w.duplicate(index, first)
+			continue
+		case dup:
+			w.complete(forgottenDuplicate(op, ref, index, firstIndex), nil)
+			continue
+		}
+		j := job{index: index, ref: ref, first: first}
 		if ctx.Err() != nil {
-			w.complete(canceledItem(ctx, op, j))
+			w.complete(canceledItem(ctx, op, j), first)
 			continue
 		}
 		select {
 		case jobs <- j:
 		case <-ctx.Done():
-			w.complete(canceledItem(ctx, op, j))
+			w.complete(canceledItem(ctx, op, j), first)
 		}
 	}
-	close(jobs)
-	wg.Wait()
 	return nil
 }
+
+// dedup remembers the references of one bulk call. It keys them by a
+// 128-bit hash (two maphash sums with independent random seeds), so it
+// holds no strings, and keeps the outcome-holding firstSeen of only the
+// last keep distinct references (all of them when keep < 0). It is used
+// by the dispatcher alone.
+type dedup struct {
+	seeds [2]maphash.Seed
+	seen  map[[2]uint64]int // hash -> index of the first occurrence
+	keep  int
+	ring  []*firstSeen
+	next  int
+	live  map[int]*firstSeen // first index -> entry, for those kept
+}
+
+func newDedup(keep int) *dedup {
+	d := &dedup{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		seen: map[[2]uint64]int{}, keep: keep, live: map[int]*firstSeen{}}
+	if keep > 0 {
+		d.ring = make([]*firstSeen, keep)
+	}
+	return d
+}
+
+// see registers ref at index. For a new reference it returns its entry
+// and dup false. For a repeated one it returns dup true, the index of
+// the first occurrence, and its entry, or nil when that entry is no
+// longer kept.
+func (d *dedup) see(ref provider.Ref, index int) (first *firstSeen, firstIndex int, dup bool) {
+	h := [2]uint64{d.hash(0, ref), d.hash(1, ref)}
+	if fi, ok := d.seen[h]; ok {
+		return d.live[fi], fi, true
+	}
+	d.seen[h] = index
+	first = &firstSeen{index: index}
+	d.live[index] = first
+	if d.ring != nil {
+		if old := d.ring[d.next]; old != nil {
+			delete(d.live, old.index)
+		}
+		d.ring[d.next] = first
+		d.next = (d.next + 1) % len(d.ring)
+	}
+	return first, index, false
+}
+
+func (d *dedup) hash(k int, ref provider.Ref) uint64 {
+	var h maphash.Hash
+	h.SetSeed(d.seeds[k])
+	h.WriteString(ref.Origin)
+	h.WriteByte(0)
+	h.WriteString(ref.ID)
+	return h.Sum64()
+}
+
+// forgottenDuplicate is the item of a reference repeated so long after
+// its first occurrence (in Stream) that the outcome is no longer kept:
+// it is still not sent again, and fails with KindInvalidArgument.
+func forgottenDuplicate(op provider.Op, ref provider.Ref, index, firstIndex int) Item {
+	return Item{Index: index, Ref: ref, Duplicate: true, DuplicateOf: firstIndex, Err: &OpError{Op: op, Ref: ref,
+		Err: &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Origin: ref.Origin, ID: ref.ID,
+			Message: fmt.Sprintf("duplicate of item %d; not sent again (its outcome was reported with it)", firstIndex)}}}
+}
+
+// streamKeep is how many distinct references' outcomes Stream keeps for
+// their duplicates; Do keeps them all.
+const streamKeep = 4096
 
 func canceledItem(ctx context.Context, op provider.Op, j job) Item {
 	return Item{Index: j.index, Ref: j.ref, Err: canceledError(ctx, op, j.ref)}
@@ -181,8 +316,9 @@ func (b *Broker) item(ctx context.Context, op provider.Op, j job, opts BulkOptio
 		it.Err = oe
 		return it
 	}
+	req := provider.NewRequest(op, j.ref.ID, provider.RequestInputs{Reason: opts.Reason, CSR: opts.CSR, Tags: opts.Tags})
 	if opts.DryRun {
-		res, oe := b.dryRun(ctx, o, j.ref, op, opts.CheckState)
+		res, oe := b.dryRun(ctx, o, j.ref, req, opts.CheckState)
 		if oe != nil {
 			it.Err = oe
 		} else {
@@ -190,7 +326,6 @@ func (b *Broker) item(ctx context.Context, op provider.Op, j job, opts BulkOptio
 		}
 		return it
 	}
-	req := request{op: op, reason: opts.Reason, csr: opts.CSR, tags: opts.Tags}
 	res, n, oe := b.exec(ctx, o, j.ref, req)
 	it.Result, it.Attempts = res, n
 	if oe != nil {

@@ -3,94 +3,272 @@ package broker
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/certbroker/certbroker/provider"
 )
 
-// request is one operation with its inputs, for any reference.
-type request struct {
-	op     provider.Op
-	reason string
-	csr    string
-	tags   []provider.Tag
+// execution is one operation on one reference, across its attempts.
+type execution struct {
+	b   *Broker
+	o   *origin
+	ref provider.Ref
+	req provider.Request
+	op  provider.Op
+	// errs holds every attempt's error; last is the newest.
+	errs []error
+	last *provider.Error
+	// maybeApplied is set once an attempt of a mutating operation may
+	// have been applied: from then on the outcome rule of package
+	// provider decides how the execution ends.
+	maybeApplied bool
+	// cause is the cause of the newest attempt whose outcome was unknown.
+	cause error
+	// panicked is set when the provider panicked: it is not called
+	// again for this operation.
+	panicked bool
 }
 
-// exec sends req for ref to o, retrying and reconciling per the broker's
-// policy. It returns the result, the number of calls of req.op made, and
-// an *OpError or nil.
-func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req request) (*provider.Result, int, *OpError) {
-	op, clk := req.op, b.cfg.clock
-	lim := o.limiters[opIndex(op)]
-	var (
-		errs      []error
-		last      *provider.Error
-		ambiguous bool // an earlier attempt may have been applied
-	)
-	stop := func(attempts int, note string) (*provider.Result, int, *OpError) {
-		return nil, attempts, &OpError{Op: op, Ref: ref, Err: last, Attempts: errs, Note: note}
-	}
+// exec sends req for ref to o, retrying and settling per the outcome rule
+// (see package provider). It returns the result, the number of calls of
+// req's operation made, and an *OpError or nil.
+func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req provider.Request) (*provider.Result, int, *OpError) {
+	x := &execution{b: b, o: o, ref: ref, req: req, op: req.Op()}
 	for attempt := 1; ; attempt++ {
-		if err := b.admit(ctx, o, lim); err != nil {
+		res, perr, waitErr := x.try(ctx, attempt)
+		if waitErr != nil {
 			if attempt == 1 {
-				return nil, 0, canceledError(ctx, op, ref)
+				return nil, 0, canceledError(ctx, x.op, ref)
 			}
-			return stop(attempt-1, "context ended before attempt "+strconv.Itoa(attempt)+": "+err.Error())
-		}
-		res, perr := b.attempt(ctx, o, ref, req, attempt)
-		if o.sem != nil {
-			<-o.sem
+			return x.finish(ctx, attempt-1, "context ended before attempt "+strconv.Itoa(attempt)+": "+waitErr.Error())
 		}
 		if perr == nil {
-			lim.succeeded(clk)
-			o.budget.succeeded()
 			return res, attempt, nil
 		}
-		errs, last = append(errs, perr), perr
-		if perr.Kind == provider.KindThrottled {
-			if r, cut := lim.throttled(clk.Now()); cut {
-				b.logRate(ctx, o.name, op, r)
-			}
+		x.record(perr)
+		if x.maybeApplied && x.op == provider.OpDelete && perr.Kind == provider.KindNotFound {
+			// The cloud itself says the order is gone: the proof of a
+			// Delete.
+			return x.proved(&provider.Result{Origin: o.name, ID: ref.ID, Op: x.op, Deleted: true,
+				RequestID: perr.RequestID}, attempt)
 		}
-		if ambiguous {
-			res, note, still := b.reconcile(ctx, o, ref, op, perr)
-			if res != nil {
-				return res, attempt, nil
-			}
-			if still {
-				last = &provider.Error{Kind: provider.KindOutcomeUnknown, Op: op, Origin: o.name, ID: ref.ID,
-					Code: perr.Code, RequestID: perr.RequestID, HTTPStatus: perr.HTTPStatus, Message: note}
-			}
-			if note != "" {
-				return stop(attempt, note)
-			}
-		}
-		ambiguous = ambiguous || perr.Kind == provider.KindOutcomeUnknown
-		switch {
-		case !provider.Retryable(op, perr):
-			note := ""
-			if perr.Kind == provider.KindOutcomeUnknown && op.CreatesOrder() {
-				note = "not re-sent: the first request may have created an order; check for it before renewing again"
-			}
-			return stop(attempt, note)
-		case attempt >= b.cfg.maxAttempts:
-			return stop(attempt, fmt.Sprintf("gave up after %d attempts", attempt))
-		case !o.budget.take():
-			return stop(attempt, fmt.Sprintf("retry budget of origin %q exhausted", o.name))
+		if note, stop := x.stop(attempt, perr); stop {
+			return x.finish(ctx, attempt, note)
 		}
 		d := b.backoff(attempt)
-		b.logRetry(ctx, o.name, op, ref.ID, attempt, d, perr)
-		if err := clk.Sleep(ctx, d); err != nil {
-			return stop(attempt, "context ended during backoff: "+err.Error())
+		b.logRetry(ctx, o.name, x.op, ref.ID, attempt, d, perr)
+		if err := b.cfg.clock.Sleep(ctx, d); err != nil {
+			return x.finish(ctx, attempt, "context ended during backoff: "+err.Error())
 		}
 	}
 }
 
-// admit waits for the origin's concurrency slot and then for its rate
-// limit. On success the caller holds the slot (if any) and must release
-// it; on error it holds nothing.
-func (b *Broker) admit(ctx context.Context, o *origin, lim *limiter) error {
+// record keeps an attempt's error.
+func (x *execution) record(perr *provider.Error) {
+	x.errs, x.last = append(x.errs, perr), perr
+	if x.op.Mutating() && perr.Kind == provider.KindOutcomeUnknown {
+		x.maybeApplied, x.cause = true, perr.Err
+	}
+}
+
+// stop says whether to stop after a failed attempt, and why.
+func (x *execution) stop(attempt int, perr *provider.Error) (note string, stop bool) {
+	switch {
+	case x.panicked:
+		return "the provider panicked; not called again", true
+	case !provider.Retryable(x.op, perr):
+		return "", true
+	case attempt >= x.b.cfg.maxAttempts:
+		return fmt.Sprintf("gave up after %d attempts", attempt), true
+	case !x.o.budget.take():
+		return fmt.Sprintf("retry budget of origin %q exhausted", x.o.name), true
+	}
+	return "", false
+}
+
+// finish ends a failed execution. Before any attempt may have been
+// applied, the last error is the outcome. After one may have, the outcome
+// rule applies: a Renew is reported unknown (it is never re-sent); any
+// other operation is settled by one state read, which proves it applied
+// (success, marked AlreadyDone), proves it not applied (the last error,
+// with outcome_unknown turned into unavailable), or proves nothing
+// (outcome_unknown).
+func (x *execution) finish(ctx context.Context, attempts int, note string) (*provider.Result, int, *OpError) {
+	if !x.maybeApplied {
+		return nil, attempts, x.failure(x.last, note)
+	}
+	if x.op.CreatesOrder() {
+		return nil, attempts, x.failure(x.unknown(), joinNote(note,
+			"not re-sent: an earlier request may have created an order; check for it before renewing again"))
+	}
+	if err := ctx.Err(); err != nil {
+		u := x.unknown()
+		u.Err = context.Cause(ctx)
+		return nil, attempts, x.failure(u, joinNote(note, "the state could not be read to settle it: "+err.Error()))
+	}
+	st, _, serr := x.b.exec(ctx, x.o, x.ref, provider.StatusRequest{ID: x.ref.ID})
+	if serr != nil {
+		if x.op == provider.OpDelete && serr.Kind() == provider.KindNotFound {
+			return x.proved(&provider.Result{Origin: x.o.name, ID: x.ref.ID, Op: x.op, Deleted: true,
+				RequestID: serr.Err.RequestID}, attempts)
+		}
+		u := x.unknown()
+		if ctx.Err() != nil {
+			u.Err = context.Cause(ctx)
+		}
+		return nil, attempts, x.failure(u, joinNote(note, "the state could not be read to settle it: "+serr.Err.Error()))
+	}
+	switch x.o.caps.Evidence(x.op, st.State) {
+	case provider.Applied:
+		res := *st
+		res.Op = x.op
+		return x.proved(&res, attempts)
+	case provider.NotApplied:
+		final := *x.last
+		if final.Kind == provider.KindOutcomeUnknown {
+			final.Kind = provider.KindUnavailable
+		}
+		return nil, attempts, x.failure(&final, joinNote(note, fmt.Sprintf(
+			"the order reads %s afterwards, so the %s was not applied", st.State, x.op)))
+	}
+	why := fmt.Sprintf("the order reads %s, which proves nothing: this cloud can show it whether or not the %s was applied",
+		st.State, x.op)
+	if st.State == provider.StateUnknown {
+		why = "the order's state could not be recognised (" + provider.StateUnknown.String() + "), which proves nothing"
+	}
+	return nil, attempts, x.failure(x.unknown(), joinNote(note, "outcome unknown: "+why))
+}
+
+// proved reports a success found by reconciliation.
+func (x *execution) proved(res *provider.Result, attempts int) (*provider.Result, int, *OpError) {
+	res.AlreadyDone = true
+	x.b.logReconciled(context.Background(), x.o.name, x.op, x.ref.ID, res.State)
+	return res, attempts, nil
+}
+
+// unknown is the final error of an execution whose outcome is unknown.
+func (x *execution) unknown() *provider.Error {
+	e := &provider.Error{Kind: provider.KindOutcomeUnknown, Op: x.op, Origin: x.o.name, ID: x.ref.ID,
+		Message: "an earlier attempt may have been applied", Err: x.cause}
+	if x.last != nil {
+		e.Code, e.RequestID, e.HTTPStatus = x.last.Code, x.last.RequestID, x.last.HTTPStatus
+	}
+	return e
+}
+
+func (x *execution) failure(final *provider.Error, note string) *OpError {
+	return &OpError{Op: x.op, Ref: x.ref, Err: final, Attempts: x.errs, Note: note}
+}
+
+// try waits for the origin's slot and pacing, makes one call, and
+// normalises its outcome. waitErr is set, and nothing was called, when
+// ctx ended while waiting.
+func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr *provider.Error, waitErr error) {
+	b, o := x.b, x.o
+	pc := &pacer{b: b, o: o}
+	if err := b.admit(ctx, o); err != nil {
+		return nil, nil, err
+	}
+	callCtx := ctx
+	if o.caps.Paced {
+		callCtx = provider.WithPacer(ctx, pc)
+	} else if err := pc.Wait(ctx, string(x.op)); err != nil {
+		b.release(o)
+		return nil, nil, err
+	}
+	debug := b.debugEnabled(ctx)
+	var start time.Time
+	if debug {
+		start = b.cfg.clock.Now()
+	}
+	res, err, panicked := b.call(callCtx, o, x.req)
+	b.release(o)
+	lim := pc.used()
+	switch {
+	case err != nil:
+		perr = asProviderError(err, o.name, x.op, x.ref.ID)
+		x.panicked = x.panicked || panicked
+	case res == nil:
+		perr = &provider.Error{Kind: provider.KindOther, Op: x.op, Origin: o.name, ID: x.ref.ID,
+			Message: "provider returned neither a result nor an error"}
+		if x.op.Mutating() {
+			perr.Kind = provider.KindOutcomeUnknown
+		}
+	default:
+		res = stampResult(res, o.name, x.op, x.ref.ID)
+		lim.succeeded(b.cfg.clock)
+		o.budget.succeeded()
+	}
+	if perr != nil && perr.Kind == provider.KindThrottled {
+		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
+			b.logRate(ctx, o.name, x.op, r)
+		}
+	}
+	if debug {
+		b.logAttempt(ctx, x.ref, x.op, n, b.cfg.clock.Now().Sub(start), res, perr)
+	}
+	return res, perr, nil
+}
+
+// stampResult returns res naming the registered origin, the operation and
+// the ID, without modifying the provider's own value.
+func stampResult(res *provider.Result, origin string, op provider.Op, id string) *provider.Result {
+	if res.Origin == origin && res.ID != "" && res.Op != "" {
+		return res
+	}
+	cp := *res
+	cp.Origin = origin
+	if cp.ID == "" {
+		cp.ID = id
+	}
+	if cp.Op == "" {
+		cp.Op = op
+	}
+	return &cp
+}
+
+// call invokes the provider, containing a panic: it becomes the call's
+// error (outcome_unknown for a mutating operation, whose request may have
+// gone out; other for Status), logged at Error with its stack.
+func (b *Broker) call(ctx context.Context, o *origin, req provider.Request) (res *provider.Result, err error, panicked bool) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		kind := provider.KindOther
+		if req.Op().Mutating() {
+			kind = provider.KindOutcomeUnknown
+		}
+		msg := truncate(fmt.Sprintf("the provider panicked: %v", r), 512)
+		b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
+			slog.String("origin", o.name), slog.String("op", string(req.Op())), slog.String("id", req.TargetID()),
+			slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
+		res, err, panicked = nil, &provider.Error{Kind: kind, Op: req.Op(), Origin: o.name, ID: req.TargetID(),
+			Code: "panic", Message: msg}, true
+	}()
+	res, err = provider.Call(ctx, o.p, req)
+	return res, err, false
+}
+
+// truncate cuts s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// admit waits for the origin's concurrency slot. On success the caller
+// holds the slot (if any) and must release it.
+func (b *Broker) admit(ctx context.Context, o *origin) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -101,110 +279,39 @@ func (b *Broker) admit(ctx context.Context, o *origin, lim *limiter) error {
 			return ctx.Err()
 		}
 	}
-	if err := lim.wait(ctx, b.cfg.clock); err != nil {
-		if o.sem != nil {
-			<-o.sem
-		}
-		return err
-	}
 	return nil
 }
 
-// attempt makes one call and normalises its outcome.
-func (b *Broker) attempt(ctx context.Context, o *origin, ref provider.Ref, req request, n int) (*provider.Result, *provider.Error) {
-	debug := b.debugEnabled(ctx)
-	var start time.Time
-	if debug {
-		start = b.cfg.clock.Now()
+// release gives back the origin's concurrency slot.
+func (b *Broker) release(o *origin) {
+	if o.sem != nil {
+		<-o.sem
 	}
-	res, err := invoke(ctx, o.p, ref.ID, req)
-	switch {
-	case err != nil:
-		perr := asProviderError(err, o.name, req.op, ref.ID)
-		if debug {
-			b.logAttempt(ctx, ref, req.op, n, b.cfg.clock.Now().Sub(start), nil, perr)
-		}
-		return nil, perr
-	case res == nil:
-		perr := &provider.Error{Kind: provider.KindOther, Op: req.op, Origin: o.name, ID: ref.ID,
-			Message: "provider returned neither a result nor an error"}
-		if req.op.Mutating() {
-			perr.Kind = provider.KindOutcomeUnknown
-		}
-		return nil, perr
-	}
-	if res.Origin != o.name || res.ID == "" || res.Op == "" {
-		cp := *res
-		cp.Origin = o.name
-		if cp.ID == "" {
-			cp.ID = ref.ID
-		}
-		if cp.Op == "" {
-			cp.Op = req.op
-		}
-		res = &cp
-	}
-	if debug {
-		b.logAttempt(ctx, ref, req.op, n, b.cfg.clock.Now().Sub(start), res, nil)
-	}
-	return res, nil
 }
 
-// invoke calls the provider method for req.op.
-func invoke(ctx context.Context, p provider.Provider, id string, req request) (*provider.Result, error) {
-	switch req.op {
-	case provider.OpCancel:
-		return p.Cancel(ctx, provider.CancelRequest{ID: id})
-	case provider.OpRevoke:
-		return p.Revoke(ctx, provider.RevokeRequest{ID: id, Reason: req.reason})
-	case provider.OpDelete:
-		return p.Delete(ctx, provider.DeleteRequest{ID: id})
-	case provider.OpRenew:
-		return p.Renew(ctx, provider.RenewRequest{ID: id, CSR: req.csr, Tags: req.tags})
-	case provider.OpStatus:
-		return p.Status(ctx, provider.StatusRequest{ID: id})
-	}
-	return nil, &provider.Error{Kind: provider.KindInvalidArgument, Op: req.op, ID: id, Message: fmt.Sprintf("unknown operation %q", req.op)}
+// pacer is the provider.Pacer of one attempt: it waits on the origin's
+// limiter of each API asked for, and remembers the last one, whose rate a
+// throttled answer lowers.
+type pacer struct {
+	b    *Broker
+	o    *origin
+	last atomic.Pointer[limiter]
 }
 
-// reconcile decides, after an earlier attempt's outcome was unknown,
-// whether perr means the operation was in fact applied. It returns the
-// result when it was. Otherwise it returns a note explaining why not
-// (empty when perr says nothing about it), and still is true when the
-// outcome remains unknown: the state could not be read, or it is a
-// look-alike (provider.OpCapability.LooksReached) that an applied and a
-// refused operation both leave behind.
-func (b *Broker) reconcile(ctx context.Context, o *origin, ref provider.Ref, op provider.Op, perr *provider.Error) (res *provider.Result, note string, still bool) {
-	switch {
-	case op == provider.OpDelete && perr.Kind == provider.KindNotFound:
-		b.logReconciled(ctx, o.name, op, ref.ID, provider.StateUnknown)
-		return &provider.Result{Origin: o.name, ID: ref.ID, Op: op, Deleted: true, AlreadyDone: true, RequestID: perr.RequestID}, "", false
-	case (op == provider.OpCancel || op == provider.OpRevoke) && perr.Kind == provider.KindInvalidState:
-		st, _, serr := b.exec(ctx, o, ref, request{op: provider.OpStatus})
-		if serr != nil {
-			return nil, "outcome unknown: could not read the state to reconcile: " + serr.Error(), true
-		}
-		c := o.caps.For(op)
-		switch {
-		case c.Reached(st.State):
-			b.logReconciled(ctx, o.name, op, ref.ID, st.State)
-			res := *st
-			res.Op, res.AlreadyDone = op, true
-			return &res, "", false
-		case c.LooksReached(st.State):
-			return nil, fmt.Sprintf("outcome unknown: the order reads as %s, which is how this cloud shows both an order "+
-				"the %s was applied to and one it never was", st.State, op), true
-		}
-		return nil, fmt.Sprintf("after an unknown outcome the order is in state %s, not %s", st.State, landsOrSettles(c)), false
-	}
-	return nil, "", false
+// Wait implements provider.Pacer.
+func (p *pacer) Wait(ctx context.Context, api string) error {
+	l := p.o.limiterFor(api)
+	p.last.Store(l)
+	return l.wait(ctx, p.b.cfg.clock)
 }
 
-func landsOrSettles(c provider.OpCapability) string {
-	if c.Settles == c.Lands {
-		return c.Lands.String()
+// used returns the limiter of the attempt's last request, or the origin's
+// shared one when the provider paced nothing.
+func (p *pacer) used() *limiter {
+	if l := p.last.Load(); l != nil {
+		return l
 	}
-	return c.Lands.String() + " or " + c.Settles.String()
+	return p.o.shared
 }
 
 // backoff returns the pause after the given failed attempt: exponential

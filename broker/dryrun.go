@@ -8,19 +8,27 @@ import (
 )
 
 // dryRun checks what a real run would check, without a mutating call:
-// the ID's shape (the provider's IDChecker) and, when check is set, that
-// the order's current state (read with Status) allows op.
-func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, op provider.Op, check bool) (*provider.Result, *OpError) {
-	if o.checker != nil {
-		if err := o.checker.CheckID(ref.ID); err != nil {
-			return nil, &OpError{Op: op, Ref: ref, Err: asProviderError(err, o.name, op, ref.ID), Note: "dry run"}
-		}
+// the whole request, as the provider checks it before sending (its
+// provider.Checker; without one, the ID's shape with its IDChecker) and,
+// when check is set, that the order's current state (read with Status)
+// allows the operation.
+func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, req provider.Request, check bool) (*provider.Result, *OpError) {
+	op := req.Op()
+	var err error
+	switch {
+	case o.reqChecker != nil:
+		err = o.reqChecker.Check(req)
+	case o.idChecker != nil:
+		err = o.idChecker.CheckID(ref.ID)
+	}
+	if err != nil {
+		return nil, &OpError{Op: op, Ref: ref, Err: asProviderError(err, o.name, op, ref.ID), Note: "dry run"}
 	}
 	res := &provider.Result{Origin: o.name, ID: ref.ID, Op: op}
 	if !check {
 		return res, nil
 	}
-	st, _, oe := b.exec(ctx, o, ref, request{op: provider.OpStatus})
+	st, _, oe := b.exec(ctx, o, ref, provider.StatusRequest{ID: ref.ID})
 	if oe != nil {
 		oe.Op, oe.Note = op, joinNote("dry run: reading the state failed", oe.Note)
 		return nil, oe
@@ -39,8 +47,11 @@ func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, op pro
 }
 
 func joinNote(a, b string) string {
-	if b == "" {
+	switch {
+	case b == "":
 		return a
+	case a == "":
+		return b
 	}
 	return a + "; " + b
 }

@@ -48,11 +48,11 @@ func TestReconcileReportedAs(t *testing.T) {
 		wantNote string
 	}{
 		{"declared look-alike after an applied cancel stays unknown", true, provider.StateUnderReview, true,
-			provider.KindOutcomeUnknown, "outcome unknown: the order reads as pending_application"},
+			provider.KindOutcomeUnknown, "outcome unknown: the order reads pending_application, which proves nothing"},
 		{"declared look-alike after a refused cancel stays unknown", true, provider.StatePendingApplication, false,
-			provider.KindOutcomeUnknown, "outcome unknown: the order reads as pending_application"},
+			provider.KindOutcomeUnknown, "outcome unknown: the order reads pending_application, which proves nothing"},
 		{"undeclared look-alike is taken as a wrong state", false, provider.StateUnderReview, true,
-			provider.KindInvalidState, "order is in state pending_application, not cancelled"},
+			provider.KindInvalidState, "the order reads pending_application afterwards, so the cancel was not applied"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

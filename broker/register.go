@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -18,32 +19,37 @@ type registry struct {
 
 // origin is one registered provider and the broker's state for it.
 type origin struct {
-	name     string
-	p        provider.Provider // wrapped in the middleware
-	caps     provider.Capabilities
-	checker  provider.IDChecker // nil when the provider has none
-	sem      chan struct{}      // nil: no per-origin concurrency limit
-	limiters [numOps]*limiter   // by opIndex; entries may be shared
-	budget   *budget
+	name       string
+	p          provider.Provider // wrapped in the middleware
+	caps       provider.Capabilities
+	idChecker  provider.IDChecker // nil when the provider has none
+	reqChecker provider.Checker   // nil when the provider has none
+	sem        chan struct{}      // nil: no per-origin concurrency limit
+	budget     *budget
+
+	// Pacing: shared paces every API that has no limiter of its own;
+	// advisor (nil when WithRate was given or the provider advises
+	// nothing) gives APIs their own, created on first use in perAPI.
+	shared  *limiter
+	advisor provider.RateAdvisor
+	perAPI  sync.Map // api name -> *limiter
 }
 
-const numOps = 5
-
-// opIndex maps an operation onto 0..numOps-1, or -1.
-func opIndex(op provider.Op) int {
-	switch op {
-	case provider.OpCancel:
-		return 0
-	case provider.OpRevoke:
-		return 1
-	case provider.OpDelete:
-		return 2
-	case provider.OpRenew:
-		return 3
-	case provider.OpStatus:
-		return 4
+// limiterFor returns the limiter that paces requests to api.
+func (o *origin) limiterFor(api string) *limiter {
+	if o.advisor == nil {
+		return o.shared
 	}
-	return -1
+	if l, ok := o.perAPI.Load(api); ok {
+		return l.(*limiter)
+	}
+	r, burst := o.advisor.SuggestedRate(api)
+	if !(r > 0) {
+		o.perAPI.LoadOrStore(api, o.shared)
+		return o.shared
+	}
+	l, _ := o.perAPI.LoadOrStore(api, newLimiter(r, max(burst, 1)))
+	return l.(*limiter)
 }
 
 // RegisterOption configures one registered origin.
@@ -57,9 +63,12 @@ type originConfig struct {
 	err         error
 }
 
-// WithRate sets the origin's rate limit, in requests per second shared by
-// all its operations, and the burst; it overrides the provider's
-// [provider.RateAdvisor] and the broker's [WithDefaultRate]. Pass
+// WithRate sets the origin's rate limit, in HTTP requests per second
+// shared by all its APIs and operations, and the burst; it overrides the
+// provider's [provider.RateAdvisor] and the broker's [WithDefaultRate].
+// A provider that declares [provider.Capabilities.Paced] draws one token
+// per request it sends (a Status that reads twice draws two); any other
+// provider draws one per call. Pass
 // [Unlimited] for no limit. The rate must be positive and the burst at
 // least 1.
 func WithRate(perSecond float64, burst int) RegisterOption {
@@ -124,29 +133,18 @@ func (b *Broker) Register(name string, p provider.Provider, opts ...RegisterOpti
 
 func (b *Broker) newOrigin(name string, p provider.Provider, oc originConfig) *origin {
 	o := &origin{name: name, caps: p.Capabilities(), budget: newBudget(b.cfg.budgetMax, b.cfg.budgetRefill)}
-	o.checker, _ = p.(provider.IDChecker)
+	o.idChecker, _ = p.(provider.IDChecker)
+	o.reqChecker, _ = p.(provider.Checker)
 	if oc.concurrency > 0 {
 		o.sem = make(chan struct{}, oc.concurrency)
 	}
-	advisor, hasAdvice := p.(provider.RateAdvisor)
-	var shared *limiter
-	for _, op := range provider.Ops() {
-		i := opIndex(op)
-		if !oc.rateSet && hasAdvice {
-			if r, burst := advisor.SuggestedRate(string(op)); r > 0 {
-				o.limiters[i] = newLimiter(r, burst)
-				continue
-			}
-		}
-		if shared == nil {
-			r, burst := b.cfg.defaultRate, b.cfg.defaultBurst
-			if oc.rateSet {
-				r, burst = oc.rate, oc.burst
-			}
-			shared = newLimiter(r, burst)
-		}
-		o.limiters[i] = shared
+	r, burst := b.cfg.defaultRate, b.cfg.defaultBurst
+	if oc.rateSet {
+		r, burst = oc.rate, oc.burst
+	} else if advisor, ok := p.(provider.RateAdvisor); ok {
+		o.advisor = advisor
 	}
+	o.shared = newLimiter(r, burst)
 	wrapped := p
 	for i := len(b.cfg.middleware) - 1; i >= 0; i-- {
 		wrapped = b.cfg.middleware[i](name, wrapped)

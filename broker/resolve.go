@@ -26,8 +26,8 @@ func (b *Broker) Resolve(s string) (provider.Ref, error) {
 		if perr != nil {
 			return provider.Ref{}, perr
 		}
-		if o.checker != nil {
-			if err := o.checker.CheckID(ref.ID); err != nil {
+		if o.idChecker != nil {
+			if err := o.idChecker.CheckID(ref.ID); err != nil {
 				return provider.Ref{}, idError(ref, err)
 			}
 		}
@@ -41,9 +41,9 @@ func (b *Broker) Resolve(s string) (provider.Ref, error) {
 	for _, name := range reg.names {
 		o := reg.byName[name]
 		switch {
-		case o.checker == nil:
+		case o.idChecker == nil:
 			blind = append(blind, name)
-		case o.checker.CheckID(s) == nil:
+		case o.idChecker.CheckID(s) == nil:
 			claims = append(claims, name)
 		}
 	}

@@ -132,7 +132,7 @@ func TestReconcile(t *testing.T) {
 			wantCalls: map[provider.Op]int{provider.OpCancel: 2, provider.OpStatus: 1}},
 		{name: "revoke refused for another state is not success", op: provider.OpRevoke, seed: provider.StateExpired,
 			inject: []error{provider.ErrOutcomeUnknown}, wantKind: provider.KindInvalidState,
-			wantNote:  "order is in state expired, not revoked",
+			wantNote:  "the order reads expired afterwards, so the revoke was not applied",
 			wantCalls: map[provider.Op]int{provider.OpRevoke: 2, provider.OpStatus: 1}},
 		{name: "delete applied, throttled, then gone", op: provider.OpDelete, seed: provider.StateCancelled,
 			inject: []error{provider.ErrOutcomeUnknown, provider.ErrThrottled}, after: true,

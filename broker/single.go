@@ -18,34 +18,34 @@ type RenewOptions struct {
 
 // Cancel withdraws the application of the order ref names.
 func (b *Broker) Cancel(ctx context.Context, ref provider.Ref) (*provider.Result, error) {
-	return b.one(ctx, ref, request{op: provider.OpCancel})
+	return b.one(ctx, ref, provider.CancelRequest{ID: ref.ID})
 }
 
 // Revoke revokes the certificate of the order ref names. Clouds without a
 // reason field ignore reason.
 func (b *Broker) Revoke(ctx context.Context, ref provider.Ref, reason string) (*provider.Result, error) {
-	return b.one(ctx, ref, request{op: provider.OpRevoke, reason: reason})
+	return b.one(ctx, ref, provider.RevokeRequest{ID: ref.ID, Reason: reason})
 }
 
 // Delete removes the order ref names.
 func (b *Broker) Delete(ctx context.Context, ref provider.Ref) (*provider.Result, error) {
-	return b.one(ctx, ref, request{op: provider.OpDelete})
+	return b.one(ctx, ref, provider.DeleteRequest{ID: ref.ID})
 }
 
 // Renew creates a renewal order for the order ref names; the result's
 // NewID names it. A Renew whose outcome is unknown is not retried.
 func (b *Broker) Renew(ctx context.Context, ref provider.Ref, opts RenewOptions) (*provider.Result, error) {
-	return b.one(ctx, ref, request{op: provider.OpRenew, csr: opts.CSR, tags: opts.Tags})
+	return b.one(ctx, ref, provider.RenewRequest{ID: ref.ID, CSR: opts.CSR, Tags: opts.Tags})
 }
 
 // Status reads the state of the order ref names.
 func (b *Broker) Status(ctx context.Context, ref provider.Ref) (*provider.Result, error) {
-	return b.one(ctx, ref, request{op: provider.OpStatus})
+	return b.one(ctx, ref, provider.StatusRequest{ID: ref.ID})
 }
 
 // one runs a single operation; every failure is an *OpError.
-func (b *Broker) one(ctx context.Context, ref provider.Ref, req request) (*provider.Result, error) {
-	o, oe := b.prepare(ref, req.op)
+func (b *Broker) one(ctx context.Context, ref provider.Ref, req provider.Request) (*provider.Result, error) {
+	o, oe := b.prepare(ref, req.Op())
 	if oe != nil {
 		return nil, oe
 	}
