@@ -8,18 +8,18 @@ import (
 )
 
 // dryRun checks what a real run would check, without a mutating call:
-// the whole request, as the provider checks it before sending (its
-// provider.Checker; without one, the ID's shape with its IDChecker) and,
+// the ID's shape (the provider's IDChecker) and the whole request, as the
+// provider checks it before sending (its provider.Checker), and,
 // when check is set, that the order's current state (read with Status)
 // allows the operation.
 func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, req provider.Request, check bool) (*provider.Result, *OpError) {
 	op := req.Op()
 	var err error
-	switch {
-	case o.reqChecker != nil:
-		err = o.reqChecker.Check(req)
-	case o.idChecker != nil:
+	if o.idChecker != nil {
 		err = o.idChecker.CheckID(ref.ID)
+	}
+	if err == nil && o.reqChecker != nil {
+		err = o.reqChecker.Check(req)
 	}
 	if err != nil {
 		return nil, &OpError{Op: op, Ref: ref, Err: asProviderError(err, o.name, op, ref.ID), Note: "dry run"}

@@ -71,3 +71,51 @@ func TestDryRun(t *testing.T) {
 		}
 	}
 }
+
+// reasonLimit is a Fake that, like Huawei, refuses a revoke reason over
+// ten characters before sending anything, and says so through
+// provider.Checker.
+type reasonLimit struct{ *providertest.Fake }
+
+func (r reasonLimit) check(req provider.Request) error {
+	if rr, ok := req.(provider.RevokeRequest); ok && len(rr.Reason) > 10 {
+		return &provider.Error{Kind: provider.KindInvalidArgument, Op: provider.OpRevoke, ID: rr.ID, Message: "reason too long"}
+	}
+	return r.Fake.Check(req)
+}
+
+func (r reasonLimit) Check(req provider.Request) error { return r.check(req) }
+
+func (r reasonLimit) Revoke(ctx context.Context, req provider.RevokeRequest) (*provider.Result, error) {
+	if err := r.check(req); err != nil {
+		return nil, err
+	}
+	return r.Fake.Revoke(ctx, req)
+}
+
+// TestDryRunUsesChecker: a dry run refuses what the real call would refuse
+// before sending, so "would revoke" is never followed by invalid_argument.
+func TestDryRunUsesChecker(t *testing.T) {
+	t.Parallel()
+	b, _ := fastBroker(t)
+	f := providertest.NewFake()
+	register(t, b, "cloud", reasonLimit{f})
+	refs := []provider.Ref{{Origin: "cloud", ID: f.Seed(provider.StateIssued)}}
+	for _, tc := range []struct {
+		reason string
+		ok     bool
+	}{{"short", true}, {"a reason that is far too long", false}} {
+		dry, _ := b.Do(context.Background(), provider.OpRevoke, refs, broker.BulkOptions{DryRun: true, Reason: tc.reason})
+		if (dry[0].Err == nil) != tc.ok {
+			t.Errorf("reason %q: dry run err %v, want ok=%v", tc.reason, dry[0].Err, tc.ok)
+		}
+		if !tc.ok {
+			mustKind(t, dry[0].Err, provider.KindInvalidArgument)
+			real, _ := b.Do(context.Background(), provider.OpRevoke, refs, broker.BulkOptions{Reason: tc.reason})
+			mustKind(t, real[0].Err, provider.KindInvalidArgument)
+		}
+	}
+	if n := callsOf(f)[provider.OpRevoke]; n != 0 {
+		t.Errorf("%d revokes reached the backend, want 0", n)
+	}
+}

@@ -86,6 +86,9 @@ type shapeChecker struct {
 	prefix string
 }
 
+// Check checks only the claimed shape, like CheckID.
+func (s shapeChecker) Check(req provider.Request) error { return s.CheckID(req.TargetID()) }
+
 func (s shapeChecker) CheckID(id string) error {
 	if !strings.HasPrefix(id, s.prefix) {
 		return &provider.Error{Kind: provider.KindInvalidArgument, ID: id, Message: "not " + s.prefix + "…"}

@@ -193,12 +193,28 @@ func (f *Fake) Status(ctx context.Context, req provider.StatusRequest) (*provide
 	return f.do(ctx, provider.OpStatus, req.ID)
 }
 
-// do runs one call: validate, record, wait, maybe fail, apply.
-func (f *Fake) do(ctx context.Context, op provider.Op, id string) (*provider.Result, error) {
+// Check implements [provider.Checker]: the Fake refuses before a call
+// exactly what CheckID refuses, whatever the operation.
+func (f *Fake) Check(req provider.Request) error {
+	if req == nil {
+		return &provider.Error{Kind: provider.KindInvalidArgument, Origin: f.origin, Message: "nil request"}
+	}
+	return f.check(req.Op(), req.TargetID())
+}
+
+func (f *Fake) check(op provider.Op, id string) error {
 	if err := f.CheckID(id); err != nil {
 		e := err.(*provider.Error)
-		e.Op = op
-		return nil, e
+		e.Op, e.ID = op, id
+		return e
+	}
+	return nil
+}
+
+// do runs one call: validate, record, wait, maybe fail, apply.
+func (f *Fake) do(ctx context.Context, op provider.Op, id string) (*provider.Result, error) {
+	if err := f.check(op, id); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, &provider.Error{Kind: provider.KindCanceled, Op: op, Origin: f.origin, ID: id,
