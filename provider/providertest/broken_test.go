@@ -73,6 +73,25 @@ func (p statusSays) Status(ctx context.Context, req provider.StatusRequest) (*pr
 	return res, err
 }
 
+// declaredStatusSays is a statusSays that declares its alias: every
+// operation that lands or settles in from lists to in ReportedAs.
+type declaredStatusSays struct{ statusSays }
+
+func (p declaredStatusSays) Capabilities() provider.Capabilities {
+	c := p.Fake.Capabilities()
+	for _, oc := range []*provider.OpCapability{&c.Cancel, &c.Revoke, &c.Delete, &c.Renew} {
+		if oc.Lands == p.from || oc.Settles == p.from {
+			oc.ReportedAs = append(oc.ReportedAs, p.to)
+		}
+	}
+	return c
+}
+
+// laxChecker's Check accepts everything, though its calls refuse bad IDs.
+type laxChecker struct{ *Fake }
+
+func (laxChecker) Check(provider.Request) error { return nil }
+
 // kindSwap turns errors of kind from into errors of kind to.
 type kindSwap struct {
 	*Fake
@@ -162,6 +181,13 @@ func (p noRenew) Capabilities() provider.Capabilities {
 	c := p.Fake.Capabilities()
 	c.Renew = provider.OpCapability{Note: "not offered"}
 	return c
+}
+
+func (p noRenew) Check(req provider.Request) error {
+	if req.Op() == provider.OpRenew && !p.broken {
+		return &provider.Error{Kind: provider.KindUnsupported, Op: provider.OpRenew, Origin: p.Origin(), ID: req.TargetID()}
+	}
+	return p.Fake.Check(req)
 }
 
 func (p noRenew) Renew(ctx context.Context, req provider.RenewRequest) (*provider.Result, error) {

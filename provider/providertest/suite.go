@@ -34,6 +34,10 @@ import (
 //     KindInvalidArgument with no request sent (an unsupported operation
 //     may answer KindUnsupported instead). If the provider implements
 //     [provider.IDChecker], CheckID must agree.
+//   - "check/<case>", if the provider implements [provider.Checker]:
+//     for requests with hostile reasons, CSRs, tags and IDs, Check
+//     refuses exactly what the real call refuses before sending anything,
+//     with the same kind, and accepts everything else.
 //   - "canceled_context/<op>": a context cancelled before the call makes
 //     it return promptly with KindCanceled and context.Canceled in the
 //     chain, sending nothing and changing nothing.
@@ -119,6 +123,7 @@ func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
 	}
 	t.Run("unknown_id", s.unknownIDs)
 	t.Run("invalid_id", s.invalidIDsTest)
+	t.Run("check", s.checkTest)
 	t.Run("canceled_context", s.canceledContext)
 	if s.hanger {
 		t.Run("hang", s.hang)

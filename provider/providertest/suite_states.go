@@ -129,8 +129,27 @@ func (s *suite[T]) checkApplied(t T, h Harness, what string, op provider.Op, c p
 	default:
 		expectReported(t, h, what, res.State, c.Lands, true)
 		expectState(t, h, what, id, c.Lands)
+		s.expectNotDisproved(t, h, what, op, id)
 		h.Settle(t, id)
 		expectState(t, h, what+", settled", id, c.Settles)
+		s.expectNotDisproved(t, h, what+", settled", op, id)
+	}
+}
+
+// expectNotDisproved checks the outcome rule's premise: once op was
+// applied, what Status reports must not read as proof that it was not
+// (provider.Capabilities.Evidence), or a caller settling an ambiguous
+// attempt would report an applied operation as not applied.
+func (s *suite[T]) expectNotDisproved(t T, h Harness, what string, op provider.Op, id string) {
+	t.Helper()
+	res, err := call(t.Context(), h.Provider(), provider.OpStatus, id)
+	if err != nil {
+		t.Errorf("status after %s: %v", what, err)
+		return
+	}
+	if ev := s.caps.Evidence(op, res.State); ev == provider.NotApplied {
+		t.Errorf("status after %s reports %s, which Capabilities.Evidence reads as proof the %s was not applied "+
+			"(list it in ReportedAs if the cloud shows it for an applied %s)", what, res.State, op, op)
 	}
 }
 

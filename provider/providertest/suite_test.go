@@ -39,7 +39,7 @@ func TestSuitePasses(t *testing.T) {
 		{"renew unsupported", wrap(func(f *Fake) provider.Provider { return noRenew{Fake: f} })},
 		{"documented status alias", func(testing.TB) Harness {
 			h := NewFakeHarness()
-			p := statusSays{Fake: h.Fake(), from: provider.StateCancelled, to: provider.StatePendingApplication}
+			p := declaredStatusSays{statusSays{Fake: h.Fake(), from: provider.StateCancelled, to: provider.StatePendingApplication}}
 			return aliasedHarness{
 				wrappedHarness: wrappedHarness{FakeHarness: h, p: p},
 				aliases:        map[provider.State][]provider.State{provider.StateCancelled: {provider.StatePendingApplication}},
@@ -119,6 +119,19 @@ func TestSuiteCatches(t *testing.T) {
 				return statusSays{Fake: f, from: provider.StateCancelled, to: provider.StatePendingApplication}
 			}),
 			[]want{{"status/from_cancelled", "reported state pending_application, want cancelled"}}},
+		{"look-alike status not declared in ReportedAs",
+			func(testing.TB) Harness {
+				h := NewFakeHarness()
+				return aliasedHarness{
+					wrappedHarness: wrappedHarness{FakeHarness: h,
+						p: statusSays{Fake: h.Fake(), from: provider.StateCancelled, to: provider.StatePendingApplication}},
+					aliases: map[provider.State][]provider.State{provider.StateCancelled: {provider.StatePendingApplication}},
+				}
+			},
+			[]want{{"cancel/from_under_review", "which Capabilities.Evidence reads as proof the cancel was not applied"}}},
+		{"Check disagrees with the call",
+			wrap(func(f *Fake) provider.Provider { return laxChecker{f} }),
+			[]want{{"check/invalid_ids", "Check accepted it, but the real call refused it before sending"}}},
 		{"not found reported as other",
 			wrap(func(f *Fake) provider.Provider {
 				return kindSwap{Fake: f, from: provider.KindNotFound, to: provider.KindOther}
