@@ -158,6 +158,7 @@ func checkMatrix(t *testing.T, backends []*backend, outcomes []outcome) {
 		}
 		if amb && oe.Err.Kind != provider.KindOutcomeUnknown && o.op.Mutating() && appliedAnyway(o) {
 			counts.add(key, "applied_but_reported_"+oe.Err.Kind.String())
+			fail(o, "applied, but reported %v: a kind that means not applied, after an ambiguous attempt", oe.Err.Kind)
 		}
 		checkFailure(o, oe, amb, from[o.b][o.id], fail)
 	}

@@ -3,9 +3,11 @@ package reliability
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -129,7 +131,9 @@ func TestFaultMatrix(t *testing.T) {
 	}
 
 	jitter := rand.New(rand.NewPCG(matrixSeed, 2))
+	mw, panicsBefore, panicsAfter := panicMiddleware(matrixSeed)
 	br := broker.New(
+		broker.WithMiddleware(mw),
 		broker.WithConcurrency(64),
 		broker.WithMaxAttempts(4),
 		broker.WithBackoff(time.Millisecond, 8*time.Millisecond),
@@ -145,7 +149,8 @@ func TestFaultMatrix(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	start := time.Now()
-	outcomes := runMixed(ctx, t, br, work)
+	dupRNG := rand.New(rand.NewPCG(matrixSeed, 4))
+	outcomes := runMixed(ctx, t, br, work, dupRNG)
 	elapsed := time.Since(start)
 	if ctx.Err() != nil {
 		t.Fatalf("the matrix did not finish within its safety bound: %v", ctx.Err())
@@ -162,14 +167,21 @@ func TestFaultMatrix(t *testing.T) {
 			t.Errorf("%s: %.1f%% of requests faulted, want about %.0f%%", b.origin, 100*share, 100*mixTotal(faultMix()))
 		}
 	}
-	t.Logf("%d operations in %v", len(outcomes), elapsed.Round(time.Millisecond))
+	t.Logf("%d operations in %v; the middleware panicked %d times before a call and %d after one",
+		len(outcomes), elapsed.Round(time.Millisecond), panicsBefore.Load(), panicsAfter.Load())
+	if panicsBefore.Load() == 0 || panicsAfter.Load() == 0 {
+		t.Errorf("no panics of one kind: the matrix did not exercise containment")
+	}
 }
 
 // runMixed sends every planned operation through br, one Do per
 // operation kind, all at once, and returns the outcomes in plan order.
-// It fails the test unless every Do reports exactly one item per
+// About one reference in fifty is given a second time, later in the same
+// Do: it must come back as a duplicate carrying the first one's outcome
+// (and the checks against the emulators then prove it was not sent
+// twice). It fails the test unless every Do reports exactly one item per
 // reference, in input order.
-func runMixed(ctx context.Context, t *testing.T, br *broker.Broker, work []planned) []outcome {
+func runMixed(ctx context.Context, t *testing.T, br *broker.Broker, work []planned, rng *rand.Rand) []outcome {
 	t.Helper()
 	byOp := map[provider.Op][]int{}
 	for i, w := range work {
@@ -179,10 +191,25 @@ func runMixed(ctx context.Context, t *testing.T, br *broker.Broker, work []plann
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var problems []error
+	var dups atomic.Int64
 	for op, idx := range byOp {
 		refs := make([]provider.Ref, len(idx))
 		for k, i := range idx {
 			refs[k] = provider.Ref{Origin: work[i].b.origin, ID: work[i].id}
+		}
+		extra := 0
+		for k := range idx {
+			if rng.IntN(50) == 0 {
+				refs = append(refs, refs[k])
+				extra++
+			}
+		}
+		dups.Add(int64(extra))
+		firstPos := map[provider.Ref]int{}
+		for k, r := range refs {
+			if _, ok := firstPos[r]; !ok {
+				firstPos[r] = k
+			}
 		}
 		wg.Go(func() {
 			items, err := br.Do(ctx, op, refs, broker.BulkOptions{Reason: "fault matrix"})
@@ -201,7 +228,16 @@ func runMixed(ctx context.Context, t *testing.T, br *broker.Broker, work []plann
 				if it.Err != nil {
 					failed++
 				}
-				out[idx[k]] = outcome{planned: work[idx[k]], item: it}
+				if first := firstPos[it.Ref]; first != k {
+					if p := checkDuplicate(it, items[first]); p != nil {
+						problems = append(problems, fmt.Errorf("%s item %d: %w", op, k, p))
+					}
+				} else if it.Duplicate {
+					problems = append(problems, fmt.Errorf("%s item %d: marked duplicate, but its ref is new", op, k))
+				}
+				if k < len(idx) {
+					out[idx[k]] = outcome{planned: work[idx[k]], item: it}
+				}
 			}
 			if (failed == 0) != (err == nil) {
 				problems = append(problems, errors.New(string(op)+": aggregate error disagrees with the items"))
@@ -212,6 +248,7 @@ func runMixed(ctx context.Context, t *testing.T, br *broker.Broker, work []plann
 	for _, p := range problems {
 		t.Error(p)
 	}
+	t.Logf("%d references given twice, each reported as a duplicate of its first", dups.Load())
 	n := 0
 	for _, o := range out {
 		if o.b != nil && (o.item.Result != nil) != (o.item.Err != nil) {
@@ -222,4 +259,22 @@ func runMixed(ctx context.Context, t *testing.T, br *broker.Broker, work []plann
 		t.Fatalf("%d outcomes with exactly one of result and error, want %d", n, len(work))
 	}
 	return out
+}
+
+// checkDuplicate checks the item of a repeated reference against the item
+// of its first occurrence.
+func checkDuplicate(dup, first broker.Item) error {
+	switch {
+	case !dup.Duplicate || dup.DuplicateOf != first.Index:
+		return fmt.Errorf("Duplicate=%v DuplicateOf=%d, want a duplicate of %d", dup.Duplicate, dup.DuplicateOf, first.Index)
+	case dup.Attempts != 0:
+		return fmt.Errorf("a duplicate reports %d attempts", dup.Attempts)
+	case dup.Err != first.Err:
+		return fmt.Errorf("error %v, want the first's %v", dup.Err, first.Err)
+	case (dup.Result == nil) != (first.Result == nil):
+		return errors.New("result presence differs from the first's")
+	case dup.Result != nil && (dup.Result.NewID != first.Result.NewID || dup.Result.State != first.Result.State):
+		return fmt.Errorf("result %+v, want the first's %+v", *dup.Result, *first.Result)
+	}
+	return nil
 }
