@@ -55,6 +55,8 @@ type config struct {
 	budgetRefill float64
 	defaultRate  float64
 	defaultBurst int
+	authLimit    int
+	observer     func(Attempt)
 }
 
 // New returns a Broker with no origins registered. Options that are given
@@ -71,6 +73,7 @@ func New(opts ...Option) *Broker {
 		budgetRefill: DefaultRetryRefill,
 		defaultRate:  Unlimited,
 		defaultBurst: 1,
+		authLimit:    DefaultAuthFailureLimit,
 		jitter:       rand.Float64,
 	}
 	for _, opt := range opts {

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/hashicorp/go-multierror"
-
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -82,7 +80,7 @@ func (b *Broker) Do(ctx context.Context, op provider.Op, refs []provider.Ref, op
 	if len(errs) == 0 {
 		return items, nil
 	}
-	return items, &multierror.Error{Errors: errs}
+	return items, bulkError(errs, len(refs))
 }
 
 // Stream runs op over refs, which may be arbitrarily long, and calls emit
@@ -127,7 +125,7 @@ func (b *Broker) Stream(ctx context.Context, op provider.Op, refs iter.Seq[provi
 	if dropped > 0 {
 		errs = append(errs, fmt.Errorf("%d more items failed; see their emitted items", dropped))
 	}
-	return &multierror.Error{Errors: errs}
+	return bulkError(errs, -1)
 }
 
 // job is one reference waiting for a worker.

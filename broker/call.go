@@ -39,7 +39,14 @@ type execution struct {
 func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req provider.Request) (*provider.Result, int, *OpError) {
 	x := &execution{b: b, o: o, ref: ref, req: req, op: req.Op()}
 	for attempt := 1; ; attempt++ {
-		res, perr, waitErr := x.try(ctx, attempt)
+		res, perr, stopped, waitErr := x.try(ctx, attempt)
+		if stopped != nil {
+			if attempt == 1 {
+				stopped.Op, stopped.Origin, stopped.ID = x.op, o.name, ref.ID
+				return nil, 0, x.failure(stopped, "")
+			}
+			return x.finish(ctx, attempt-1, "stopped: "+stopped.Message)
+		}
 		if waitErr != nil {
 			if attempt == 1 {
 				return nil, 0, canceledError(ctx, x.op, ref)
@@ -164,30 +171,38 @@ func (x *execution) failure(final *provider.Error, note string) *OpError {
 	return &OpError{Op: x.op, Ref: x.ref, Err: final, Attempts: x.errs, Note: note}
 }
 
-// try waits for the origin's slot and pacing, makes one call, and
-// normalises its outcome. waitErr is set, and nothing was called, when
-// ctx ended while waiting.
-func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr *provider.Error, waitErr error) {
+// try passes the origin's authentication gate, waits for its slot and
+// pacing, makes one call, and normalises its outcome. Nothing was called
+// when stopped is set (the origin is stopped for bad credentials) or
+// waitErr is (ctx ended while waiting).
+func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr, stopped *provider.Error, waitErr error) {
 	b, o := x.b, x.o
+	leave, stopped, err := o.auth.enter(ctx)
+	if stopped != nil || err != nil {
+		return nil, nil, stopped, err
+	}
 	pc := &pacer{b: b, o: o}
 	if err := b.admit(ctx, o); err != nil {
-		return nil, nil, err
+		leave(nil)
+		return nil, nil, nil, err
 	}
 	callCtx := ctx
 	if o.caps.Paced {
 		callCtx = provider.WithPacer(ctx, pc)
 	} else if err := pc.Wait(ctx, string(x.op)); err != nil {
 		b.release(o)
-		return nil, nil, err
+		leave(nil)
+		return nil, nil, nil, err
 	}
 	debug := b.debugEnabled(ctx)
 	var start time.Time
-	if debug {
+	if debug || b.cfg.observer != nil {
 		start = b.cfg.clock.Now()
 	}
 	res, err, panicked := b.call(callCtx, o, x.req)
 	b.release(o)
 	lim := pc.used()
+	defer func() { leave(perr) }()
 	switch {
 	case err != nil:
 		perr = asProviderError(err, o.name, x.op, x.ref.ID)
@@ -208,10 +223,14 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr 
 			b.logRate(ctx, o.name, x.op, r)
 		}
 	}
-	if debug {
-		b.logAttempt(ctx, x.ref, x.op, n, b.cfg.clock.Now().Sub(start), res, perr)
+	if debug || b.cfg.observer != nil {
+		d := b.cfg.clock.Now().Sub(start)
+		if debug {
+			b.logAttempt(ctx, x.ref, x.op, n, d, res, perr)
+		}
+		b.observe(o.name, x.op, x.ref.ID, n, d, perr)
 	}
-	return res, perr, nil
+	return res, perr, nil, nil
 }
 
 // stampResult returns res naming the registered origin, the operation and

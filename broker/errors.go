@@ -1,10 +1,15 @@
 package broker
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/go-multierror"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -111,4 +116,64 @@ func refError(op provider.Op, ref provider.Ref, err error) *OpError {
 		pe = &cp
 	}
 	return &OpError{Op: op, Ref: ref, Err: pe}
+}
+
+// summaryItems is how many failed items a bulk error's message names.
+const summaryItems = 3
+
+// summaryItemLen bounds each named item's text in a bulk error's message.
+const summaryItemLen = 240
+
+// bulkError aggregates the failed items of a bulk call. Its message is
+// one line: how many failed (of how many, when known), the count per
+// kind, most serious first, and the first few items; every item's error
+// stays in Errors, and provider.KindOf of it is the most serious kind.
+func bulkError(errs []error, total int) *multierror.Error {
+	return &multierror.Error{Errors: errs, ErrorFormat: func(es []error) string { return summarize(es, total) }}
+}
+
+func summarize(errs []error, total int) string {
+	counts := map[provider.Kind]int{}
+	for _, e := range errs {
+		counts[provider.KindOf(e)]++
+	}
+	kinds := slices.SortedFunc(maps.Keys(counts), func(a, b provider.Kind) int {
+		return cmp.Or(cmp.Compare(provider.Severity(b), provider.Severity(a)), cmp.Compare(a, b))
+	})
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(len(errs)))
+	if total >= 0 {
+		b.WriteString(" of " + strconv.Itoa(total))
+	}
+	b.WriteString(" items failed (")
+	for i, k := range kinds {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(k.String() + " " + strconv.Itoa(counts[k]))
+	}
+	b.WriteString(")")
+	for i, e := range errs[:min(len(errs), summaryItems)] {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(oneLine(e.Error(), summaryItemLen))
+	}
+	if n := len(errs) - summaryItems; n > 0 {
+		b.WriteString("; and " + strconv.Itoa(n) + " more (each is in Errors and on its Item)")
+	}
+	return b.String()
+}
+
+// oneLine makes s fit on one line of at most n bytes.
+func oneLine(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s)
+	return truncate(s, n)
 }

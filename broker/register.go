@@ -26,6 +26,7 @@ type origin struct {
 	reqChecker provider.Checker   // nil when the provider has none
 	sem        chan struct{}      // nil: no per-origin concurrency limit
 	budget     *budget
+	auth       *authGate
 
 	// Pacing: shared paces every API that has no limiter of its own;
 	// advisor (nil when WithRate was given or the provider advises
@@ -132,7 +133,8 @@ func (b *Broker) Register(name string, p provider.Provider, opts ...RegisterOpti
 }
 
 func (b *Broker) newOrigin(name string, p provider.Provider, oc originConfig) *origin {
-	o := &origin{name: name, caps: p.Capabilities(), budget: newBudget(b.cfg.budgetMax, b.cfg.budgetRefill)}
+	o := &origin{name: name, caps: p.Capabilities(), budget: newBudget(b.cfg.budgetMax, b.cfg.budgetRefill),
+		auth: newAuthGate(b.cfg.authLimit, b.cfg.clock)}
 	o.idChecker, _ = p.(provider.IDChecker)
 	o.reqChecker, _ = p.(provider.Checker)
 	if oc.concurrency > 0 {

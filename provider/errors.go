@@ -177,11 +177,27 @@ func (e *Error) Is(target error) bool {
 }
 
 // KindOf returns the kind of err: the Kind of the first [*Error] in its
-// chain; a bare Kind in the chain; [KindCanceled] for a bare context error; [KindOther] otherwise,
-// and for nil.
+// chain; a bare Kind in the chain; [KindCanceled] for a bare context
+// error; [KindOther] otherwise, and for nil.
+//
+// For an aggregate of errors (one with an Unwrap() []error method, like
+// errors.Join's, or a WrappedErrors() []error method, like
+// go-multierror's, which the broker's bulk operations return) it returns
+// the most serious kind among its members, in the order of [Severity].
 func KindOf(err error) Kind {
 	if err == nil {
 		return KindOther
+	}
+	if _, isErr := err.(*Error); !isErr {
+		if members, ok := aggregated(err); ok && len(members) > 0 {
+			most := KindOf(members[0])
+			for _, m := range members[1:] {
+				if k := KindOf(m); Severity(k) > Severity(most) {
+					most = k
+				}
+			}
+			return most
+		}
 	}
 	var e *Error
 	if errors.As(err, &e) {
@@ -195,6 +211,42 @@ func KindOf(err error) Kind {
 		return KindCanceled
 	}
 	return KindOther
+}
+
+// aggregated returns the members of an aggregate error.
+func aggregated(err error) ([]error, bool) {
+	switch a := err.(type) {
+	case interface{ WrappedErrors() []error }:
+		return a.WrappedErrors(), true
+	case interface{ Unwrap() []error }:
+		return a.Unwrap(), true
+	}
+	return nil, false
+}
+
+// severityOrder lists the kinds from least to most serious: what a person
+// reading a failed batch should look at first comes last. An unknown
+// outcome needs a human to check the cloud; credentials, permissions and
+// quota stop everything at an origin; a refused request needs its input
+// or its order looked at; an unclassified error says little; the
+// transient kinds and cancellation mean only "try again".
+var severityOrder = [...]Kind{
+	KindCanceled, KindUnavailable, KindThrottled, KindOther, KindNotFound, KindInvalidState, KindUnsupported,
+	KindInvalidArgument, KindQuotaExceeded, KindForbidden, KindUnauthorized, KindOutcomeUnknown,
+}
+
+// Severity ranks kinds for [KindOf] of an aggregate: higher is more
+// serious. From least to most serious: canceled, unavailable, throttled,
+// other, not_found, invalid_state, unsupported, invalid_argument,
+// quota_exceeded, forbidden, unauthorized, outcome_unknown. A kind not
+// listed ranks below all.
+func Severity(k Kind) int {
+	for i, s := range severityOrder {
+		if s == k {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // Retryable reports whether err, returned by op, may be retried without

@@ -152,7 +152,7 @@ func TestKindOf(t *testing.T) {
 		{"plain", errors.New("x"), provider.KindOther},
 		{"error", &provider.Error{Kind: provider.KindForbidden}, provider.KindForbidden},
 		{"wrapped", fmt.Errorf("x: %w", &provider.Error{Kind: provider.KindQuotaExceeded}), provider.KindQuotaExceeded},
-		{"multierror takes the first", multierror.Append(errors.New("x"), &provider.Error{Kind: provider.KindUnauthorized}, &provider.Error{Kind: provider.KindNotFound}), provider.KindUnauthorized},
+		{"multierror takes the most serious", multierror.Append(errors.New("x"), &provider.Error{Kind: provider.KindUnauthorized}, &provider.Error{Kind: provider.KindNotFound}), provider.KindUnauthorized},
 		{"canceled", context.Canceled, provider.KindCanceled},
 		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), provider.KindCanceled},
 		{"error over its context cause", &provider.Error{Kind: provider.KindUnavailable, Err: context.Canceled}, provider.KindUnavailable},
@@ -199,5 +199,33 @@ func TestRetryable(t *testing.T) {
 	}
 	if provider.Retryable(provider.OpRenew, &provider.Error{Kind: provider.KindOutcomeUnknown}) {
 		t.Errorf("a Renew with an unknown outcome is retryable")
+	}
+}
+
+func TestKindOfAggregate(t *testing.T) {
+	t.Parallel()
+	e := func(k provider.Kind) error { return &provider.Error{Kind: k} }
+	tests := []struct {
+		name string
+		err  error
+		want provider.Kind
+	}{
+		{"join, unknown outcome wins", errors.Join(e(provider.KindNotFound), e(provider.KindOutcomeUnknown), e(provider.KindThrottled)), provider.KindOutcomeUnknown},
+		{"join, unauthorized over not found", errors.Join(e(provider.KindNotFound), e(provider.KindUnauthorized)), provider.KindUnauthorized},
+		{"join of one", errors.Join(e(provider.KindInvalidState)), provider.KindInvalidState},
+		{"multierror", &multierror.Error{Errors: []error{e(provider.KindThrottled), e(provider.KindInvalidArgument)}}, provider.KindInvalidArgument},
+		{"nested", errors.Join(e(provider.KindCanceled), errors.Join(e(provider.KindForbidden))), provider.KindForbidden},
+		{"provider error with an aggregate cause keeps its kind",
+			&provider.Error{Kind: provider.KindNotFound, Err: errors.Join(e(provider.KindOutcomeUnknown))}, provider.KindNotFound},
+	}
+	for _, tt := range tests {
+		if got := provider.KindOf(tt.err); got != tt.want {
+			t.Errorf("%s: KindOf = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	for _, k := range provider.Kinds() {
+		if provider.Severity(k) == 0 {
+			t.Errorf("kind %v has no severity", k)
+		}
 	}
 }

@@ -1,0 +1,110 @@
+package broker
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+// DefaultAuthFailureLimit is how many authentication failures in a row
+// stop the broker from sending to an origin (see [WithAuthFailureLimit]).
+// Huawei locks an AK/SK for five minutes after more than five.
+const DefaultAuthFailureLimit = 3
+
+// authPause is how long an origin stays stopped after it tripped, before
+// one request may probe it again: Huawei's documented lock lasts as long.
+const authPause = 5 * time.Minute
+
+// WithAuthFailureLimit sets how many consecutive authentication failures
+// (provider.KindUnauthorized) stop the broker from sending to an origin
+// (default [DefaultAuthFailureLimit]); 0 turns this off. Until an origin
+// has once answered in a way that shows its credentials work (a success,
+// or a refusal such as not found or invalid state), the broker sends it
+// one request at a time, so that a bad key costs at most that many
+// requests however large the batch. Once stopped, every call to the
+// origin fails at once with provider.KindUnauthorized, nothing sent, for
+// five minutes; then one request may probe it again. Negative values are
+// ignored.
+func WithAuthFailureLimit(n int) Option {
+	return func(c *config) {
+		if n >= 0 {
+			c.authLimit = n
+		}
+	}
+}
+
+// authGate keeps an origin from being hammered with bad credentials.
+type authGate struct {
+	limit int
+	clock Clock
+	probe chan struct{} // one request at a time until trusted
+
+	mu       sync.Mutex
+	trusted  bool
+	failures int
+	cause    *provider.Error // the last authentication failure
+	until    time.Time       // stopped until then, when failures >= limit
+}
+
+func newAuthGate(limit int, clk Clock) *authGate {
+	return &authGate{limit: limit, clock: clk, probe: make(chan struct{}, 1)}
+}
+
+// enter admits one attempt. It returns a provider error when the origin is
+// stopped, the context's error when ctx ended while waiting, and
+// otherwise a function to call with the attempt's error (nil on success).
+func (g *authGate) enter(ctx context.Context) (leave func(*provider.Error), stopped *provider.Error, err error) {
+	if g.limit == 0 {
+		return func(*provider.Error) {}, nil, nil
+	}
+	g.mu.Lock()
+	if g.failures >= g.limit && g.clock.Now().Before(g.until) {
+		cause := g.cause
+		n := g.failures
+		g.mu.Unlock()
+		return nil, &provider.Error{Kind: provider.KindUnauthorized, Code: cause.Code,
+			Message: fmt.Sprintf("not sent: this origin failed authentication %d times in a row (last: %s); "+
+				"fix its credentials (the broker tries again after %v)", n, oneLine(cause.Error(), 200), authPause)}, nil
+	}
+	trusted := g.trusted
+	g.mu.Unlock()
+	if trusted {
+		return g.leave, nil, nil
+	}
+	select {
+	case g.probe <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	return func(perr *provider.Error) {
+		g.leave(perr)
+		<-g.probe
+	}, nil, nil
+}
+
+// leave records an attempt's outcome: an authentication failure counts
+// (reaching the limit stops the origin for authPause); an answer the
+// cloud gives only to authenticated requests resets the count and trusts
+// the origin; anything else (transient, or refused before sending) says
+// nothing about the credentials.
+func (g *authGate) leave(perr *provider.Error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case perr == nil:
+		g.trusted, g.failures = true, 0
+	case perr.Kind == provider.KindUnauthorized:
+		g.failures++
+		g.cause = perr
+		if g.failures >= g.limit {
+			g.trusted = false
+			g.until = g.clock.Now().Add(authPause)
+		}
+	case perr.Kind == provider.KindNotFound, perr.Kind == provider.KindInvalidState,
+		perr.Kind == provider.KindForbidden, perr.Kind == provider.KindQuotaExceeded:
+		g.trusted, g.failures = true, 0
+	}
+}
