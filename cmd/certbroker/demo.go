@@ -237,7 +237,7 @@ func demoBulkStatus(ctx context.Context, out io.Writer, w *demoWorld, refs []pro
 	outs := make([]outcome, len(items))
 	ok := last.Done == len(refs)
 	for i, it := range items {
-		outs[i] = outcomeOf(provider.OpStatus, it, false)
+		outs[i] = outcomeOf(provider.OpStatus, it, false, false)
 		_, exists := w.state(it.Ref.Origin, it.Ref.ID)
 		if exists != (it.Err == nil) || (it.Err != nil && !errors.Is(it.Err, provider.ErrNotFound)) {
 			ok = false

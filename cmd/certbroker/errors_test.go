@@ -121,6 +121,7 @@ func TestHelpAndVersion(t *testing.T) {
 		{[]string{"--help"}, []string{"Usage:"}},
 		{[]string{"help", "revoke"}, []string{"usage: certbroker revoke", "-yes", "-reason", "-dry-run"}},
 		{[]string{"revoke", "-h"}, []string{"usage: certbroker revoke"}},
+		{[]string{"help", "renew"}, []string{"usage: certbroker renew", "billed", "renew_by_purchase", "-yes"}},
 		{[]string{"help", "demo"}, []string{"demo"}},
 		{[]string{"help", "emulate"}, []string{"emulate"}},
 		{[]string{"version"}, []string{"certbroker "}},

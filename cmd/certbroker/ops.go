@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,7 +54,7 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if err != nil {
 		return c.errorf("%s: %v", op, err)
 	}
-	if code, ok := c.confirmDestructive(op, f, refs, usedStdin); !ok {
+	if code, ok := c.confirmDestructive(op, f, reg, refs, usedStdin); !ok {
 		return code
 	}
 
@@ -68,9 +69,13 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	}
 	outs := make([]outcome, len(items))
 	for i, it := range items {
-		outs[i] = outcomeOf(op, it, f.dryRun)
+		outs[i] = outcomeOf(op, it, f.dryRun, billable(reg, op, it.Ref.Origin))
 	}
-	return c.report(outs, f.output, f.dryRun, ctx.Err())
+	code := c.report(outs, f.output, f.dryRun, ctx.Err())
+	if f.dryRun {
+		fmt.Fprint(c.stderr, dryRunSummary(op, reg, items))
+	}
+	return code
 }
 
 // bulkOptions turns the flags into broker options, reading the CSR file.
@@ -140,21 +145,30 @@ func resolveRefs(b *broker.Broker, reg origins, srcs []refSource, warn io.Writer
 	return refs, nil
 }
 
-// confirmDestructive asks before revoke and delete. It returns ok == false
-// and the exit code when the command must stop.
-func (c *cli) confirmDestructive(op provider.Op, f *opFlags, refs []provider.Ref, usedStdin bool) (int, bool) {
-	if (op != provider.OpRevoke && op != provider.OpDelete) || f.dryRun || f.yes {
+// confirmDestructive asks before revoke and delete, and before a renew
+// that is billed at any origin (Capabilities().Renew.Billable). It returns
+// ok == false and the exit code when the command must stop.
+func (c *cli) confirmDestructive(op provider.Op, f *opFlags, reg origins, refs []provider.Ref, usedStdin bool) (int, bool) {
+	if f.dryRun || f.yes {
 		return exitOK, true
+	}
+	billed := billedRefs(reg, op, refs)
+	if op != provider.OpRevoke && op != provider.OpDelete && billed.total() == 0 {
+		return exitOK, true
+	}
+	what := fmt.Sprintf("%s %d order%s", op, len(refs), plural(len(refs)))
+	if n := billed.total(); n > 0 {
+		what += fmt.Sprintf(" (billed: %d)", n)
 	}
 	switch {
 	case usedStdin:
-		return c.errorf("%s: refs were read from stdin, so there is no way to confirm; pass --yes to %s %d order%s",
-			op, op, len(refs), plural(len(refs))), false
+		return c.errorf("%s: refs were read from stdin, so there is no way to confirm; pass --yes to %s",
+			op, what), false
 	case !c.isTerminal(c.stdin):
-		return c.errorf("%s: refusing to %s %d order%s without confirmation: stdin is not a terminal; pass --yes (or --dry-run to check first)",
-			op, op, len(refs), plural(len(refs))), false
+		return c.errorf("%s: refusing to %s without confirmation: stdin is not a terminal; pass --yes (or --dry-run to check first)",
+			op, what), false
 	}
-	if !confirm(c.stdin, c.stderr, op, refs) {
+	if !confirm(c.stdin, c.stderr, op, refs, billed) {
 		fmt.Fprintln(c.stderr, "certbroker: aborted; nothing was done")
 		return exitFailed, false
 	}
@@ -190,6 +204,49 @@ func (c *cli) report(outs []outcome, format outputFlag, dryRun bool, ctxErr erro
 		return exitFailed
 	}
 	return exitOK
+}
+
+// dryRunSummary tells, per origin, how many items a dry run found ready,
+// and how many of them would be billed:
+//
+//	would renew 3 (billed: 1)
+//	  alibaba: would renew 2
+//	  huawei: would renew 1 (billed: 1)
+func dryRunSummary(op provider.Op, reg origins, items []broker.Item) string {
+	ready := map[string]int{}
+	billed := billing{}
+	for _, it := range items {
+		if it.Err != nil {
+			continue
+		}
+		ready[it.Ref.Origin]++
+		if billable(reg, op, it.Ref.Origin) {
+			billed[it.Ref.Origin]++
+		}
+	}
+	showBilled := op == provider.OpRenew || billed.total() > 0
+	line := func(n, m int) string {
+		s := fmt.Sprintf("would %s %d", op, n)
+		if showBilled {
+			s += fmt.Sprintf(" (billed: %d)", m)
+		}
+		return s
+	}
+	total := 0
+	for _, n := range ready {
+		total += n
+	}
+	var b strings.Builder
+	b.WriteString(line(total, billed.total()) + "\n")
+	names := make([]string, 0, len(ready))
+	for o := range ready {
+		names = append(names, o)
+	}
+	slices.Sort(names)
+	for _, o := range names {
+		fmt.Fprintf(&b, "  %s: %s\n", o, line(ready[o], billed[o]))
+	}
+	return b.String()
 }
 
 func truncate(s string, n int) string {

@@ -9,8 +9,9 @@ import (
 	"github.com/certbroker/certbroker/provider"
 )
 
-// outcomeOf turns one bulk item into what the CLI reports.
-func outcomeOf(op provider.Op, it broker.Item, dryRun bool) outcome {
+// outcomeOf turns one bulk item into what the CLI reports. billed says
+// that op costs money at the item's origin.
+func outcomeOf(op provider.Op, it broker.Item, dryRun, billed bool) outcome {
 	o := outcome{Ref: it.Ref.String(), Op: string(op)}
 	if it.Err != nil {
 		o.Kind = provider.KindOf(it.Err).String()
@@ -36,6 +37,8 @@ func outcomeOf(op provider.Op, it broker.Item, dryRun bool) outcome {
 	}
 	var notes []string
 	switch {
+	case dryRun && billed:
+		notes = append(notes, "dry run: would "+string(op)+" (billed)")
 	case dryRun:
 		notes = append(notes, "dry run: would "+string(op))
 	case r.Deleted:

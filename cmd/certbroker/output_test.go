@@ -79,26 +79,48 @@ func TestWriteTable(t *testing.T) {
 
 func TestConfirm(t *testing.T) {
 	t.Parallel()
-	var refs []provider.Ref
+	refs := []provider.Ref{provider.MustParseRef("huawei:scs1")}
 	for i := 0; i < 12; i++ {
 		refs = append(refs, provider.Ref{Origin: "alibaba", ID: string(rune('0'+i%10)) + "1"})
 	}
-	refs = append(refs, provider.MustParseRef("huawei:scs1"))
 	tests := []struct {
 		answer string
+		op     provider.Op
+		billed billing
 		want   bool
+		lines  []string
+		absent []string
 	}{
-		{"y\n", true}, {"YES\n", true}, {" yes \n", true}, {"n\n", false}, {"\n", false}, {"", false}, {"yess\n", false},
+		{answer: "y\n", op: provider.OpRevoke, want: true},
+		{answer: "YES\n", op: provider.OpRevoke, want: true},
+		{answer: " yes \n", op: provider.OpRevoke, want: true},
+		{answer: "n\n", op: provider.OpRevoke},
+		{answer: "\n", op: provider.OpRevoke},
+		{answer: "", op: provider.OpRevoke},
+		{answer: "yess\n", op: provider.OpRevoke, absent: []string{"billed"}},
+		{answer: "y\n", op: provider.OpRenew, billed: billing{"huawei": 1}, want: true,
+			lines: []string{"About to renew 13 certificate orders", "1 of them billed (huawei: 1)", "huawei:scs1 (billed)", "cost money"}},
+		{answer: "n\n", op: provider.OpRenew, billed: billing{"huawei": 1},
+			lines: []string{"billed"}},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
-		if got := confirm(strings.NewReader(tt.answer), &out, provider.OpRevoke, refs); got != tt.want {
-			t.Errorf("answer %q: got %v", tt.answer, got)
+		if got := confirm(strings.NewReader(tt.answer), &out, tt.op, refs, tt.billed); got != tt.want {
+			t.Errorf("%s, answer %q: got %v", tt.op, tt.answer, got)
 		}
 		s := out.String()
-		for _, w := range []string{"About to revoke 13 certificate orders (alibaba: 12, huawei: 1)", "alibaba:01", "... and 3 more", "[y/N]"} {
+		want := append([]string{"certificate orders (alibaba: 12, huawei: 1)", "alibaba:01", "... and 3 more", "[y/N]"}, tt.lines...)
+		if tt.op == provider.OpRevoke {
+			want = append(want, "About to revoke 13 certificate orders")
+		}
+		for _, w := range want {
 			if !strings.Contains(s, w) {
 				t.Errorf("prompt lacks %q:\n%s", w, s)
+			}
+		}
+		for _, w := range tt.absent {
+			if strings.Contains(s, w) {
+				t.Errorf("prompt has %q:\n%s", w, s)
 			}
 		}
 	}
