@@ -42,7 +42,7 @@ func (c *cli) runDemo(ctx context.Context, args []string) int {
 			fmt.Fprint(c.stdout, demoUsage)
 			return exitOK
 		}
-		return c.errorf("demo: %v (see 'certbroker help demo')", err)
+		return c.errorf("demo: %s (see 'certbroker help demo')", flagError(err))
 	}
 	if fs.NArg() > 0 {
 		return c.errorf("demo: unexpected argument %q", fs.Arg(0))

@@ -74,7 +74,7 @@ func TestOpFlagsPerCommand(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		printOpUsage(&buf, tt.op, fs)
-		if !strings.Contains(buf.String(), "usage: certbroker "+string(tt.op)) || !strings.Contains(buf.String(), "-config FILE") {
+		if !strings.Contains(buf.String(), "usage: certbroker "+string(tt.op)) || !strings.Contains(buf.String(), "--config FILE") {
 			t.Errorf("usage of %s:\n%s", tt.op, buf.String())
 		}
 	}

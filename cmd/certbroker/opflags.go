@@ -14,13 +14,15 @@ type opFlags struct {
 	config      string
 	output      outputFlag
 	concurrency int
-	dryRun      bool
-	yes         bool
-	verbose     bool
-	files       listFlag
-	reason      string
-	csr         string
-	tags        listFlag
+	// concurrencySet is true when --concurrency was given.
+	concurrencySet bool
+	dryRun         bool
+	yes            bool
+	verbose        bool
+	files          listFlag
+	reason         string
+	csr            string
+	tags           listFlag
 }
 
 // newOpFlagSet builds the flag set of op's command. It prints nothing: the
@@ -71,9 +73,7 @@ func printOpUsage(w io.Writer, op provider.Op, fs *flag.FlagSet) {
 		fmt.Fprint(w, renewBilling)
 	}
 	fmt.Fprint(w, "Flags:\n")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	printFlags(w, fs)
 }
 
 // renewBilling is the billing paragraph of renew's help.

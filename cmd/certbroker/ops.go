@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/certbroker/certbroker/broker"
 	"github.com/certbroker/certbroker/provider"
@@ -29,8 +30,9 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 		return exitOK
 	}
 	if err != nil {
-		return c.errorf("%s: %v (see 'certbroker help %s')", op, err, op)
+		return c.errorf("%s: %v (see 'certbroker help %s')", op, flagError(err), op)
 	}
+	fs.Visit(func(fl *flag.Flag) { f.concurrencySet = f.concurrencySet || fl.Name == "concurrency" })
 	opts, err := bulkOptions(f)
 	if err != nil {
 		return c.errorf("%s: %v", op, err)
@@ -81,8 +83,8 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 // bulkOptions turns the flags into broker options, reading the CSR file.
 func bulkOptions(f *opFlags) (broker.BulkOptions, error) {
 	opts := broker.BulkOptions{Reason: f.reason, DryRun: f.dryRun, CheckState: f.dryRun}
-	if f.concurrency < 0 {
-		return opts, errors.New("--concurrency must be at least 1")
+	if f.concurrencySet && f.concurrency < 1 {
+		return opts, fmt.Errorf("--concurrency must be at least 1, got %d (leave it out for the broker's default)", f.concurrency)
 	}
 	if f.csr != "" {
 		data, err := os.ReadFile(f.csr)
@@ -120,16 +122,12 @@ func resolveRefs(b *broker.Broker, reg origins, srcs []refSource, warn io.Writer
 		if err != nil {
 			nbad++
 			if nbad <= maxBadRefs {
-				msg := err.Error()
-				if !strings.Contains(msg, s.text) {
-					msg = strconv.Quote(truncate(s.text, 80)) + ": " + msg
-				}
-				bad = append(bad, "  "+s.where+": "+msg)
+				bad = append(bad, "  "+joinDetail(s.where, refText(s.text), refProblem(err, s.text)))
 			}
 			continue
 		}
 		if first, dup := seen[r]; dup {
-			fmt.Fprintf(warn, "certbroker: %s: %s was already given at %s; doing it once\n", s.where, r, first)
+			fmt.Fprintln(warn, escapeControls(fmt.Sprintf("certbroker: %s: %s was already given at %s; doing it once", s.where, r, first), false))
 			continue
 		}
 		seen[r] = s.where
@@ -247,6 +245,35 @@ func dryRunSummary(op provider.Op, reg origins, items []broker.Item) string {
 		fmt.Fprintf(&b, "  %s: %s\n", o, line(ready[o], billed[o]))
 	}
 	return b.String()
+}
+
+// refText is a ref as the user wrote it, for a message: quoted when it is
+// empty, starts or ends with ':', or holds spaces or unprintable characters,
+// and shortened when long.
+func refText(s string) string {
+	t := truncate(s, 80)
+	if t == "" || strings.HasPrefix(t, ":") || strings.HasSuffix(t, ":") || strings.ContainsFunc(t, func(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }) {
+		return strconv.Quote(t)
+	}
+	return t
+}
+
+// refProblem is what is wrong with a ref, without the origin or ID the
+// error repeats from the ref itself: "invalid argument: ID \"\" is empty".
+func refProblem(err error, text string) string {
+	var pe *provider.Error
+	if errors.As(err, &pe) {
+		kind := pe.Kind.Error()
+		if pe.Code != "" {
+			kind += " (" + pe.Code + ")"
+		}
+		msg := pe.Message
+		if msg == "" && pe.Err != nil {
+			msg = pe.Err.Error()
+		}
+		return joinDetail(kind, msg)
+	}
+	return strings.TrimPrefix(err.Error(), text+": ")
 }
 
 func truncate(s string, n int) string {

@@ -69,7 +69,7 @@ func failureMessage(oe *broker.OpError) string {
 		msg = pe.Kind.String()
 	}
 	if oe.Note != "" {
-		msg += " (" + oe.Note + ")"
+		msg = strings.TrimRight(msg, ". ") + " (" + oe.Note + ")"
 	}
 	if n := len(oe.Attempts); n > 1 {
 		kinds := make([]string, 0, n-1)

@@ -47,24 +47,53 @@ func TestWriteJSONLines(t *testing.T) {
 	}
 }
 
+func TestJSONLinesTerminalSafe(t *testing.T) {
+	t.Parallel()
+	msg := "esc\x1b[2J del\x7f csi\u009b1m rtl\u202e ok ü"
+	var buf bytes.Buffer
+	if err := writeJSONLines(&buf, []outcome{{Ref: "alibaba:1", Op: "status", Message: msg}}); err != nil {
+		t.Fatal(err)
+	}
+	line := buf.String()
+	for _, r := range []rune{0x1b, 0x7f, 0x9b, 0x202e} {
+		if strings.ContainsRune(line, r) {
+			t.Errorf("raw %U in %q", r, line)
+		}
+	}
+	for _, want := range []string{`\u001b`, `\u007f`, `\u009b`, `\u202e`, "ü"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("line lacks %s: %s", want, line)
+		}
+	}
+	var back outcome
+	if err := json.Unmarshal([]byte(line), &back); err != nil || back.Message != msg {
+		t.Errorf("decodes to %q, %v; want %q", back.Message, err, msg)
+	}
+}
+
 func TestWriteTable(t *testing.T) {
 	t.Parallel()
 	outs := []outcome{
 		{Ref: "alibaba:1", Op: "renew", OK: true, State: "expiring", NewID: "99"},
 		{Ref: "huawei:scs1", Op: "renew", Kind: "unsupported", Message: "line one\nline\ttwo", RequestID: "req-7"},
+		{Ref: "alibaba:2", Op: "renew", Kind: "not_found", Message: "\x1b[2Jgone \u009b1m.", RequestID: "r9", NewID: "\x1b[1m"},
 	}
 	var buf bytes.Buffer
 	if err := writeTable(&buf, outs); err != nil {
 		t.Fatal(err)
 	}
+	if strings.ContainsAny(buf.String(), "\x1b\u009b") {
+		t.Errorf("raw control characters in the table: %q", buf.String())
+	}
 	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
-	if len(lines) != 3 {
+	if len(lines) != 4 {
 		t.Fatalf("table:\n%s", buf.String())
 	}
 	for i, want := range [][]string{
 		{"REF", "OP", "RESULT", "STATE", "NEW ID", "DETAIL"},
 		{"alibaba:1", "renew", "ok", "expiring", "99"},
 		{"huawei:scs1", "renew", "FAILED", "-", "unsupported: line one; line two: request req-7"},
+		{`\x1b[1m`, `not_found: \x1b[2Jgone \x9b1m: request r9`},
 	} {
 		for _, w := range want {
 			if !strings.Contains(lines[i], w) {
@@ -72,7 +101,7 @@ func TestWriteTable(t *testing.T) {
 			}
 		}
 	}
-	if ok, failed := summary(outs); ok != 1 || failed != 1 {
+	if ok, failed := summary(outs); ok != 1 || failed != 2 {
 		t.Errorf("summary = %d, %d", ok, failed)
 	}
 }

@@ -255,3 +255,26 @@ func TestCandidatesAndFind(t *testing.T) {
 		t.Errorf("Load of a missing file: %v", err)
 	}
 }
+
+// TestSyntaxErrorLines checks that a YAML syntax error names the line
+// where the document broke, not the start of the enclosing block.
+func TestSyntaxErrorLines(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"key indented too little", "origins:\n  alibaba:\n    type: alibaba\n   region: x\n", "line 4: did not find expected key"},
+		{"key indented too much", "origins:\n  alibaba:\n    type: alibaba\n      region: x\n", "line 4: mapping values are not allowed"},
+		{"deeper in the file", "origins:\n  alibaba:\n    type: alibaba\n    region: x\n  huawei:\n    type: huawei\n   ak: y\n", "line 7: did not find expected key"},
+		{"tab indentation", "origins:\n\talibaba:\n    type: alibaba\n", "line 2: found character that cannot start any token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(tt.yaml), "c.yaml", fullEnv)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

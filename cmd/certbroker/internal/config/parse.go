@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/certbroker/certbroker/provider"
@@ -39,7 +40,7 @@ func Parse(data []byte, name string, lookup Lookup) (*File, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: the file is empty; it needs an origins: section", name)
 		}
-		return nil, fmt.Errorf("%s: %s", name, yamlMessage(err))
+		return nil, fmt.Errorf("%s: %s", name, yamlMessage(data, err))
 	}
 	var extra any
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -52,11 +53,17 @@ func Parse(data []byte, name string, lookup Lookup) (*File, error) {
 	return &f, nil
 }
 
-// yamlMessage rewords yaml.v3's errors in the configuration's terms.
-func yamlMessage(err error) string {
+// yamlMessage rewords yaml.v3's errors in the configuration's terms, and
+// corrects the line of a syntax error (see syntaxLine).
+func yamlMessage(data []byte, err error) string {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		return err.Error()
+		m := syntaxError.FindStringSubmatch(err.Error())
+		if m == nil {
+			return err.Error()
+		}
+		reported, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf("yaml: line %d: %s", syntaxLine(data, reported, m[2]), m[2])
 	}
 	msgs := make([]string, len(te.Errors))
 	for i, m := range te.Errors {
@@ -65,6 +72,39 @@ func yamlMessage(err error) string {
 		msgs[i] = yamlTerms.Replace(m)
 	}
 	return strings.Join(msgs, "; ")
+}
+
+// syntaxError matches yaml.v3's syntax errors: "yaml: line 1: did not
+// find expected key".
+var syntaxError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// maxSyntaxScan bounds the lines syntaxLine re-parses.
+const maxSyntaxScan = 2000
+
+// syntaxLine finds the line a YAML syntax error is on. yaml.v3 reports
+// some errors at the start of the enclosing block, not where it broke: a
+// key indented one space too little on line 4 is "line 1: did not find
+// expected key". The first line whose prefix of the document fails with
+// the same message is where the document broke; when none does (or the
+// file is long), yaml.v3's own line stands.
+func syntaxLine(data []byte, reported int, msg string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if len(lines) > maxSyntaxScan {
+		lines = lines[:maxSyntaxScan]
+	}
+	var prefix []byte
+	for i, l := range lines {
+		prefix = append(prefix, l...)
+		var v any
+		err := yaml.Unmarshal(prefix, &v)
+		if err == nil {
+			continue
+		}
+		if m := syntaxError.FindStringSubmatch(err.Error()); m != nil && m[2] == msg {
+			return i + 1
+		}
+	}
+	return reported
 }
 
 // quotedValue matches the value yaml.v3 quotes in a type error.
