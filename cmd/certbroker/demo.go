@@ -12,7 +12,7 @@ import (
 
 	"github.com/certbroker/certbroker/alibaba/alibabatest"
 	"github.com/certbroker/certbroker/broker"
-	"github.com/certbroker/certbroker/cmd/certbroker/internal/config"
+	"github.com/certbroker/certbroker/config"
 	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
@@ -103,7 +103,7 @@ func startDemoWorld(opts demoOptions) (*demoWorld, error) {
 		return config.Origin{Type: config.TypeHuawei, Endpoint: w.hw.URL(), ProjectID: w.hw.ProjectID(),
 			AK: w.hw.AK(), SK: config.Secret(w.hw.SK()), RenewByPurchase: renew}
 	}
-	f := &config.File{Path: "demo", Origins: map[string]config.Origin{
+	f := &config.Config{Path: "demo", Origins: map[string]config.Origin{
 		demoAlibaba: {Type: config.TypeAlibaba, Endpoint: w.ali.URL(),
 			AccessKeyID: opts.aliKeyID, AccessKeySecret: config.Secret(opts.aliSecret)},
 		demoHuawei:        huaweiOrigin(true),

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -76,6 +78,10 @@ func TestUsageAndConfigErrors(t *testing.T) {
 func TestEnvironmentFallback(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	skFile := filepath.Join(dir, "sk")
+	if err := os.WriteFile(skFile, []byte(testHwSK+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -94,6 +100,11 @@ func TestEnvironmentFallback(t *testing.T) {
 			[]string{"registered: alibaba, huawei)"}},
 		{"only huawei set", map[string]string{"XDG_CONFIG_HOME": dir, "HUAWEICLOUD_SDK_AK": testHwAK, "HUAWEICLOUD_SDK_SK": testHwSK, "HUAWEICLOUD_SDK_PROJECT_ID": testProject},
 			[]string{"(registered: huawei)"}},
+		{"huawei SK from a file", map[string]string{"HOME": dir, "HUAWEICLOUD_SDK_AK": testHwAK, "HUAWEICLOUD_SDK_SK_FILE": skFile, "HUAWEICLOUD_SDK_PROJECT_ID": testProject},
+			[]string{"(registered: huawei)"}},
+		{"huawei SK and SK_FILE", map[string]string{"HOME": dir, "HUAWEICLOUD_SDK_AK": testHwAK, "HUAWEICLOUD_SDK_SK": testHwSK,
+			"HUAWEICLOUD_SDK_SK_FILE": skFile, "HUAWEICLOUD_SDK_PROJECT_ID": testProject},
+			[]string{"HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_SK_FILE are both set"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/certbroker/certbroker/cmd/certbroker/internal/config"
+	"github.com/certbroker/certbroker/config"
 	"github.com/certbroker/certbroker/provider"
 )
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,26 +18,55 @@ import (
 // Lookup reads an environment variable, like os.LookupEnv.
 type Lookup func(name string) (string, bool)
 
-// Load reads and parses the configuration file at path. See [Parse].
-func Load(path string, lookup Lookup) (*File, error) {
+// An Option changes how a configuration is read.
+type Option func(*options)
+
+type options struct {
+	lookup Lookup
+}
+
+// WithLookup reads environment variables through lookup instead of
+// os.LookupEnv: a map in tests, or a filtered environment.
+func WithLookup(lookup Lookup) Option {
+	return func(o *options) { o.lookup = lookup }
+}
+
+func newOptions(opts []Option) options {
+	o := options{lookup: os.LookupEnv}
+	for _, fn := range opts {
+		fn(&o)
+	}
+	return o
+}
+
+// Load reads and parses the configuration file at path. Relative paths in
+// the _file keys are taken from the file's directory. See [Parse].
+func Load(path string, opts ...Option) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return Parse(data, path, lookup)
+	return parse(data, path, filepath.Dir(path), newOptions(opts))
 }
 
 // Parse parses a configuration held in memory; name is used in error
-// messages. Environment references are expanded with lookup, and the result
-// is validated. Errors never contain the values of secrets or variables.
-func Parse(data []byte, name string, lookup Lookup) (*File, error) {
+// messages. ${NAME} references are expanded from the environment (NAME,
+// or the file named by NAME_FILE), the _file keys are read (relative paths
+// from the working directory), and the result is validated; errors give
+// the line of the key at fault. Errors never contain the values of
+// secrets or variables.
+func Parse(data []byte, name string, opts ...Option) (*Config, error) {
+	return parse(data, name, "", newOptions(opts))
+}
+
+func parse(data []byte, name, dir string, o options) (*Config, error) {
 	if name == "" {
 		name = "config"
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	var f File
-	if err := dec.Decode(&f); err != nil {
+	var c Config
+	if err := dec.Decode(&c); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: the file is empty; it needs an origins: section", name)
 		}
@@ -46,11 +76,11 @@ func Parse(data []byte, name string, lookup Lookup) (*File, error) {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: more than one YAML document; put everything in one", name)
 	}
-	f.Path = name
-	if err := f.resolve(lookup); err != nil {
+	c.Path = name
+	if err := c.resolve(env{o.lookup}, positions(data), dir); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return &f, nil
+	return &c, nil
 }
 
 // yamlMessage rewords yaml.v3's errors in the configuration's terms, and
@@ -113,7 +143,7 @@ var quotedValue = regexp.MustCompile("!![a-z]+ `[^`]*`")
 // yamlTerms rewords Go type names as configuration terms.
 var yamlTerms = strings.NewReplacer(
 	"not found in type config.Origin", "is not a known key of an origin",
-	"not found in type config.File", "is not a known top-level key (want origins)",
+	"not found in type config.Config", "is not a known top-level key (want origins)",
 	"cannot unmarshal", "cannot read",
 	"into time.Duration", "as a duration (like 30s)",
 	"into float64", "as a number",
@@ -126,31 +156,42 @@ var yamlTerms = strings.NewReplacer(
 	"!!seq", "a list", "!!map", "a map",
 )
 
-// resolve expands environment references and validates every origin.
-func (f *File) resolve(lookup Lookup) error {
-	if len(f.Origins) == 0 {
-		return errors.New("no origins configured; add an origins: section with at least one origin")
+// resolve expands environment references, reads secret files and
+// validates every origin. pos gives the keys' lines, dir the directory of
+// relative secret files.
+func (c *Config) resolve(e env, pos map[string]int, dir string) error {
+	if len(c.Origins) == 0 {
+		return fmt.Errorf("%sno origins configured; add an origins: section with at least one origin", lineOf(pos, "origins"))
 	}
 	var errs []error
 	var missing []string
-	for _, name := range f.Names() {
-		o := f.Origins[name]
+	for _, name := range c.Names() {
+		o := c.Origins[name]
 		if err := provider.ValidateOrigin(name); err != nil {
-			errs = append(errs, fmt.Errorf("origin %q: bad name: lowercase letters, digits, '.', '_' or '-', starting with a letter", name))
+			errs = append(errs, fmt.Errorf("%sorigin %q: bad name: lowercase letters, digits, '.', '_' or '-', starting with a letter",
+				lineOf(pos, "origins."+name), name))
 			continue
 		}
-		m, err := o.expand(name, lookup)
+		m, err := o.expand(name, e, pos)
 		missing = append(missing, m...)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		if len(m) == 0 {
-			if err := o.validate(name); err != nil {
+			at := func(key string, err error) error {
+				path := "origins." + name + "." + key
+				return fmt.Errorf("%s%s: %w", lineOf(pos, path), path, err)
+			}
+			if ferrs := o.readFiles(dir, at); len(ferrs) > 0 {
+				errs = append(errs, ferrs...)
+				continue
+			}
+			if err := o.validate(name, pos); err != nil {
 				errs = append(errs, err)
 			}
 		}
-		f.Origins[name] = o
+		c.Origins[name] = o
 	}
 	if len(missing) > 0 {
 		errs = append(errs, fmt.Errorf("environment variables not set: %s", strings.Join(missing, ", ")))
