@@ -10,18 +10,36 @@ import (
 	"unicode"
 )
 
+// schemaVersion is the "schema" of every JSON line. Keys may be added
+// without changing it; it changes only when a key is removed, renamed or
+// changes meaning. README.md documents the schema.
+const schemaVersion = 1
+
 // outcome is what the CLI reports for one ref. Its JSON form is the
-// --output json line.
+// --output json line; every key is always present, with "", 0 or false
+// when not known.
 type outcome struct {
-	Ref       string `json:"ref"`
-	Op        string `json:"op"`
-	OK        bool   `json:"ok"`
-	State     string `json:"state"`
-	NewID     string `json:"new_id"`
-	Kind      string `json:"kind"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"request_id"`
+	Schema int    `json:"schema"`
+	Ref    string `json:"ref"`
+	Op     string `json:"op"`
+	OK     bool   `json:"ok"`
+	// State is the normalized state after the operation, or, for an item
+	// a dry run refused, the state it read.
+	State       string `json:"state"`
+	NativeState string `json:"native_state"`
+	// NotAfter is the end of the certificate's validity, RFC 3339 in UTC.
+	NotAfter    string `json:"not_after"`
+	NewID       string `json:"new_id"`
+	AlreadyDone bool   `json:"already_done"`
+	Attempts    int    `json:"attempts"`
+	Kind        string `json:"kind"`
+	Code        string `json:"code"`
+	Message     string `json:"message"`
+	RequestID   string `json:"request_id"`
+	// Reserved for the broker's coming reports, added as keys when it
+	// has them (the schema stays 1): "duplicate" (a renew that found an
+	// order it had already created) and "in_doubt" (an outcome the broker
+	// could not settle). Until then they are not emitted.
 }
 
 // resultWord is the RESULT column of the table.

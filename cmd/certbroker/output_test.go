@@ -23,7 +23,8 @@ func TestWriteJSONLines(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("%d lines: %q", len(lines), buf.String())
 	}
-	wantKeys := []string{"ref", "op", "ok", "state", "new_id", "kind", "code", "message", "request_id"}
+	wantKeys := []string{"schema", "ref", "op", "ok", "state", "native_state", "not_after", "new_id", "already_done", "attempts",
+		"kind", "code", "message", "request_id"}
 	for i, l := range lines {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
