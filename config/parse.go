@@ -77,7 +77,7 @@ func parse(data []byte, name, dir string, o options) (*Config, error) {
 		return nil, fmt.Errorf("%s: more than one YAML document; put everything in one", name)
 	}
 	c.Path = name
-	if err := c.resolve(env{o.lookup}, positions(data), dir); err != nil {
+	if err := c.resolve(env(o), positions(data), dir); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &c, nil

@@ -44,9 +44,12 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if len(srcs) == 0 {
 		return c.errorf("%s: no refs given; pass origin:id arguments or -f FILE (see 'certbroker help %s')", op, op)
 	}
+	// The -v log and the progress lines are written from different
+	// goroutines.
+	stderr := &lockedWriter{w: c.stderr}
 	settings := brokerSettings{concurrency: f.concurrency}
 	if f.verbose {
-		settings.logger = slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		settings.logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	b, reg, err := c.newBroker(f.config, settings)
 	if err != nil {
@@ -60,9 +63,16 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 		return code
 	}
 
-	finish := func() {}
+	var finish func()
 	if c.isTerminal(c.stderr) {
-		opts.Progress, finish = progressBar(c.stderr, len(refs), string(op))
+		opts.Progress, finish = progressBar(stderr, len(refs), string(op))
+	} else {
+		every := c.progressEvery
+		if every <= 0 {
+			every = defaultProgressEvery
+		}
+		pl := newProgressLog(stderr, string(op), refs, every)
+		opts.Progress, finish = pl.update, pl.finish
 	}
 	items, err := b.Do(ctx, op, refs, opts)
 	finish()

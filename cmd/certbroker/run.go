@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/certbroker/certbroker/config"
 	"github.com/certbroker/certbroker/provider"
@@ -28,6 +29,10 @@ type cli struct {
 	stderr     io.Writer
 	env        config.Lookup
 	isTerminal func(stream any) bool
+	// progressEvery is how often a bulk run reports progress on a stderr
+	// that is not a terminal; zero means defaultProgressEvery. Tests set
+	// it short.
+	progressEvery time.Duration
 }
 
 // run is the whole command: main calls it with the process's streams and
@@ -36,6 +41,11 @@ type cli struct {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer,
 	env func(string) (string, bool), isTerminal func(stream any) bool) int {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: env, isTerminal: isTerminal}
+	return c.run(ctx, args)
+}
+
+// run runs the command named by args[0].
+func (c *cli) run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
 		c.usage(c.stderr)
 		return exitUsage
