@@ -44,20 +44,20 @@ const defaultProgressEvery = 5 * time.Second
 // The rate of an origin is its items finished per second since the
 // previous line (since the start, on the last line).
 type progressLog struct {
-	w        io.Writer
-	op       string
-	every    time.Duration
-	mu       sync.Mutex
-	total    int
-	done     int
-	failed   int
-	origins  []string // sorted
-	per      map[string]*originProgress
-	start    time.Time
-	last     time.Time
-	printed  bool
-	stop     chan struct{}
-	stopped  sync.WaitGroup
+	w       io.Writer
+	op      string
+	every   time.Duration
+	mu      sync.Mutex
+	total   int
+	done    int
+	failed  int
+	origins []string // sorted
+	per     map[string]*originProgress
+	start   time.Time
+	last    time.Time
+	printed bool
+	stop    chan struct{}
+	stopped sync.WaitGroup
 }
 
 // originProgress counts one origin's items.
