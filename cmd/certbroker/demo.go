@@ -12,7 +12,7 @@ import (
 
 	"github.com/certbroker/certbroker/alibaba/alibabatest"
 	"github.com/certbroker/certbroker/broker"
-	"github.com/certbroker/certbroker/cmd/certbroker/internal/config"
+	"github.com/certbroker/certbroker/config"
 	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
@@ -42,7 +42,7 @@ func (c *cli) runDemo(ctx context.Context, args []string) int {
 			fmt.Fprint(c.stdout, demoUsage)
 			return exitOK
 		}
-		return c.errorf("demo: %v (see 'certbroker help demo')", err)
+		return c.errorf("demo: %s (see 'certbroker help demo')", flagError(err))
 	}
 	if fs.NArg() > 0 {
 		return c.errorf("demo: unexpected argument %q", fs.Arg(0))
@@ -103,7 +103,7 @@ func startDemoWorld(opts demoOptions) (*demoWorld, error) {
 		return config.Origin{Type: config.TypeHuawei, Endpoint: w.hw.URL(), ProjectID: w.hw.ProjectID(),
 			AK: w.hw.AK(), SK: config.Secret(w.hw.SK()), RenewByPurchase: renew}
 	}
-	f := &config.File{Path: "demo", Origins: map[string]config.Origin{
+	f := &config.Config{Path: "demo", Origins: map[string]config.Origin{
 		demoAlibaba: {Type: config.TypeAlibaba, Endpoint: w.ali.URL(),
 			AccessKeyID: opts.aliKeyID, AccessKeySecret: config.Secret(opts.aliSecret)},
 		demoHuawei:        huaweiOrigin(true),
@@ -237,7 +237,7 @@ func demoBulkStatus(ctx context.Context, out io.Writer, w *demoWorld, refs []pro
 	outs := make([]outcome, len(items))
 	ok := last.Done == len(refs)
 	for i, it := range items {
-		outs[i] = outcomeOf(provider.OpStatus, it, false)
+		outs[i] = outcomeOf(provider.OpStatus, it, false, false)
 		_, exists := w.state(it.Ref.Origin, it.Ref.ID)
 		if exists != (it.Err == nil) || (it.Err != nil && !errors.Is(it.Err, provider.ErrNotFound)) {
 			ok = false

@@ -55,7 +55,7 @@ func (c *cli) runEmulate(ctx context.Context, args []string) int {
 			fmt.Fprint(c.stdout, emulateUsage)
 			return exitOK
 		}
-		return c.errorf("emulate: %v (see 'certbroker help emulate')", err)
+		return c.errorf("emulate: %s (see 'certbroker help emulate')", flagError(err))
 	}
 	if fs.NArg() > 0 {
 		return c.errorf("emulate: unexpected argument %q", fs.Arg(0))

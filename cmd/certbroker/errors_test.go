@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -21,11 +23,13 @@ func TestUsageAndConfigErrors(t *testing.T) {
 	}{
 		{"no command", nil, []string{"Usage:"}},
 		{"unknown command", []string{"frobnicate"}, []string{`unknown command "frobnicate"`}},
-		{"unknown flag", []string{"status", "--config", good, "--bogus", "alibaba:1"}, []string{"flag provided but not defined: -bogus", "certbroker help status"}},
-		{"flag of another op", []string{"cancel", "--config", good, "--reason", "x", "alibaba:1"}, []string{"-reason"}},
+		{"unknown flag", []string{"status", "--config", good, "--bogus", "alibaba:1"}, []string{"flag provided but not defined: --bogus", "certbroker help status"}},
+		{"flag of another op", []string{"cancel", "--config", good, "--reason", "x", "alibaba:1"}, []string{"--reason"}},
 		{"bad output", []string{"status", "--output", "xml", "alibaba:1"}, []string{"want table or json"}},
 		{"no refs", []string{"status", "--config", good}, []string{"no refs given"}},
-		{"negative concurrency", []string{"status", "--concurrency", "-1", "alibaba:1"}, []string{"--concurrency"}},
+		{"negative concurrency", []string{"status", "--concurrency", "-1", "alibaba:1"}, []string{"--concurrency must be at least 1, got -1"}},
+		{"zero concurrency", []string{"status", "--concurrency", "0", "alibaba:1"}, []string{"--concurrency must be at least 1, got 0"}},
+		{"zero concurrency with =", []string{"status", "--concurrency=0", "alibaba:1"}, []string{"--concurrency must be at least 1"}},
 		{"bad tag", []string{"renew", "--tag", "novalue", "alibaba:1"}, []string{`--tag "novalue"`}},
 		{"bad csr file", []string{"renew", "--csr", good, "alibaba:1"}, []string{"not a PEM certificate signing request"}},
 		{"missing csr file", []string{"renew", "--csr", "/nonexistent/x.csr", "alibaba:1"}, []string{"--csr", "x.csr"}},
@@ -41,7 +45,7 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		{"missing env var", []string{"status", "--config", missingVar, "alibaba:1"}, []string{"NOT_SET_SECRET", "not set"}},
 		{"http non-loopback", []string{"status", "--config", remoteHTTP, "alibaba:1"}, []string{"endpoint", "only on loopback"}},
 		{"demo argument", []string{"demo", "extra"}, []string{`unexpected argument "extra"`}},
-		{"demo flag", []string{"demo", "--nope"}, []string{"-nope", "certbroker help demo"}},
+		{"demo flag", []string{"demo", "--nope"}, []string{"--nope", "certbroker help demo"}},
 		{"emulate delay", []string{"emulate", "--settle-delay", "0s"}, []string{"--settle-delay must be positive"}},
 		{"emulate argument", []string{"emulate", "x"}, []string{`unexpected argument "x"`}},
 		{"adapter rejects config", []string{"status", "--config", literal, "huawei:scs1481110651012"}, []string{`origin "huawei"`, "ProjectID"}},
@@ -74,6 +78,10 @@ func TestUsageAndConfigErrors(t *testing.T) {
 func TestEnvironmentFallback(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	skFile := filepath.Join(dir, "sk")
+	if err := os.WriteFile(skFile, []byte(testHwSK+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -92,6 +100,11 @@ func TestEnvironmentFallback(t *testing.T) {
 			[]string{"registered: alibaba, huawei)"}},
 		{"only huawei set", map[string]string{"XDG_CONFIG_HOME": dir, "HUAWEICLOUD_SDK_AK": testHwAK, "HUAWEICLOUD_SDK_SK": testHwSK, "HUAWEICLOUD_SDK_PROJECT_ID": testProject},
 			[]string{"(registered: huawei)"}},
+		{"huawei SK from a file", map[string]string{"HOME": dir, "HUAWEICLOUD_SDK_AK": testHwAK, "HUAWEICLOUD_SDK_SK_FILE": skFile, "HUAWEICLOUD_SDK_PROJECT_ID": testProject},
+			[]string{"(registered: huawei)"}},
+		{"huawei SK and SK_FILE", map[string]string{"HOME": dir, "HUAWEICLOUD_SDK_AK": testHwAK, "HUAWEICLOUD_SDK_SK": testHwSK,
+			"HUAWEICLOUD_SDK_SK_FILE": skFile, "HUAWEICLOUD_SDK_PROJECT_ID": testProject},
+			[]string{"HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_SK_FILE are both set"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,16 +127,21 @@ func TestHelpAndVersion(t *testing.T) {
 	t.Parallel()
 	env := func(string) (string, bool) { return "", false }
 	tests := []struct {
-		args []string
-		want []string
+		args   []string
+		want   []string
+		absent []string
 	}{
-		{[]string{"help"}, []string{"Usage:", "certbroker demo", "Exit status"}},
-		{[]string{"--help"}, []string{"Usage:"}},
-		{[]string{"help", "revoke"}, []string{"usage: certbroker revoke", "-yes", "-reason", "-dry-run"}},
-		{[]string{"revoke", "-h"}, []string{"usage: certbroker revoke"}},
-		{[]string{"help", "demo"}, []string{"demo"}},
-		{[]string{"help", "emulate"}, []string{"emulate"}},
-		{[]string{"version"}, []string{"certbroker "}},
+		{args: []string{"help"}, want: []string{"Usage:", "certbroker demo", "Exit status", "130"}},
+		{args: []string{"--help"}, want: []string{"Usage:"}},
+		{args: []string{"help", "revoke"}, want: []string{"usage: certbroker revoke", "  --yes", "  --reason TEXT", "  --dry-run", "  --config FILE", "  -f FILE", "  -v"},
+			absent: []string{"  -yes", "  -config", "  -reason"}},
+		{args: []string{"help", "renew"}, want: []string{"usage: certbroker renew", "billed", "renew_by_purchase", "  --yes"}},
+		{args: []string{"revoke", "-h"}, want: []string{"usage: certbroker revoke"}},
+		{args: []string{"help", "demo"}, want: []string{"demo"}},
+		{args: []string{"help", "emulate"}, want: []string{"emulate", "--settle-delay"}},
+		{args: []string{"help", "version"}, want: []string{"usage: certbroker version", "commit"}, absent: []string{"Usage:"}},
+		{args: []string{"help", "help"}, want: []string{"usage: certbroker help [COMMAND]"}, absent: []string{"Usage:"}},
+		{args: []string{"version"}, want: []string{"certbroker "}},
 	}
 	for _, tt := range tests {
 		r := runCLI(t, context.Background(), env, "", terminals{}, tt.args...)
@@ -133,6 +151,11 @@ func TestHelpAndVersion(t *testing.T) {
 		for _, want := range tt.want {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("%v: stdout lacks %q:\n%s", tt.args, want, r.stdout)
+			}
+		}
+		for _, bad := range tt.absent {
+			if strings.Contains(r.stdout, bad) {
+				t.Errorf("%v: stdout has %q:\n%s", tt.args, bad, r.stdout)
 			}
 		}
 	}

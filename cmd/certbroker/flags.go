@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
+	"regexp"
 	"strings"
 )
 
@@ -49,4 +51,41 @@ func (o *outputFlag) Set(v string) error {
 		return nil
 	}
 	return fmt.Errorf("want table or json")
+}
+
+// flagName is how help and errors write a flag: "-f" and "-v" for
+// single-letter flags, "--config" for the others, as in the README.
+func flagName(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// printFlags lists fs's flags the way the README writes them (--config
+// FILE, -f FILE), with their defaults when set.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(fl *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(fl)
+		head := "  " + flagName(fl.Name)
+		if arg != "" {
+			head += " " + arg
+		}
+		switch fl.DefValue {
+		case "", "0", "false", "[]":
+		default:
+			usage += fmt.Sprintf(" (default %s)", fl.DefValue)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s\n", head, usage)
+	})
+}
+
+// singleDashFlag matches a multi-letter flag written with one dash in the
+// flag package's errors.
+var singleDashFlag = regexp.MustCompile(`(^|[\s:])-([A-Za-z][A-Za-z0-9-]+)`)
+
+// flagError rewrites the flag package's error to name flags as the help
+// does ("flag provided but not defined: --bogus").
+func flagError(err error) string {
+	return singleDashFlag.ReplaceAllString(err.Error(), "$1--$2")
 }

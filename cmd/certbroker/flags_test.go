@@ -58,7 +58,7 @@ func TestOpFlagsPerCommand(t *testing.T) {
 		{provider.OpCancel, []string{"dry-run"}, []string{"yes", "reason", "csr"}},
 		{provider.OpRevoke, []string{"dry-run", "yes", "reason"}, []string{"csr", "tag"}},
 		{provider.OpDelete, []string{"dry-run", "yes"}, []string{"reason", "csr"}},
-		{provider.OpRenew, []string{"dry-run", "csr", "tag"}, []string{"yes", "reason"}},
+		{provider.OpRenew, []string{"dry-run", "csr", "tag", "yes"}, []string{"reason"}},
 	}
 	for _, tt := range tests {
 		fs, _ := newOpFlagSet(tt.op)
@@ -74,7 +74,7 @@ func TestOpFlagsPerCommand(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		printOpUsage(&buf, tt.op, fs)
-		if !strings.Contains(buf.String(), "usage: certbroker "+string(tt.op)) || !strings.Contains(buf.String(), "-config FILE") {
+		if !strings.Contains(buf.String(), "usage: certbroker "+string(tt.op)) || !strings.Contains(buf.String(), "--config FILE") {
 			t.Errorf("usage of %s:\n%s", tt.op, buf.String())
 		}
 	}

@@ -25,7 +25,20 @@ A REF is origin:id (alibaba:123451222, huawei:scs1481110651012) or a bare ID,
 resolved to an origin by its shape. Use -f FILE (or -f - for stdin) to read
 refs one per line. Run "certbroker help COMMAND" for the flags of a command.
 
-Exit status: 0 all succeeded, 1 some item failed, 2 usage or configuration error.
+Exit status: 0 all succeeded, 1 some item failed, 2 usage or configuration error,
+130 interrupted (Ctrl-C).
+`
+
+const versionUsage = `usage: certbroker version
+
+Prints the module version of the binary and, when it was built from a git
+checkout, the first 12 characters of the commit it was built from.
+`
+
+const helpUsage = `usage: certbroker help [COMMAND]
+
+Without a command, prints the overview of every command. With one, prints
+that command's usage and flags; "certbroker COMMAND -h" does the same.
 `
 
 func (c *cli) usage(w io.Writer) { fmt.Fprint(w, usageText) }
@@ -48,8 +61,11 @@ func (c *cli) help(args []string) int {
 	case "emulate":
 		fmt.Fprint(c.stdout, emulateUsage)
 		return exitOK
-	case "version", "help":
-		c.usage(c.stdout)
+	case "version":
+		fmt.Fprint(c.stdout, versionUsage)
+		return exitOK
+	case "help":
+		fmt.Fprint(c.stdout, helpUsage)
 		return exitOK
 	}
 	return c.errorf("help: unknown command %q", args[0])

@@ -20,7 +20,9 @@
 // file from the clouds' standard environment variables. See the README.
 //
 // Exit status: 0 when every item succeeded, 1 when any failed (or a
-// confirmation was declined), 2 for a usage or configuration error.
+// confirmation was declined), 2 for a usage or configuration error, and
+// 128 plus the signal's number when interrupted: 130 for Ctrl-C (SIGINT),
+// 143 for SIGTERM.
 package main
 
 import (
@@ -33,9 +35,17 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		// A second signal gets the default action: the process ends
+		// at once.
+		signal.Stop(sigs)
+		cancel(interruption{s})
+	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.LookupEnv, isTerminal)
-	stop()
 	os.Exit(code)
 }
 

@@ -14,13 +14,15 @@ type opFlags struct {
 	config      string
 	output      outputFlag
 	concurrency int
-	dryRun      bool
-	yes         bool
-	verbose     bool
-	files       listFlag
-	reason      string
-	csr         string
-	tags        listFlag
+	// concurrencySet is true when --concurrency was given.
+	concurrencySet bool
+	dryRun         bool
+	yes            bool
+	verbose        bool
+	files          listFlag
+	reason         string
+	csr            string
+	tags           listFlag
 }
 
 // newOpFlagSet builds the flag set of op's command. It prints nothing: the
@@ -38,8 +40,11 @@ func newOpFlagSet(op provider.Op) (*flag.FlagSet, *opFlags) {
 	if op.Mutating() {
 		fs.BoolVar(&f.dryRun, "dry-run", false, "validate refs and check states without changing anything")
 	}
-	if op == provider.OpRevoke || op == provider.OpDelete {
+	switch op {
+	case provider.OpRevoke, provider.OpDelete:
 		fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation (required when stdin is not a terminal)")
+	case provider.OpRenew:
+		fs.BoolVar(&f.yes, "yes", false, "do not ask before billed renewals (required when stdin is not a terminal)")
 	}
 	if op == provider.OpRevoke {
 		fs.StringVar(&f.reason, "reason", "", "revocation reason `TEXT` (sent where the cloud takes one; Huawei: up to 63 characters)")
@@ -55,7 +60,7 @@ var opSummaries = map[provider.Op]string{
 	provider.OpCancel: "withdraw certificate applications that are under review",
 	provider.OpRevoke: "revoke issued certificates (destructive: asks for confirmation)",
 	provider.OpDelete: "delete certificate orders (destructive: asks for confirmation)",
-	provider.OpRenew:  "create a renewal order for each certificate in its renewal window",
+	provider.OpRenew:  "create a renewal order for each certificate in its renewal window (billed at some origins: asks for confirmation)",
 	provider.OpStatus: "show the normalized state of certificate orders",
 }
 
@@ -63,8 +68,19 @@ var opSummaries = map[provider.Op]string{
 func printOpUsage(w io.Writer, op provider.Op, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: certbroker %s [flags] REF...\n\n%s.\n\n", op, opSummaries[op])
 	fmt.Fprint(w, "REF is origin:id or a bare ID resolved by its shape. Flags may come before or\n"+
-		"after the refs; \"--\" ends the flags.\n\nFlags:\n")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+		"after the refs; \"--\" ends the flags.\n\n")
+	if op == provider.OpRenew {
+		fmt.Fprint(w, renewBilling)
+	}
+	fmt.Fprint(w, "Flags:\n")
+	printFlags(w, fs)
 }
+
+// renewBilling is the billing paragraph of renew's help.
+const renewBilling = `Billing: where an origin renews by purchase (Huawei with renew_by_purchase:
+true), every successful renew buys a new certificate and is billed; Alibaba
+renewals draw on the account's package quota. When any ref is billed, renew
+asks first, like revoke and delete, and refuses without --yes when stdin is
+not a terminal. --dry-run counts the billed renewals and buys nothing.
+
+`

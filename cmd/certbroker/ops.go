@@ -9,8 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/certbroker/certbroker/broker"
 	"github.com/certbroker/certbroker/provider"
@@ -28,8 +30,9 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 		return exitOK
 	}
 	if err != nil {
-		return c.errorf("%s: %v (see 'certbroker help %s')", op, err, op)
+		return c.errorf("%s: %v (see 'certbroker help %s')", op, flagError(err), op)
 	}
+	fs.Visit(func(fl *flag.Flag) { f.concurrencySet = f.concurrencySet || fl.Name == "concurrency" })
 	opts, err := bulkOptions(f)
 	if err != nil {
 		return c.errorf("%s: %v", op, err)
@@ -41,9 +44,12 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if len(srcs) == 0 {
 		return c.errorf("%s: no refs given; pass origin:id arguments or -f FILE (see 'certbroker help %s')", op, op)
 	}
+	// The -v log and the progress lines are written from different
+	// goroutines.
+	stderr := &lockedWriter{w: c.stderr}
 	settings := brokerSettings{concurrency: f.concurrency}
 	if f.verbose {
-		settings.logger = slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		settings.logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	b, reg, err := c.newBroker(f.config, settings)
 	if err != nil {
@@ -53,13 +59,20 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if err != nil {
 		return c.errorf("%s: %v", op, err)
 	}
-	if code, ok := c.confirmDestructive(op, f, refs, usedStdin); !ok {
+	if code, ok := c.confirmDestructive(op, f, reg, refs, usedStdin); !ok {
 		return code
 	}
 
-	finish := func() {}
+	var finish func()
 	if c.isTerminal(c.stderr) {
-		opts.Progress, finish = progressBar(c.stderr, len(refs), string(op))
+		opts.Progress, finish = progressBar(stderr, len(refs), string(op))
+	} else {
+		every := c.progressEvery
+		if every <= 0 {
+			every = defaultProgressEvery
+		}
+		pl := newProgressLog(stderr, string(op), refs, every)
+		opts.Progress, finish = pl.update, pl.finish
 	}
 	items, err := b.Do(ctx, op, refs, opts)
 	finish()
@@ -68,16 +81,20 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	}
 	outs := make([]outcome, len(items))
 	for i, it := range items {
-		outs[i] = outcomeOf(op, it, f.dryRun)
+		outs[i] = outcomeOf(op, it, f.dryRun, billable(reg, op, it.Ref.Origin))
 	}
-	return c.report(outs, f.output, f.dryRun, ctx.Err())
+	code := c.report(outs, f.output, f.dryRun, ctx.Err())
+	if f.dryRun {
+		fmt.Fprint(c.stderr, dryRunSummary(op, reg, items))
+	}
+	return code
 }
 
 // bulkOptions turns the flags into broker options, reading the CSR file.
 func bulkOptions(f *opFlags) (broker.BulkOptions, error) {
 	opts := broker.BulkOptions{Reason: f.reason, DryRun: f.dryRun, CheckState: f.dryRun}
-	if f.concurrency < 0 {
-		return opts, errors.New("--concurrency must be at least 1")
+	if f.concurrencySet && f.concurrency < 1 {
+		return opts, fmt.Errorf("--concurrency must be at least 1, got %d (leave it out for the broker's default)", f.concurrency)
 	}
 	if f.csr != "" {
 		data, err := os.ReadFile(f.csr)
@@ -115,16 +132,12 @@ func resolveRefs(b *broker.Broker, reg origins, srcs []refSource, warn io.Writer
 		if err != nil {
 			nbad++
 			if nbad <= maxBadRefs {
-				msg := err.Error()
-				if !strings.Contains(msg, s.text) {
-					msg = strconv.Quote(truncate(s.text, 80)) + ": " + msg
-				}
-				bad = append(bad, "  "+s.where+": "+msg)
+				bad = append(bad, "  "+joinDetail(s.where, refText(s.text), refProblem(err, s.text)))
 			}
 			continue
 		}
 		if first, dup := seen[r]; dup {
-			fmt.Fprintf(warn, "certbroker: %s: %s was already given at %s; doing it once\n", s.where, r, first)
+			fmt.Fprintln(warn, escapeControls(fmt.Sprintf("certbroker: %s: %s was already given at %s; doing it once", s.where, r, first), false))
 			continue
 		}
 		seen[r] = s.where
@@ -140,21 +153,30 @@ func resolveRefs(b *broker.Broker, reg origins, srcs []refSource, warn io.Writer
 	return refs, nil
 }
 
-// confirmDestructive asks before revoke and delete. It returns ok == false
-// and the exit code when the command must stop.
-func (c *cli) confirmDestructive(op provider.Op, f *opFlags, refs []provider.Ref, usedStdin bool) (int, bool) {
-	if (op != provider.OpRevoke && op != provider.OpDelete) || f.dryRun || f.yes {
+// confirmDestructive asks before revoke and delete, and before a renew
+// that is billed at any origin (Capabilities().Renew.Billable). It returns
+// ok == false and the exit code when the command must stop.
+func (c *cli) confirmDestructive(op provider.Op, f *opFlags, reg origins, refs []provider.Ref, usedStdin bool) (int, bool) {
+	if f.dryRun || f.yes {
 		return exitOK, true
+	}
+	billed := billedRefs(reg, op, refs)
+	if op != provider.OpRevoke && op != provider.OpDelete && billed.total() == 0 {
+		return exitOK, true
+	}
+	what := fmt.Sprintf("%s %d order%s", op, len(refs), plural(len(refs)))
+	if n := billed.total(); n > 0 {
+		what += fmt.Sprintf(" (billed: %d)", n)
 	}
 	switch {
 	case usedStdin:
-		return c.errorf("%s: refs were read from stdin, so there is no way to confirm; pass --yes to %s %d order%s",
-			op, op, len(refs), plural(len(refs))), false
+		return c.errorf("%s: refs were read from stdin, so there is no way to confirm; pass --yes to %s",
+			op, what), false
 	case !c.isTerminal(c.stdin):
-		return c.errorf("%s: refusing to %s %d order%s without confirmation: stdin is not a terminal; pass --yes (or --dry-run to check first)",
-			op, op, len(refs), plural(len(refs))), false
+		return c.errorf("%s: refusing to %s without confirmation: stdin is not a terminal; pass --yes (or --dry-run to check first)",
+			op, what), false
 	}
-	if !confirm(c.stdin, c.stderr, op, refs) {
+	if !confirm(c.stdin, c.stderr, op, refs, billed) {
 		fmt.Fprintln(c.stderr, "certbroker: aborted; nothing was done")
 		return exitFailed, false
 	}
@@ -190,6 +212,78 @@ func (c *cli) report(outs []outcome, format outputFlag, dryRun bool, ctxErr erro
 		return exitFailed
 	}
 	return exitOK
+}
+
+// dryRunSummary tells, per origin, how many items a dry run found ready,
+// and how many of them would be billed:
+//
+//	would renew 3 (billed: 1)
+//	  alibaba: would renew 2
+//	  huawei: would renew 1 (billed: 1)
+func dryRunSummary(op provider.Op, reg origins, items []broker.Item) string {
+	ready := map[string]int{}
+	billed := billing{}
+	for _, it := range items {
+		if it.Err != nil {
+			continue
+		}
+		ready[it.Ref.Origin]++
+		if billable(reg, op, it.Ref.Origin) {
+			billed[it.Ref.Origin]++
+		}
+	}
+	showBilled := op == provider.OpRenew || billed.total() > 0
+	line := func(n, m int) string {
+		s := fmt.Sprintf("would %s %d", op, n)
+		if showBilled {
+			s += fmt.Sprintf(" (billed: %d)", m)
+		}
+		return s
+	}
+	total := 0
+	for _, n := range ready {
+		total += n
+	}
+	var b strings.Builder
+	b.WriteString(line(total, billed.total()) + "\n")
+	names := make([]string, 0, len(ready))
+	for o := range ready {
+		names = append(names, o)
+	}
+	slices.Sort(names)
+	for _, o := range names {
+		fmt.Fprintf(&b, "  %s: %s\n", o, line(ready[o], billed[o]))
+	}
+	return b.String()
+}
+
+// refText is a ref as the user wrote it, for a message: quoted when it is
+// empty, starts or ends with ':', or holds spaces or unprintable characters,
+// and shortened when long.
+func refText(s string) string {
+	t := truncate(s, 80)
+	if t == "" || strings.HasPrefix(t, ":") || strings.HasSuffix(t, ":") || strings.ContainsFunc(t, func(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }) {
+		return strconv.Quote(t)
+	}
+	return t
+}
+
+// refProblem is what is wrong with a ref, without the origin or ID the
+// error repeats from the ref itself: "invalid argument: ID \"\" is empty".
+func refProblem(err error, text string) string {
+	var pe *provider.Error
+	if errors.As(err, &pe) {
+		kind := pe.Kind.Error()
+		if pe.Code != "" {
+			kind += " (" + pe.Code + ")"
+		}
+		msg := pe.Message
+		if msg == "" && pe.Err != nil {
+			msg = pe.Err.Error()
+		}
+		return joinDetail(kind, msg)
+	}
+	return strings.TrimPrefix(err.Error(), text+": ")
 }
 
 func truncate(s string, n int) string {

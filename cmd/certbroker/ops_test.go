@@ -62,7 +62,7 @@ func TestOperations(t *testing.T) {
 		{name: "delete from review failed", args: []string{"delete", "--yes"}, seed: provider.StateReviewFailed, wantCode: 1,
 			wantAli: outcome{OK: true}, wantHw: outcome{Kind: "invalid_state", Code: "SCM.0010"},
 			goneAli: true, afterHw: provider.StateReviewFailed},
-		{name: "renew by purchase", args: []string{"renew"}, renew: true, seed: provider.StateExpiring, wantCode: 0,
+		{name: "renew by purchase", args: []string{"renew", "--yes"}, renew: true, seed: provider.StateExpiring, wantCode: 0,
 			wantAli: outcome{OK: true}, wantHw: outcome{OK: true},
 			afterAli: provider.StateExpiring, afterHw: provider.StateExpiring, aliNewID: true, hwNewID: true},
 		{name: "renew off", args: []string{"renew"}, seed: provider.StateExpiring, wantCode: 1,

@@ -2,22 +2,28 @@ package main
 
 import (
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certbroker/certbroker/broker"
 	"github.com/certbroker/certbroker/provider"
 )
 
-// outcomeOf turns one bulk item into what the CLI reports.
-func outcomeOf(op provider.Op, it broker.Item, dryRun bool) outcome {
-	o := outcome{Ref: it.Ref.String(), Op: string(op)}
+// outcomeOf turns one bulk item into what the CLI reports. billed says
+// that op costs money at the item's origin.
+func outcomeOf(op provider.Op, it broker.Item, dryRun, billed bool) outcome {
+	o := outcome{Schema: schemaVersion, Ref: it.Ref.String(), Op: string(op), Attempts: it.Attempts}
 	if it.Err != nil {
 		o.Kind = provider.KindOf(it.Err).String()
 		o.Message = it.Err.Error()
 		var oe *broker.OpError
 		if errors.As(it.Err, &oe) && oe.Err != nil {
 			o.Message = failureMessage(oe)
+			if dryRun {
+				o.State = refusedState(oe)
+			}
 		}
 		var pe *provider.Error
 		if errors.As(it.Err, &pe) {
@@ -30,12 +36,17 @@ func outcomeOf(op provider.Op, it broker.Item, dryRun bool) outcome {
 	if r == nil {
 		return o
 	}
-	o.NewID, o.RequestID = r.NewID, r.RequestID
+	o.NewID, o.RequestID, o.NativeState, o.AlreadyDone = r.NewID, r.RequestID, r.NativeState, r.AlreadyDone
 	if r.State != provider.StateUnknown || r.NativeState != "" {
 		o.State = r.State.String()
 	}
+	if !r.NotAfter.IsZero() {
+		o.NotAfter = r.NotAfter.UTC().Format(time.RFC3339)
+	}
 	var notes []string
 	switch {
+	case dryRun && billed:
+		notes = append(notes, "dry run: would "+string(op)+" (billed)")
 	case dryRun:
 		notes = append(notes, "dry run: would "+string(op))
 	case r.Deleted:
@@ -54,6 +65,29 @@ func outcomeOf(op provider.Op, it broker.Item, dryRun bool) outcome {
 	return o
 }
 
+// dryRunRefusal matches the broker's message for a dry-run item whose
+// state does not allow the operation: "renew is not allowed from state
+// issued (allowed from [expiring])".
+var dryRunRefusal = regexp.MustCompile(`is not allowed from state ([a-z_]+) \(`)
+
+// refusedState is the state a dry run read before refusing an item, or ""
+// when the refusal is of another kind. The broker reports that state only
+// in its message, so it is taken from there and checked to be a state
+// name.
+func refusedState(oe *broker.OpError) string {
+	if oe.Err.Kind != provider.KindInvalidState {
+		return ""
+	}
+	m := dryRunRefusal.FindStringSubmatch(oe.Err.Message)
+	if m == nil {
+		return ""
+	}
+	if _, err := provider.ParseState(m[1]); err != nil {
+		return ""
+	}
+	return m[1]
+}
+
 // failureMessage is the cloud's message (or the cause), the broker's note,
 // and the kinds of earlier attempts.
 func failureMessage(oe *broker.OpError) string {
@@ -66,7 +100,7 @@ func failureMessage(oe *broker.OpError) string {
 		msg = pe.Kind.String()
 	}
 	if oe.Note != "" {
-		msg += " (" + oe.Note + ")"
+		msg = strings.TrimRight(msg, ". ") + " (" + oe.Note + ")"
 	}
 	if n := len(oe.Attempts); n > 1 {
 		kinds := make([]string, 0, n-1)

@@ -1,25 +1,45 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 )
 
+// schemaVersion is the "schema" of every JSON line. Keys may be added
+// without changing it; it changes only when a key is removed, renamed or
+// changes meaning. README.md documents the schema.
+const schemaVersion = 1
+
 // outcome is what the CLI reports for one ref. Its JSON form is the
-// --output json line.
+// --output json line; every key is always present, with "", 0 or false
+// when not known.
 type outcome struct {
-	Ref       string `json:"ref"`
-	Op        string `json:"op"`
-	OK        bool   `json:"ok"`
-	State     string `json:"state"`
-	NewID     string `json:"new_id"`
-	Kind      string `json:"kind"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"request_id"`
+	Schema int    `json:"schema"`
+	Ref    string `json:"ref"`
+	Op     string `json:"op"`
+	OK     bool   `json:"ok"`
+	// State is the normalized state after the operation, or, for an item
+	// a dry run refused, the state it read.
+	State       string `json:"state"`
+	NativeState string `json:"native_state"`
+	// NotAfter is the end of the certificate's validity, RFC 3339 in UTC.
+	NotAfter    string `json:"not_after"`
+	NewID       string `json:"new_id"`
+	AlreadyDone bool   `json:"already_done"`
+	Attempts    int    `json:"attempts"`
+	Kind        string `json:"kind"`
+	Code        string `json:"code"`
+	Message     string `json:"message"`
+	RequestID   string `json:"request_id"`
+	// Reserved for the broker's coming reports, added as keys when it
+	// has them (the schema stays 1): "duplicate" (a renew that found an
+	// order it had already created) and "in_doubt" (an outcome the broker
+	// could not settle). Until then they are not emitted.
 }
 
 // resultWord is the RESULT column of the table.
@@ -30,16 +50,41 @@ func (o outcome) resultWord() string {
 	return "FAILED"
 }
 
-// writeJSONLines writes one JSON object per outcome.
+// writeJSONLines writes one JSON object per outcome. Besides the control
+// characters JSON escapes anyway, DEL, the C1 controls and the
+// bidirectional overrides are written as \u escapes, so the lines are safe
+// on a terminal and decode to the same strings.
 func writeJSONLines(w io.Writer, outs []outcome) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for _, o := range outs {
+		buf.Reset()
 		if err := enc.Encode(o); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, jsonTerminalSafe(buf.String())); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// jsonTerminalSafe rewrites, in encoded JSON, the characters that
+// encoding/json leaves raw but a terminal may act on.
+func jsonTerminalSafe(s string) string {
+	if isPlain(s, true) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r == '\n' || (!unicode.IsControl(r) && !unsafeFormat(r)) {
+			b.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
 }
 
 // writeTable writes the outcomes as an aligned table.
@@ -48,7 +93,7 @@ func writeTable(w io.Writer, outs []outcome) error {
 	fmt.Fprintln(tw, "REF\tOP\tRESULT\tSTATE\tNEW ID\tDETAIL")
 	for _, o := range outs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
-			cell(o.Ref), o.Op, o.resultWord(), dash(o.State), dash(o.NewID), cell(o.detail()))
+			cell(o.Ref), o.Op, o.resultWord(), cell(o.State), cell(o.NewID), cell(o.detail()))
 	}
 	return tw.Flush()
 }
@@ -56,21 +101,17 @@ func writeTable(w io.Writer, outs []outcome) error {
 // detail is the DETAIL column: the message, and for failures the kind, code
 // and request ID.
 func (o outcome) detail() string {
-	var parts []string
+	var kind, req string
 	if !o.OK {
-		k := o.Kind
+		kind = o.Kind
 		if o.Code != "" {
-			k += " (" + o.Code + ")"
+			kind += " (" + o.Code + ")"
 		}
-		parts = append(parts, k)
+		if o.RequestID != "" {
+			req = "request " + o.RequestID
+		}
 	}
-	if o.Message != "" {
-		parts = append(parts, o.Message)
-	}
-	if !o.OK && o.RequestID != "" {
-		parts = append(parts, "request "+o.RequestID)
-	}
-	return strings.Join(parts, ": ")
+	return joinDetail(kind, o.Message, req)
 }
 
 func dash(s string) string {
@@ -80,10 +121,12 @@ func dash(s string) string {
 	return s
 }
 
-// cell flattens s to one line with no tabs, so it cannot break the table.
+// cell flattens s to one line with no tabs, so it cannot break the table,
+// and escapes control characters, so a cloud's message cannot drive the
+// terminal.
 func cell(s string) string {
-	s = strings.Join(strings.Fields(strings.NewReplacer("\n", "; ", "\t", " ").Replace(s)), " ")
-	return dash(s)
+	s = strings.Join(strings.Fields(strings.NewReplacer("\r\n", "; ", "\n", "; ", "\t", " ").Replace(s)), " ")
+	return dash(escapeControls(s, false))
 }
 
 // summary counts successes and failures.

@@ -22,11 +22,11 @@ const (
 	testToken     = "stsTOKENqq55Lr0011"
 )
 
-func env(m map[string]string) Lookup {
+func mapEnv(m map[string]string) Lookup {
 	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
 }
 
-var fullEnv = env(map[string]string{
+var fullEnv = mapEnv(map[string]string{
 	"ALIBABA_CLOUD_ACCESS_KEY_ID":     testAliID,
 	"ALIBABA_CLOUD_ACCESS_KEY_SECRET": testAliSecret,
 	"HUAWEICLOUD_SDK_PROJECT_ID":      "proj0123456789abcdef",
@@ -56,7 +56,7 @@ origins:
 
 func TestParseFull(t *testing.T) {
 	t.Parallel()
-	f, err := Parse([]byte(fullYAML), "test.yaml", fullEnv)
+	f, err := Parse([]byte(fullYAML), "test.yaml", WithLookup(fullEnv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,26 +86,26 @@ func TestParseErrors(t *testing.T) {
 		want []string // substrings of the error
 	}{
 		{"empty", "", []string{"empty"}},
-		{"no origins", "origins: {}\n", []string{"no origins"}},
+		{"no origins", "origins: {}\n", []string{"line 1: no origins"}},
 		{"unknown top key", "origin:\n  a: {}\n", []string{"origin", "not a known top-level key"}},
 		{"unknown origin key", ali("    acces_key_id: x\n"), []string{"line 6", "acces_key_id", "not a known key of an origin"}},
-		{"foreign key", ali("    sk: " + testHwSK + "\n"), []string{"origins.a.sk", "not a key of an origin of type alibaba"}},
+		{"foreign key", ali("    sk: " + testHwSK + "\n"), []string{"line 6: origins.a.sk", "not a key of an origin of type alibaba"}},
 		{"foreign huawei key", "origins:\n  h:\n    type: huawei\n    security_token: t\n    access_key_id: x\n", []string{"origins.h.access_key_id", "huawei"}},
-		{"missing type", "origins:\n  a:\n    region: x\n", []string{"origins.a.type", "missing"}},
-		{"unknown type", "origins:\n  a:\n    type: aws\n", []string{`unknown type "aws"`}},
-		{"bad origin name", "origins:\n  Ali:\n    type: alibaba\n", []string{`origin "Ali"`, "bad name"}},
+		{"missing type", "origins:\n  a:\n    region: x\n", []string{"line 2: origins.a.type", "missing"}},
+		{"unknown type", "origins:\n  a:\n    type: aws\n", []string{`line 3: origins.a.type: unknown type "aws"`}},
+		{"bad origin name", "origins:\n  Ali:\n    type: alibaba\n", []string{`line 2: origin "Ali"`, "bad name"}},
 		{"missing var", "origins:\n  a:\n    type: alibaba\n    access_key_secret: ${NOPE_SECRET}\n    access_key_id: ${NOPE_ID}\n",
-			[]string{"NOPE_SECRET (origins.a.access_key_secret)", "NOPE_ID (origins.a.access_key_id)", "not set"}},
+			[]string{"NOPE_SECRET (origins.a.access_key_secret, line 4)", "NOPE_ID (origins.a.access_key_id, line 5)", "not set"}},
 		{"unterminated ref", "origins:\n  a:\n    type: alibaba\n    access_key_secret: ${ABC" + testAliSecret + "\n", []string{"unterminated"}},
 		{"bad var name", "origins:\n  a:\n    type: alibaba\n    access_key_secret: ${1X}\n", []string{"bad variable name"}},
-		{"http non-loopback", ali("    endpoint: http://cas.example.com\n"), []string{"origins.a.endpoint", "only on loopback", "cas.example.com"}},
+		{"http non-loopback", ali("    endpoint: http://cas.example.com\n"), []string{"line 6: origins.a.endpoint", "only on loopback", "cas.example.com"}},
 		{"http private ip", ali("    endpoint: http://10.0.0.1:80\n"), []string{"only on loopback"}},
 		{"ftp scheme", ali("    endpoint: ftp://127.0.0.1\n"), []string{"scheme must be https"}},
 		{"endpoint with path", ali("    endpoint: https://x.example.com/v1\n"), []string{"no path"}},
 		{"endpoint with user", ali("    endpoint: https://u:p@x.example.com\n"), []string{"user info is not allowed"}},
 		{"not a url", ali("    endpoint: 127.0.0.1:8000\n"), []string{"want https://host[:port]"}},
-		{"negative rate", ali("    rate: -1\n"), []string{"origins.a.rate"}},
-		{"burst without rate", ali("    burst: 3\n"), []string{"origins.a.burst", "needs rate"}},
+		{"negative rate", ali("    rate: -1\n"), []string{"line 6: origins.a.rate"}},
+		{"burst without rate", ali("    burst: 3\n"), []string{"line 6: origins.a.burst", "needs rate"}},
 		{"bad timeout", ali("    timeout: " + testHwSK + "\n"), []string{"line 6", "cannot read a value as a duration"}},
 		{"bad rate", ali("    rate: " + testHwSK + "\n"), []string{"line 6", "as a number"}},
 		{"list for a secret", ali("    security_token: [" + testHwSK + "]\n"), []string{"line 6", "cannot read a list as a string"}},
@@ -115,7 +115,7 @@ func TestParseErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse([]byte(tt.yaml), "c.yaml", fullEnv)
+			_, err := Parse([]byte(tt.yaml), "c.yaml", WithLookup(fullEnv))
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -154,7 +154,7 @@ func TestEndpoints(t *testing.T) {
 
 func TestExpandString(t *testing.T) {
 	t.Parallel()
-	lookup := env(map[string]string{"A": "1", "B_2": "two", "EMPTY": ""})
+	lookup := mapEnv(map[string]string{"A": "1", "B_2": "two", "EMPTY": ""})
 	tests := []struct{ in, want, missing string }{
 		{"plain", "plain", ""},
 		{"$A", "$A", ""},
@@ -164,7 +164,7 @@ func TestExpandString(t *testing.T) {
 		{"${A}${NOPE}${NOPE2}", "1", "NOPE,NOPE2"},
 	}
 	for _, tt := range tests {
-		got, missing, err := expandString(tt.in, lookup)
+		got, missing, err := expandString(tt.in, env{lookup})
 		if err != nil || got != tt.want || strings.Join(missing, ",") != tt.missing {
 			t.Errorf("expandString(%q) = %q, %v, %v; want %q, %s", tt.in, got, missing, err, tt.want, tt.missing)
 		}
@@ -173,7 +173,7 @@ func TestExpandString(t *testing.T) {
 
 func TestSecretsRedacted(t *testing.T) {
 	t.Parallel()
-	f, err := Parse([]byte(fullYAML+"    \n"), "t", fullEnv)
+	f, err := Parse([]byte(fullYAML+"    \n"), "t", WithLookup(fullEnv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,11 +230,11 @@ func TestCandidatesAndFind(t *testing.T) {
 		{map[string]string{}, []string{DefaultName}},
 	}
 	for _, tt := range tests {
-		if got := Candidates(env(tt.env)); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+		if got := Candidates(mapEnv(tt.env)); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("Candidates(%v) = %v, want %v", tt.env, got, tt.want)
 		}
 	}
-	if got := Find(env(map[string]string{"XDG_CONFIG_HOME": dir})); got != "" {
+	if got := Find(mapEnv(map[string]string{"XDG_CONFIG_HOME": dir})); got != "" {
 		t.Errorf("Find in empty dir = %q", got)
 	}
 	p := filepath.Join(dir, "certbroker", "config.yaml")
@@ -244,14 +244,37 @@ func TestCandidatesAndFind(t *testing.T) {
 	if err := os.WriteFile(p, []byte(fullYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if got := Find(env(map[string]string{"XDG_CONFIG_HOME": dir})); got != p {
+	if got := Find(mapEnv(map[string]string{"XDG_CONFIG_HOME": dir})); got != p {
 		t.Errorf("Find = %q, want %q", got, p)
 	}
-	f, err := Load(p, fullEnv)
+	f, err := Load(p, WithLookup(fullEnv))
 	if err != nil || f.Path != p || len(f.Origins) != 2 {
 		t.Fatalf("Load = %v, %v", f, err)
 	}
-	if _, err := Load(filepath.Join(dir, "nope.yaml"), fullEnv); err == nil || !strings.Contains(err.Error(), "nope.yaml") {
+	if _, err := Load(filepath.Join(dir, "nope.yaml"), WithLookup(fullEnv)); err == nil || !strings.Contains(err.Error(), "nope.yaml") {
 		t.Errorf("Load of a missing file: %v", err)
+	}
+}
+
+// TestSyntaxErrorLines checks that a YAML syntax error names the line
+// where the document broke, not the start of the enclosing block.
+func TestSyntaxErrorLines(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"key indented too little", "origins:\n  alibaba:\n    type: alibaba\n   region: x\n", "line 4: did not find expected key"},
+		{"key indented too much", "origins:\n  alibaba:\n    type: alibaba\n      region: x\n", "line 4: mapping values are not allowed"},
+		{"deeper in the file", "origins:\n  alibaba:\n    type: alibaba\n    region: x\n  huawei:\n    type: huawei\n   ak: y\n", "line 7: did not find expected key"},
+		{"tab indentation", "origins:\n\talibaba:\n    type: alibaba\n", "line 2: found character that cannot start any token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(tt.yaml), "c.yaml", WithLookup(fullEnv))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

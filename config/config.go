@@ -7,15 +7,18 @@ import (
 	"time"
 )
 
-// The origin types the CLI knows.
+// The origin types this package knows.
 const (
 	TypeAlibaba = "alibaba"
 	TypeHuawei  = "huawei"
 )
 
-// File is a parsed configuration file.
-type File struct {
-	// Path is where the file was read from ("" when parsed from memory).
+// Config is a parsed and validated configuration: the origins a broker
+// routes to. Build one with [Load], [Parse] or [FromEnv], or fill one in
+// code; [Config.Broker] turns it into a broker.
+type Config struct {
+	// Path is where the configuration came from: a file's path, or a
+	// name such as "environment". It prefixes error messages.
 	Path string `yaml:"-"`
 	// Origins maps an origin name (as used in refs, "alibaba:123") to its
 	// settings.
@@ -23,9 +26,9 @@ type File struct {
 }
 
 // Names returns the origin names in sorted order.
-func (f *File) Names() []string {
-	names := make([]string, 0, len(f.Origins))
-	for n := range f.Origins {
+func (c *Config) Names() []string {
+	names := make([]string, 0, len(c.Origins))
+	for n := range c.Origins {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -48,16 +51,13 @@ type Origin struct {
 	Burst int `yaml:"burst"`
 	// Timeout bounds each request ("30s"); zero means the adapter's default.
 	Timeout time.Duration `yaml:"timeout"`
-
 	// SecurityToken is the STS token of temporary credentials, optional
 	// (both clouds).
 	SecurityToken Secret `yaml:"security_token"`
-
 	// AccessKeyID is the Alibaba Cloud access key ID.
 	AccessKeyID string `yaml:"access_key_id"`
 	// AccessKeySecret is the Alibaba Cloud access key secret.
 	AccessKeySecret Secret `yaml:"access_key_secret"`
-
 	// ProjectID is the Huawei Cloud project ID.
 	ProjectID string `yaml:"project_id"`
 	// AK is the Huawei Cloud access key.
@@ -67,6 +67,15 @@ type Origin struct {
 	// RenewByPurchase lets renew buy a new certificate with the same spec
 	// (Huawei has no renew API; this costs money). Off by default.
 	RenewByPurchase bool `yaml:"renew_by_purchase"`
+
+	// The _file keys name a file holding the secret (a mounted secret, as
+	// in Docker and Kubernetes): it is read when the configuration is
+	// parsed, one trailing newline dropped, and the secret field set from
+	// it. A key and its _file variant cannot both be set. A relative path
+	// is taken from the configuration file's directory.
+	SecurityTokenFile   string `yaml:"security_token_file"`
+	AccessKeySecretFile string `yaml:"access_key_secret_file"`
+	SKFile              string `yaml:"sk_file"`
 }
 
 // String renders the origin without its secrets.

@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// expand replaces ${NAME} references in every string field of o. It returns
-// the missing variables (with the key that named them) and an error for a
-// malformed reference.
-func (o *Origin) expand(origin string, lookup Lookup) (missing []string, err error) {
+// expand replaces ${NAME} references in every string field of o, the _file
+// keys included. It returns the missing variables (with the key that named
+// them) and an error for a malformed reference or a variable's file that
+// cannot be read.
+func (o *Origin) expand(origin string, e env, pos map[string]int) (missing []string, err error) {
 	fields := []struct {
 		key string
 		ptr *string
@@ -18,29 +19,39 @@ func (o *Origin) expand(origin string, lookup Lookup) (missing []string, err err
 		{"endpoint", &o.Endpoint},
 		{"access_key_id", &o.AccessKeyID},
 		{"access_key_secret", (*string)(&o.AccessKeySecret)},
+		{"access_key_secret_file", &o.AccessKeySecretFile},
 		{"security_token", (*string)(&o.SecurityToken)},
+		{"security_token_file", &o.SecurityTokenFile},
 		{"project_id", &o.ProjectID},
 		{"ak", &o.AK},
 		{"sk", (*string)(&o.SK)},
+		{"sk_file", &o.SKFile},
 	}
 	for _, fd := range fields {
-		v, m, err := expandString(*fd.ptr, lookup)
+		path := "origins." + origin + "." + fd.key
+		v, m, err := expandString(*fd.ptr, e)
 		if err != nil {
-			return missing, fmt.Errorf("origins.%s.%s: %w", origin, fd.key, err)
+			return missing, fmt.Errorf("%s%s: %w", lineOf(pos, path), path, err)
 		}
 		for _, name := range m {
-			missing = append(missing, fmt.Sprintf("%s (origins.%s.%s)", name, origin, fd.key))
+			where := path
+			if l, ok := pos[path]; ok {
+				where += fmt.Sprintf(", line %d", l)
+			}
+			missing = append(missing, fmt.Sprintf("%s (%s)", name, where))
 		}
 		*fd.ptr = v
 	}
 	return missing, nil
 }
 
-// expandString replaces each ${NAME} in s with the variable's value. NAME is
-// a letter or '_' followed by letters, digits or '_'. A '$' not followed by
-// '{' is kept as is. Missing variables are returned by name; a malformed
-// reference is an error that does not quote s (it may be a secret).
-func expandString(s string, lookup Lookup) (string, []string, error) {
+// expandString replaces each ${NAME} in s with the variable's value, or
+// with the content of the file named by NAME_FILE when NAME is not set.
+// NAME is a letter or '_' followed by letters, digits or '_'. A '$' not
+// followed by '{' is kept as is. Missing variables are returned by name; a
+// malformed reference is an error that does not quote s (it may be a
+// secret).
+func expandString(s string, e env) (string, []string, error) {
 	if !strings.Contains(s, "${") {
 		return s, nil, nil
 	}
@@ -61,7 +72,10 @@ func expandString(s string, lookup Lookup) (string, []string, error) {
 		if !validVarName(name) {
 			return "", nil, fmt.Errorf("bad variable name in ${...}: use letters, digits and '_', not starting with a digit")
 		}
-		v, ok := lookup(name)
+		v, ok, err := e.get(name)
+		if err != nil {
+			return "", nil, err
+		}
 		if !ok {
 			missing = append(missing, name)
 		}

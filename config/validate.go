@@ -7,18 +7,25 @@ import (
 	"github.com/certbroker/certbroker/internal/endpoint"
 )
 
-// validate checks one origin after expansion.
-func (o *Origin) validate(name string) error {
+// validate checks one origin after expansion; pos gives the keys' lines.
+func (o *Origin) validate(name string, pos map[string]int) error {
 	at := func(key, format string, args ...any) error {
-		return fmt.Errorf("origins.%s.%s: %s", name, key, fmt.Sprintf(format, args...))
+		path := "origins." + name + "." + key
+		if _, ok := pos[path]; !ok {
+			// A missing key: point at the origin.
+			return fmt.Errorf("%s%s: %s", lineOf(pos, "origins."+name), path, fmt.Sprintf(format, args...))
+		}
+		return fmt.Errorf("%s%s: %s", lineOf(pos, path), path, fmt.Sprintf(format, args...))
 	}
 	var errs []error
 	var foreign []string
 	switch o.Type {
 	case TypeAlibaba:
-		foreign = o.setKeys(map[string]bool{"project_id": o.ProjectID != "", "ak": o.AK != "", "sk": o.SK != "", "renew_by_purchase": o.RenewByPurchase})
+		foreign = o.setKeys(map[string]bool{"project_id": o.ProjectID != "", "ak": o.AK != "", "sk": o.SK != "" && o.SKFile == "",
+			"sk_file": o.SKFile != "", "renew_by_purchase": o.RenewByPurchase})
 	case TypeHuawei:
-		foreign = o.setKeys(map[string]bool{"access_key_id": o.AccessKeyID != "", "access_key_secret": o.AccessKeySecret != ""})
+		foreign = o.setKeys(map[string]bool{"access_key_id": o.AccessKeyID != "", "access_key_secret": o.AccessKeySecret != "" && o.AccessKeySecretFile == "",
+			"access_key_secret_file": o.AccessKeySecretFile != ""})
 	case "":
 		return at("type", "missing; want %s or %s", TypeAlibaba, TypeHuawei)
 	default:
@@ -49,7 +56,8 @@ func (o *Origin) validate(name string) error {
 
 // setKeys returns, in a fixed order, the keys of m whose value is true.
 func (o *Origin) setKeys(m map[string]bool) []string {
-	order := []string{"access_key_id", "access_key_secret", "security_token", "project_id", "ak", "sk", "renew_by_purchase"}
+	order := []string{"access_key_id", "access_key_secret", "access_key_secret_file", "security_token",
+		"project_id", "ak", "sk", "sk_file", "renew_by_purchase"}
 	var out []string
 	for _, k := range order {
 		if m[k] {
