@@ -139,15 +139,19 @@ func (x *execution) finish(ctx context.Context, attempts int, note string) (*pro
 		if final.Kind == provider.KindOutcomeUnknown {
 			final.Kind = provider.KindUnavailable
 		}
-		return nil, attempts, x.failure(&final, joinNote(note, fmt.Sprintf(
+		oe := x.failure(&final, joinNote(note, fmt.Sprintf(
 			"the order reads %s afterwards, so the %s was not applied", st.State, x.op)))
+		oe.Read = st
+		return nil, attempts, oe
 	}
 	why := fmt.Sprintf("the order reads %s, which proves nothing: this cloud can show it whether or not the %s was applied",
 		st.State, x.op)
 	if st.State == provider.StateUnknown {
 		why = "the order's state could not be recognised (" + provider.StateUnknown.String() + "), which proves nothing"
 	}
-	return nil, attempts, x.failure(x.unknown(), joinNote(note, "outcome unknown: "+why))
+	oe := x.failure(x.unknown(), joinNote(note, "outcome unknown: "+why))
+	oe.Read = st
+	return nil, attempts, oe
 }
 
 // proved reports a success found by reconciliation.

@@ -38,7 +38,7 @@ func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, req pr
 		return res, nil
 	}
 	if c := o.caps.For(op); !c.Allows(st.State) {
-		return nil, &OpError{Op: op, Ref: ref, Note: "dry run", Err: &provider.Error{
+		return nil, &OpError{Op: op, Ref: ref, Note: "dry run", Read: st, Err: &provider.Error{
 			Kind: provider.KindInvalidState, Op: op, Origin: o.name, ID: ref.ID, RequestID: st.RequestID,
 			Message: fmt.Sprintf("%s is not allowed from state %s (allowed from %v)", op, st.State, c.From),
 		}}

@@ -34,6 +34,11 @@ type OpError struct {
 	// Note says why the broker stopped retrying, when that is not obvious
 	// from Err ("retry budget exhausted", "gave up after 4 attempts").
 	Note string
+	// Read is the Status result the broker read to decide this outcome,
+	// when it read one: the state a dry run found the operation not
+	// allowed from, or the state that settled an ambiguous attempt as
+	// not applied or unknown. Nil otherwise.
+	Read *provider.Result
 }
 
 // Error renders the final error, the note, and the earlier attempts.

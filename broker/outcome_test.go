@@ -2,6 +2,7 @@ package broker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -60,6 +61,10 @@ func TestAmbiguityIsNeverForgotten(t *testing.T) {
 					}
 					mustKind(t, err, want)
 					mustContain(t, err.Error(), "so the "+string(op)+" was not applied")
+					var oe *broker.OpError
+					if !errors.As(err, &oe) || oe.Read == nil || oe.Read.State != seed {
+						t.Errorf("OpError.Read does not carry the state that proved it: %#v", oe)
+					}
 					if st, _ := f.StateOf(id); st != seed {
 						t.Errorf("backend state %v, want %v", st, seed)
 					}

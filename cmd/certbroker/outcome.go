@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -65,27 +64,13 @@ func outcomeOf(op provider.Op, it broker.Item, dryRun, billed bool) outcome {
 	return o
 }
 
-// dryRunRefusal matches the broker's message for a dry-run item whose
-// state does not allow the operation: "renew is not allowed from state
-// issued (allowed from [expiring])".
-var dryRunRefusal = regexp.MustCompile(`is not allowed from state ([a-z_]+) \(`)
-
-// refusedState is the state a dry run read before refusing an item, or ""
-// when the refusal is of another kind. The broker reports that state only
-// in its message, so it is taken from there and checked to be a state
-// name.
+// refusedState is the state the broker read before refusing an item (a
+// dry run's state check) or settling it, or "" when it read none.
 func refusedState(oe *broker.OpError) string {
-	if oe.Err.Kind != provider.KindInvalidState {
+	if oe.Read == nil {
 		return ""
 	}
-	m := dryRunRefusal.FindStringSubmatch(oe.Err.Message)
-	if m == nil {
-		return ""
-	}
-	if _, err := provider.ParseState(m[1]); err != nil {
-		return ""
-	}
-	return m[1]
+	return oe.Read.State.String()
 }
 
 // failureMessage is the cloud's message (or the cause), the broker's note,
