@@ -162,5 +162,5 @@ func ExampleBroker_Resolve() {
 	// Output:
 	// true
 	// alibaba:fake-42 <nil>
-	// scs123: invalid argument: no registered origin recognises ID "scs123" (registered: alibaba); write origin:id
+	// scs123: invalid_argument: no registered origin recognises ID "scs123" (registered: alibaba); write origin:id
 }

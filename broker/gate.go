@@ -60,17 +60,10 @@ func (g *authGate) enter(ctx context.Context) (leave func(*provider.Error), stop
 	if g.limit == 0 {
 		return func(*provider.Error) {}, nil, nil
 	}
-	g.mu.Lock()
-	if g.failures >= g.limit && g.clock.Now().Before(g.until) {
-		cause := g.cause
-		n := g.failures
-		g.mu.Unlock()
-		return nil, &provider.Error{Kind: provider.KindUnauthorized, Code: cause.Code,
-			Message: fmt.Sprintf("not sent: this origin failed authentication %d times in a row (last: %s); "+
-				"fix its credentials (the broker tries again after %v)", n, oneLine(cause.Error(), 200), authPause)}, nil
+	trusted, stopped := g.check()
+	if stopped != nil {
+		return nil, stopped, nil
 	}
-	trusted := g.trusted
-	g.mu.Unlock()
 	if trusted {
 		return g.leave, nil, nil
 	}
@@ -79,10 +72,28 @@ func (g *authGate) enter(ctx context.Context) (leave func(*provider.Error), stop
 	case <-ctx.Done():
 		return nil, nil, ctx.Err()
 	}
+	// Waiting for the probe slot, others may have stopped the origin.
+	if _, stopped := g.check(); stopped != nil {
+		<-g.probe
+		return nil, stopped, nil
+	}
 	return func(perr *provider.Error) {
 		g.leave(perr)
 		<-g.probe
 	}, nil, nil
+}
+
+// check reports whether the origin is trusted, or the error of a stopped
+// origin.
+func (g *authGate) check() (trusted bool, stopped *provider.Error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.failures >= g.limit && g.clock.Now().Before(g.until) {
+		return false, &provider.Error{Kind: provider.KindUnauthorized, Code: g.cause.Code,
+			Message: fmt.Sprintf("not sent: this origin failed authentication %d times in a row (last: %s); "+
+				"fix its credentials (the broker tries again after %v)", g.failures, oneLine(g.cause.Error(), 200), authPause)}
+	}
+	return g.trusted, nil
 }
 
 // leave records an attempt's outcome: an authentication failure counts

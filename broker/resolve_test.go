@@ -33,8 +33,8 @@ func TestResolve(t *testing.T) {
 		{in: "", contains: []string{"empty"}},
 		{in: "huawei:", contains: []string{"empty"}},
 		// The origin's own ID check applies to origin:id input too.
-		{in: "huawei:fake-7", contains: []string{"huawei:fake-7: invalid argument: not scs…"}},
-		{in: "alibaba-1:scs1481110651012", contains: []string{"alibaba-1:scs1481110651012: invalid argument", "fake-"}},
+		{in: "huawei:fake-7", contains: []string{"huawei:fake-7: invalid_argument: not scs…"}},
+		{in: "alibaba-1:scs1481110651012", contains: []string{"alibaba-1:scs1481110651012: invalid_argument", "fake-"}},
 	} {
 		got, err := b.Resolve(tc.in)
 		if tc.contains == nil {

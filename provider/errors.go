@@ -100,8 +100,10 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// Error makes a Kind usable as a sentinel error.
-func (k Kind) Error() string { return strings.ReplaceAll(k.String(), "_", " ") }
+// Error makes a Kind usable as a sentinel error. It is the kind's name,
+// spelt as String spells it, so a kind prints one way everywhere: %v,
+// JSON, and every slog handler.
+func (k Kind) Error() string { return k.String() }
 
 // MarshalText implements [encoding.TextMarshaler].
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }

@@ -25,19 +25,19 @@ func TestErrorString(t *testing.T) {
 		want string
 	}{
 		{provider.Error{}, "other"},
-		{provider.Error{Kind: provider.KindNotFound}, "not found"},
-		{provider.Error{Kind: provider.KindNotFound, Op: provider.OpRevoke}, "revoke not found"},
+		{provider.Error{Kind: provider.KindNotFound}, "not_found"},
+		{provider.Error{Kind: provider.KindNotFound, Op: provider.OpRevoke}, "revoke not_found"},
 		{provider.Error{Kind: provider.KindUnavailable, Origin: "huawei"}, "huawei: unavailable"},
-		{provider.Error{Kind: provider.KindNotFound, ID: "123"}, "123: not found"},
-		{provider.Error{Kind: provider.KindNotFound, Op: provider.OpStatus, Origin: "alibaba", ID: "123"}, "status alibaba:123: not found"},
-		{provider.Error{Kind: provider.KindOutcomeUnknown, Err: cause}, "outcome unknown: connection reset by peer"},
+		{provider.Error{Kind: provider.KindNotFound, ID: "123"}, "123: not_found"},
+		{provider.Error{Kind: provider.KindNotFound, Op: provider.OpStatus, Origin: "alibaba", ID: "123"}, "status alibaba:123: not_found"},
+		{provider.Error{Kind: provider.KindOutcomeUnknown, Err: cause}, "outcome_unknown: connection reset by peer"},
 		{provider.Error{Kind: provider.KindThrottled, Code: "Throttling.User"}, "throttled (Throttling.User)"},
 		{provider.Error{Kind: provider.KindUnavailable, HTTPStatus: 503}, "unavailable [HTTP 503]"},
 		{provider.Error{Kind: provider.KindUnavailable, RequestID: "r-1"}, "unavailable [request r-1]"},
 		{
 			provider.Error{Kind: provider.KindInvalidState, Op: provider.OpCancel, Origin: "alibaba", ID: "123",
 				Code: "OrderStatusError", Message: "the order cannot be cancelled", RequestID: "5E2A", HTTPStatus: 400, Err: cause},
-			"cancel alibaba:123: invalid state (OrderStatusError): the order cannot be cancelled [HTTP 400, request 5E2A]",
+			"cancel alibaba:123: invalid_state (OrderStatusError): the order cannot be cancelled [HTTP 400, request 5E2A]",
 		},
 	}
 	for _, tt := range tests {

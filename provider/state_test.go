@@ -116,7 +116,7 @@ func TestKindValues(t *testing.T) {
 			t.Errorf("%s.MarshalText() = %q, %v", w.name, b, err)
 		}
 	}
-	if got := provider.KindOutcomeUnknown.Error(); got != "outcome unknown" {
+	if got := provider.KindOutcomeUnknown.Error(); got != "outcome_unknown" {
 		t.Errorf("KindOutcomeUnknown.Error() = %q", got)
 	}
 	if got := provider.Kind(42).String(); got != "Kind(42)" {

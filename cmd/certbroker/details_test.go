@@ -59,13 +59,13 @@ func TestBadRefMessages(t *testing.T) {
 		ref  string
 		want string
 	}{
-		{"alibaba:abc", `argument 1: alibaba:abc: invalid argument: order ID "abc" is not a decimal number`},
-		{"alibaba:1/../2", `argument 1: alibaba:1/../2: invalid argument: ID "1/../2" contains ".."`},
-		{"alibaba:", `argument 1: "alibaba:": invalid argument: ID "" is empty`},
-		{":123", `argument 1: ":123": invalid argument: origin "" is empty`},
-		{"aws:123", `argument 1: aws:123: invalid argument: origin "aws" is not registered`},
-		{"huawei:scs12", `argument 1: huawei:scs12: invalid argument: certificate ID "scs12"`},
-		{"alibaba:\x1b[2J1", `argument 1: "alibaba:\x1b[2J1": invalid argument`},
+		{"alibaba:abc", `argument 1: alibaba:abc: invalid_argument: order ID "abc" is not a decimal number`},
+		{"alibaba:1/../2", `argument 1: alibaba:1/../2: invalid_argument: ID "1/../2" contains ".."`},
+		{"alibaba:", `argument 1: "alibaba:": invalid_argument: ID "" is empty`},
+		{":123", `argument 1: ":123": invalid_argument: origin "" is empty`},
+		{"aws:123", `argument 1: aws:123: invalid_argument: origin "aws" is not registered`},
+		{"huawei:scs12", `argument 1: huawei:scs12: invalid_argument: certificate ID "scs12"`},
+		{"alibaba:\x1b[2J1", `argument 1: "alibaba:\x1b[2J1": invalid_argument`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.ref, func(t *testing.T) {

@@ -18,9 +18,9 @@ func TestRun(t *testing.T) {
 		"renewing 8 certificates\n",
 		"progress: 8/8 done, 3 failed\n",
 		"renewed alibaba:10000100001 -> new order ",
-		"failed  alibaba:10000100004: invalid state: not renewable now",
-		"failed  alibaba:99999999999: not found: no such order",
-		": outcome unknown: the new order may exist",
+		"failed  alibaba:10000100004: invalid_state: not renewable now",
+		"failed  alibaba:99999999999: not_found: no such order",
+		": outcome_unknown: the new order may exist",
 		"5 renewed, 3 failed\n",
 	} {
 		if !strings.Contains(s, want) {
