@@ -181,22 +181,29 @@ func (x *execution) failure(final *provider.Error, note string) *OpError {
 // waitErr is (ctx ended while waiting).
 func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr, stopped *provider.Error, waitErr error) {
 	b, o := x.b, x.o
-	leave, stopped, err := o.auth.enter(ctx)
+	probing, stopped, err := o.auth.enter(ctx)
 	if stopped != nil || err != nil {
 		return nil, nil, stopped, err
 	}
-	pc := &pacer{b: b, o: o}
 	if err := b.admit(ctx, o); err != nil {
-		leave(nil)
+		o.auth.abandon(probing)
 		return nil, nil, nil, err
 	}
 	callCtx := ctx
+	var (
+		pc  *pacer
+		lim *limiter
+	)
 	if o.caps.Paced {
+		pc = &pacer{b: b, o: o}
 		callCtx = provider.WithPacer(ctx, pc)
-	} else if err := pc.Wait(ctx, string(x.op)); err != nil {
-		b.release(o)
-		leave(nil)
-		return nil, nil, nil, err
+	} else {
+		lim = o.limiterFor(string(x.op))
+		if err := lim.wait(ctx, b.cfg.clock); err != nil {
+			b.release(o)
+			o.auth.abandon(probing)
+			return nil, nil, nil, err
+		}
 	}
 	debug := b.debugEnabled(ctx)
 	var start time.Time
@@ -205,8 +212,9 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 	}
 	res, err, panicked := b.call(callCtx, o, x.req)
 	b.release(o)
-	lim := pc.used()
-	defer func() { leave(perr) }()
+	if pc != nil {
+		lim = pc.used()
+	}
 	switch {
 	case err != nil:
 		perr = asProviderError(err, o.name, x.op, x.ref.ID)
@@ -222,6 +230,7 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 		lim.succeeded(b.cfg.clock)
 		o.budget.succeeded()
 	}
+	o.auth.leave(probing, perr)
 	if perr != nil && perr.Kind == provider.KindThrottled {
 		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
 			b.logRate(ctx, o.name, x.op, r)

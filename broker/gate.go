@@ -53,34 +53,36 @@ func newAuthGate(limit int, clk Clock) *authGate {
 	return &authGate{limit: limit, clock: clk, probe: make(chan struct{}, 1)}
 }
 
-// enter admits one attempt. It returns a provider error when the origin is
-// stopped, the context's error when ctx ended while waiting, and
-// otherwise a function to call with the attempt's error (nil on success).
-func (g *authGate) enter(ctx context.Context) (leave func(*provider.Error), stopped *provider.Error, err error) {
+// enter admits one attempt. It returns the error of a stopped origin, or
+// ctx's error when ctx ended while waiting; otherwise the attempt must be
+// ended with leave (or abandon, when nothing was called), passing on
+// probing: whether it holds the probe slot of an untrusted origin.
+func (g *authGate) enter(ctx context.Context) (probing bool, stopped *provider.Error, err error) {
 	if g.limit == 0 {
-		return func(*provider.Error) {}, nil, nil
+		return false, nil, nil
 	}
 	trusted, stopped := g.check()
-	if stopped != nil {
-		return nil, stopped, nil
-	}
-	if trusted {
-		return g.leave, nil, nil
+	if stopped != nil || trusted {
+		return false, stopped, nil
 	}
 	select {
 	case g.probe <- struct{}{}:
 	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+		return false, nil, ctx.Err()
 	}
 	// Waiting for the probe slot, others may have stopped the origin.
 	if _, stopped := g.check(); stopped != nil {
 		<-g.probe
-		return nil, stopped, nil
+		return false, stopped, nil
 	}
-	return func(perr *provider.Error) {
-		g.leave(perr)
+	return true, nil, nil
+}
+
+// abandon ends an attempt that called nothing.
+func (g *authGate) abandon(probing bool) {
+	if probing {
 		<-g.probe
-	}, nil, nil
+	}
 }
 
 // check reports whether the origin is trusted, or the error of a stopped
@@ -101,7 +103,11 @@ func (g *authGate) check() (trusted bool, stopped *provider.Error) {
 // cloud gives only to authenticated requests resets the count and trusts
 // the origin; anything else (transient, or refused before sending) says
 // nothing about the credentials.
-func (g *authGate) leave(perr *provider.Error) {
+func (g *authGate) leave(probing bool, perr *provider.Error) {
+	if g.limit == 0 {
+		return
+	}
+	defer g.abandon(probing)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	switch {
