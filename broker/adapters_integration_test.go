@@ -87,7 +87,7 @@ func TestIntegrationAdapters(t *testing.T) {
 		for i, c := range cases {
 			refs[i] = c.ref
 		}
-		items, err := br.Do(ctx, op, refs, broker.BulkOptions{Reason: "integration"})
+		items, err := br.Do(ctx, provider.NewRequest(op, "", provider.RequestInputs{Reason: "integration"}), refs, broker.BulkOptions{})
 		if len(items) != len(refs) {
 			t.Fatalf("%s: %d items for %d refs (err %v)", op, len(items), len(refs), err)
 		}

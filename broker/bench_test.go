@@ -38,7 +38,7 @@ func BenchmarkRoute(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := br.Status(ctx, ref); err != nil {
+		if _, err := br.Status(ctx, ref.Origin, provider.StatusRequest{ID: ref.ID}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -55,7 +55,7 @@ func BenchmarkRouteNull(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := br.Status(ctx, ref); err != nil {
+		if _, err := br.Status(ctx, ref.Origin, provider.StatusRequest{ID: ref.ID}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -32,14 +32,9 @@ type Item struct {
 	DuplicateOf int
 }
 
-// BulkOptions are the inputs and switches of [Broker.Do] and
-// [Broker.Stream].
+// BulkOptions are the switches of [Broker.Do] and [Broker.Stream]. The
+// operation and its inputs are the request they are given.
 type BulkOptions struct {
-	// Reason is sent with every Revoke.
-	Reason string
-	// CSR and Tags are sent with every Renew.
-	CSR  string
-	Tags []provider.Tag
 	// DryRun validates every reference (provider.ValidateID and the
 	// provider's IDChecker), routes it and checks the capability, and
 	// makes no mutating call.
@@ -57,7 +52,8 @@ type BulkOptions struct {
 // aggregate; every error is also on its emitted Item.
 const maxStreamErrors = 1000
 
-// Do runs op over refs and returns one Item per reference, in input order
+// Do sends req to every order in refs (req's own ID is ignored: each ref's
+// ID replaces it) and returns one Item per reference, in input order
 // (items[i].Index == i). A reference that appears more than once is sent
 // once: its later items are marked Duplicate and carry the first one's
 // outcome (their errors are in the aggregate too, one per item). The error is nil when every item succeeded, and
@@ -65,10 +61,10 @@ const maxStreamErrors = 1000
 // order, so errors.Is and errors.As work through it. When ctx ends, items
 // not yet started are reported with provider.KindCanceled. Only an invalid
 // op fails the call as a whole (nil items).
-func (b *Broker) Do(ctx context.Context, op provider.Op, refs []provider.Ref, opts BulkOptions) ([]Item, error) {
+func (b *Broker) Do(ctx context.Context, req provider.Request, refs []provider.Ref, opts BulkOptions) ([]Item, error) {
 	items := make([]Item, len(refs))
 	var errs []error
-	err := b.run(ctx, op, slices.Values(refs), b.originTotals(refs), len(refs), opts, func(it Item) {
+	err := b.run(ctx, req, slices.Values(refs), b.originTotals(refs), len(refs), opts, func(it Item) {
 		items[it.Index] = it
 		if it.Err != nil {
 			errs = append(errs, it.Err)
@@ -83,7 +79,8 @@ func (b *Broker) Do(ctx context.Context, op provider.Op, refs []provider.Ref, op
 	return items, bulkError(errs, len(refs))
 }
 
-// Stream runs op over refs, which may be arbitrarily long, and calls emit
+// Stream sends req to every order in refs, which may be arbitrarily long
+// (req's own ID is ignored), and calls emit
 // once per reference, in input order, from one goroutine at a time. It
 // holds only a bounded window of items in flight (a few times the
 // broker's concurrency), so a slow emit or a slow item at the head of the
@@ -98,15 +95,15 @@ func (b *Broker) Do(ctx context.Context, op provider.Op, refs []provider.Ref, op
 // 1000 of them, followed by a count of the rest; each is also on its
 // Item). When ctx ends, the remaining references are still read and
 // reported with provider.KindCanceled. Progress reports a Total of -1.
-func (b *Broker) Stream(ctx context.Context, op provider.Op, refs iter.Seq[provider.Ref], opts BulkOptions, emit func(Item)) error {
+func (b *Broker) Stream(ctx context.Context, req provider.Request, refs iter.Seq[provider.Ref], opts BulkOptions, emit func(Item)) error {
 	if emit == nil {
-		return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Message: "stream: nil emit function"}
+		return &provider.Error{Kind: provider.KindInvalidArgument, Message: "stream: nil emit function"}
 	}
 	var (
 		errs    []error
 		dropped int
 	)
-	err := b.run(ctx, op, refs, nil, -1, opts, func(it Item) {
+	err := b.run(ctx, req, refs, nil, -1, opts, func(it Item) {
 		if it.Err != nil {
 			if len(errs) < maxStreamErrors {
 				errs = append(errs, it.Err)
@@ -151,10 +148,11 @@ type firstSeen struct {
 // caller's iterator, emit or Progress function stops the workers (the
 // items in flight end as cancelled) and is raised again on the caller's
 // goroutine once every worker has returned.
-func (b *Broker) run(ctx context.Context, op provider.Op, refs iter.Seq[provider.Ref], totals map[string]int, total int, opts BulkOptions, emit func(Item)) error {
-	if provider.NewRequest(op, "", provider.RequestInputs{}) == nil {
-		return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Message: fmt.Sprintf("unknown operation %q", op)}
+func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[provider.Ref], totals map[string]int, total int, opts BulkOptions, emit func(Item)) error {
+	if provider.WithID(req, "") == nil {
+		return &provider.Error{Kind: provider.KindInvalidArgument, Message: fmt.Sprintf("unsupported request %T", req)}
 	}
+	op := req.Op()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := b.cfg.concurrency
@@ -164,7 +162,7 @@ func (b *Broker) run(ctx context.Context, op provider.Op, refs iter.Seq[provider
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
-				w.complete(b.item(ctx, op, j, opts), j.first)
+				w.complete(b.item(ctx, req, j, opts), j.first)
 			}
 		})
 	}
@@ -298,7 +296,8 @@ func canceledItem(ctx context.Context, op provider.Op, j job) Item {
 }
 
 // item runs one reference, holding one of the broker's slots.
-func (b *Broker) item(ctx context.Context, op provider.Op, j job, opts BulkOptions) Item {
+func (b *Broker) item(ctx context.Context, tmpl provider.Request, j job, opts BulkOptions) Item {
+	op := tmpl.Op()
 	select {
 	case b.slots <- struct{}{}:
 		defer func() { <-b.slots }()
@@ -314,7 +313,7 @@ func (b *Broker) item(ctx context.Context, op provider.Op, j job, opts BulkOptio
 		it.Err = oe
 		return it
 	}
-	req := provider.NewRequest(op, j.ref.ID, provider.RequestInputs{Reason: opts.Reason, CSR: opts.CSR, Tags: opts.Tags})
+	req := provider.WithID(tmpl, j.ref.ID)
 	if opts.DryRun {
 		res, oe := b.dryRun(ctx, o, j.ref, req, opts.CheckState)
 		if oe != nil {

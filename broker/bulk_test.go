@@ -101,7 +101,7 @@ func TestBulkOrderAndOutcomes(t *testing.T) {
 				broker.WithBackoff(time.Microsecond, 10*time.Microsecond), broker.WithRetryBudget(1000, 1))
 			refs, want := mixedBatch(t, b, 400, seed)
 
-			items, err := b.Do(context.Background(), provider.OpRevoke, refs, broker.BulkOptions{Reason: "test"})
+			items, err := b.Do(context.Background(), provider.RevokeRequest{Reason: "test"}, refs, broker.BulkOptions{})
 			if len(items) != len(refs) {
 				t.Fatalf("%d items for %d refs", len(items), len(refs))
 			}
@@ -141,7 +141,7 @@ func TestStreamOrder(t *testing.T) {
 		broker.WithBackoff(time.Microsecond, 10*time.Microsecond), broker.WithRetryBudget(1000, 1))
 	refs, want := mixedBatch(t, b, 300, 7)
 	next, failed := 0, 0
-	err := b.Stream(context.Background(), provider.OpRevoke, slices.Values(refs), broker.BulkOptions{}, func(it broker.Item) {
+	err := b.Stream(context.Background(), provider.RevokeRequest{}, slices.Values(refs), broker.BulkOptions{}, func(it broker.Item) {
 		checkItem(t, next, it, refs[next], want[next])
 		if it.Err != nil {
 			failed++
@@ -165,14 +165,14 @@ func TestBulkBadCalls(t *testing.T) {
 	b, _ := fastBroker(t)
 	register(t, b, "cloud", providertest.NewFake())
 	refs := []provider.Ref{{Origin: "cloud", ID: "fake-1"}}
-	items, err := b.Do(context.Background(), provider.Op("destroy"), refs, broker.BulkOptions{})
+	items, err := b.Do(context.Background(), nil, refs, broker.BulkOptions{})
 	mustKind(t, err, provider.KindInvalidArgument)
 	if items != nil {
-		t.Errorf("items = %v for an invalid op, want nil", items)
+		t.Errorf("items = %v for a nil request, want nil", items)
 	}
-	err = b.Stream(context.Background(), provider.OpStatus, slices.Values(refs), broker.BulkOptions{}, nil)
+	err = b.Stream(context.Background(), provider.StatusRequest{}, slices.Values(refs), broker.BulkOptions{}, nil)
 	mustKind(t, err, provider.KindInvalidArgument)
-	items, err = b.Do(context.Background(), provider.OpStatus, nil, broker.BulkOptions{})
+	items, err = b.Do(context.Background(), provider.StatusRequest{}, nil, broker.BulkOptions{})
 	if err != nil || len(items) != 0 {
 		t.Errorf("empty input: %v, %v; want no items and no error", items, err)
 	}
@@ -200,7 +200,7 @@ func TestBulkCancel(t *testing.T) {
 		refs[i] = provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)}
 	}
 
-	items, err := b.Do(ctx, provider.OpRevoke, refs, broker.BulkOptions{})
+	items, err := b.Do(ctx, provider.RevokeRequest{}, refs, broker.BulkOptions{})
 	if len(items) != n {
 		t.Fatalf("%d items, want %d", len(items), n)
 	}
@@ -249,7 +249,7 @@ func TestConcurrencyLimits(t *testing.T) {
 			refs = append(refs, provider.Ref{Origin: "fast", ID: fast.Seed(provider.StateIssued)})
 		}
 	}
-	if _, err := b.Do(context.Background(), provider.OpStatus, refs, broker.BulkOptions{}); err != nil {
+	if _, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if s.maxSeen["slow"] > 2 || s.maxTotal > 6 {
@@ -279,9 +279,9 @@ func TestProgress(t *testing.T) {
 		var got []broker.Progress
 		opts := broker.BulkOptions{Progress: func(p broker.Progress) { got = append(got, p) }}
 		if mode == "do" {
-			_, _ = b.Do(context.Background(), provider.OpRevoke, refs, opts)
+			_, _ = b.Do(context.Background(), provider.RevokeRequest{}, refs, opts)
 		} else {
-			_ = b.Stream(context.Background(), provider.OpRevoke, slices.Values(refs), opts, func(broker.Item) {})
+			_ = b.Stream(context.Background(), provider.RevokeRequest{}, slices.Values(refs), opts, func(broker.Item) {})
 		}
 		if len(got) != len(refs) {
 			t.Fatalf("%s: %d progress reports, want %d", mode, len(got), len(refs))

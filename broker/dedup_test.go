@@ -29,9 +29,9 @@ func TestDuplicateRefsSentOnce(t *testing.T) {
 			var items []broker.Item
 			var err error
 			if mode == "do" {
-				items, err = b.Do(context.Background(), provider.OpRenew, refs, broker.BulkOptions{})
+				items, err = b.Do(context.Background(), provider.RenewRequest{}, refs, broker.BulkOptions{})
 			} else {
-				err = b.Stream(context.Background(), provider.OpRenew, slices.Values(refs), broker.BulkOptions{},
+				err = b.Stream(context.Background(), provider.RenewRequest{}, slices.Values(refs), broker.BulkOptions{},
 					func(it broker.Item) { items = append(items, it) })
 			}
 			if err == nil {
@@ -89,7 +89,7 @@ func TestStreamForgottenDuplicate(t *testing.T) {
 	refs = append(refs, first)
 	var last broker.Item
 	n := 0
-	err := b.Stream(context.Background(), provider.OpStatus, slices.Values(refs), broker.BulkOptions{},
+	err := b.Stream(context.Background(), provider.StatusRequest{}, slices.Values(refs), broker.BulkOptions{},
 		func(it broker.Item) { last = it; n++ })
 	if n != len(refs) {
 		t.Fatalf("%d items for %d refs", n, len(refs))

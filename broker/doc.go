@@ -11,7 +11,7 @@
 //	_ = b.Register("alibaba-prod", aliProd)
 //	_ = b.Register("alibaba-test", aliTest) // one cloud, several accounts
 //	_ = b.Register("huawei", hw)
-//	res, err := b.Revoke(ctx, provider.MustParseRef("huawei:scs1481110651012"), "key compromise")
+//	res, err := b.Revoke(ctx, "huawei", provider.RevokeRequest{ID: "scs1481110651012", Reason: "key compromise"})
 //
 // # Errors
 //

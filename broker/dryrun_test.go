@@ -37,7 +37,7 @@ func TestDryRun(t *testing.T) {
 			want[1], want[2] = provider.KindInvalidState, provider.KindNotFound
 			refs, want = refs[:7], want[:7] // the huawei fake has no such order
 		}
-		items, _ := b.Do(context.Background(), provider.OpRevoke, refs, broker.BulkOptions{DryRun: true, CheckState: check})
+		items, _ := b.Do(context.Background(), provider.RevokeRequest{}, refs, broker.BulkOptions{DryRun: true, CheckState: check})
 		for i, it := range items {
 			if want[i] == provider.KindOther {
 				if it.Err != nil || it.Result == nil || it.Result.Ref() != refs[i] || it.Result.Op != provider.OpRevoke {
@@ -51,7 +51,7 @@ func TestDryRun(t *testing.T) {
 			t.Errorf("dry run with CheckState reported state %v, want issued", items[0].Result.State)
 		}
 		// Renew is unsupported at alibaba: refused in a dry run too.
-		items, _ = b.Do(context.Background(), provider.OpRenew, refs[:1], broker.BulkOptions{DryRun: true, CheckState: check})
+		items, _ = b.Do(context.Background(), provider.RenewRequest{}, refs[:1], broker.BulkOptions{DryRun: true, CheckState: check})
 		mustKind(t, items[0].Err, provider.KindUnsupported)
 
 		for _, c := range f.Calls() {
@@ -105,13 +105,13 @@ func TestDryRunUsesChecker(t *testing.T) {
 		reason string
 		ok     bool
 	}{{"short", true}, {"a reason that is far too long", false}} {
-		dry, _ := b.Do(context.Background(), provider.OpRevoke, refs, broker.BulkOptions{DryRun: true, Reason: tc.reason})
+		dry, _ := b.Do(context.Background(), provider.RevokeRequest{Reason: tc.reason}, refs, broker.BulkOptions{DryRun: true})
 		if (dry[0].Err == nil) != tc.ok {
 			t.Errorf("reason %q: dry run err %v, want ok=%v", tc.reason, dry[0].Err, tc.ok)
 		}
 		if !tc.ok {
 			mustKind(t, dry[0].Err, provider.KindInvalidArgument)
-			real, _ := b.Do(context.Background(), provider.OpRevoke, refs, broker.BulkOptions{Reason: tc.reason})
+			real, _ := b.Do(context.Background(), provider.RevokeRequest{Reason: tc.reason}, refs, broker.BulkOptions{})
 			mustKind(t, real[0].Err, provider.KindInvalidArgument)
 		}
 	}

@@ -26,7 +26,7 @@ func ExampleWithObserver() {
 	_ = b.Register("alibaba", fake)
 	fake.InjectError(provider.OpRevoke, provider.ErrThrottled, providertest.Once())
 
-	_, err := b.Revoke(context.Background(), provider.Ref{Origin: "alibaba", ID: fake.Seed(provider.StateIssued)}, "")
+	_, err := b.Revoke(context.Background(), "alibaba", provider.RevokeRequest{ID: fake.Seed(provider.StateIssued)})
 	fmt.Println("revoke error:", err)
 	fmt.Println(attempts.String())
 	// Output:
@@ -46,7 +46,7 @@ func ExampleBroker_Do_bulkError() {
 		{Origin: "huawei", ID: fake.Seed(provider.StatePendingApplication)},
 		{Origin: "huawei", ID: "fake-404"},
 	}
-	_, err := b.Do(context.Background(), provider.OpRevoke, refs, broker.BulkOptions{})
+	_, err := b.Do(context.Background(), provider.RevokeRequest{}, refs, broker.BulkOptions{})
 	fmt.Println(provider.KindOf(err))
 	fmt.Println(err)
 	// Output:

@@ -26,14 +26,14 @@ func Example() {
 		return
 	}
 	ref := provider.MustParseRef("alibaba-prod:" + id)
-	res, err := b.Revoke(context.Background(), ref, "key compromise")
+	res, err := b.Revoke(context.Background(), ref.Origin, provider.RevokeRequest{ID: ref.ID, Reason: "key compromise"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(res.Ref(), res.Op, res.State)
 
-	_, err = b.Revoke(context.Background(), ref, "again")
+	_, err = b.Revoke(context.Background(), ref.Origin, provider.RevokeRequest{ID: ref.ID, Reason: "again"})
 	fmt.Println(errors.Is(err, provider.ErrInvalidState))
 	// Output:
 	// alibaba-prod:fake-1 revoke revoked
@@ -52,7 +52,7 @@ func ExampleBroker_Do() {
 		{Origin: "huawei", ID: fake.Seed(provider.StateCancelled)},
 		{Origin: "azure", ID: "fake-9"},
 	}
-	items, err := b.Do(context.Background(), provider.OpDelete, refs, broker.BulkOptions{})
+	items, err := b.Do(context.Background(), provider.DeleteRequest{}, refs, broker.BulkOptions{})
 	for _, it := range items {
 		if it.Err != nil {
 			fmt.Printf("%d %v: %s\n", it.Index, it.Ref, provider.KindOf(it.Err).String())
@@ -91,7 +91,7 @@ func ExampleBroker_Stream() {
 			}
 		}
 	}
-	err := b.Stream(context.Background(), provider.OpCancel, refs, broker.BulkOptions{}, func(it broker.Item) {
+	err := b.Stream(context.Background(), provider.CancelRequest{}, refs, broker.BulkOptions{}, func(it broker.Item) {
 		fmt.Println(it.Index, it.Ref, it.Result.State)
 	})
 	fmt.Println(err)
@@ -105,12 +105,12 @@ func ExampleBroker_Stream() {
 // withdraw is user code under test: it cancels an application and
 // deletes the order.
 func withdraw(ctx context.Context, b *broker.Broker, ref provider.Ref) error {
-	res, err := b.Cancel(ctx, ref)
+	res, err := b.Cancel(ctx, ref.Origin, provider.CancelRequest{ID: ref.ID})
 	if err != nil {
 		return err
 	}
 	fmt.Println("cancelled; already done before the retry:", res.AlreadyDone)
-	_, err = b.Delete(ctx, ref)
+	_, err = b.Delete(ctx, ref.Origin, provider.DeleteRequest{ID: ref.ID})
 	return err
 }
 

@@ -26,7 +26,7 @@ func TestAuthFailFast(t *testing.T) {
 		refs = append(refs, provider.Ref{Origin: "bad", ID: bad.Seed(provider.StateIssued)},
 			provider.Ref{Origin: "good", ID: good.Seed(provider.StateIssued)})
 	}
-	items, err := b.Do(context.Background(), provider.OpStatus, refs, broker.BulkOptions{})
+	items, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
 	if err == nil {
 		t.Fatal("err = nil")
 	}
@@ -74,7 +74,7 @@ func TestAuthFailFastOff(t *testing.T) {
 	for range 20 {
 		refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
 	}
-	_, _ = b.Do(context.Background(), provider.OpStatus, refs, broker.BulkOptions{})
+	_, _ = b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
 	if n := f.CallCount(); n != 20 {
 		t.Errorf("%d calls, want 20", n)
 	}
@@ -97,7 +97,7 @@ func TestBulkErrorSummary(t *testing.T) {
 		refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(st)})
 	}
 	refs = append(refs, provider.Ref{Origin: "cloud", ID: "fake-999999"}) // not found
-	items, err := b.Do(context.Background(), provider.OpRevoke, refs, broker.BulkOptions{})
+	items, err := b.Do(context.Background(), provider.RevokeRequest{}, refs, broker.BulkOptions{})
 	msg := err.Error()
 	mustContain(t, msg, "21 of 61 items failed (invalid_state 20, not_found 1): ", "and 18 more")
 	if strings.Contains(msg, "\n") || len(msg) > 2000 {
@@ -129,7 +129,7 @@ func TestObserver(t *testing.T) {
 	register(t, b, "cloud", f)
 	id := f.Seed(provider.StateIssued)
 	f.InjectError(provider.OpRevoke, provider.ErrThrottled, providertest.Once())
-	if _, err := b.Revoke(context.Background(), provider.Ref{Origin: "cloud", ID: id}, ""); err != nil {
+	if _, err := b.Revoke(context.Background(), "cloud", provider.RevokeRequest{ID: id}); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 2 || seen[0].Kind != provider.KindThrottled || seen[0].Number != 1 || seen[1].Err != nil || seen[1].Number != 2 ||

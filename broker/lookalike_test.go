@@ -66,7 +66,7 @@ func TestReconcileReportedAs(t *testing.T) {
 			}
 			f.InjectError(provider.OpCancel, provider.ErrOutcomeUnknown, opts...)
 
-			res, err := b.Cancel(context.Background(), provider.Ref{Origin: "cloud", ID: id})
+			res, err := b.Cancel(context.Background(), "cloud", provider.CancelRequest{ID: id})
 			if res != nil {
 				t.Fatalf("result %+v: a look-alike state must never count as done", res)
 			}

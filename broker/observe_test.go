@@ -43,8 +43,7 @@ func TestLogging(t *testing.T) {
 	f.InjectError(provider.OpRenew, &provider.Error{Kind: provider.KindThrottled, Code: "APIGW.0308",
 		RequestID: "req-abc", HTTPStatus: 429, Message: "flow control"}, providertest.Once())
 	const csr, tag = "-----BEGIN CERTIFICATE REQUEST-----MIIBsecretish", "tag-value-never-logged"
-	_, err := b.Renew(context.Background(), provider.Ref{Origin: "huawei-eu", ID: id},
-		broker.RenewOptions{CSR: csr, Tags: []provider.Tag{{Key: "team", Value: tag}}})
+	_, err := b.Renew(context.Background(), "huawei-eu", provider.RenewRequest{ID: id, CSR: csr, Tags: []provider.Tag{{Key: "team", Value: tag}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +114,7 @@ func TestMiddleware(t *testing.T) {
 	f := providertest.NewFake()
 	register(t, b, "alibaba", f)
 	id := f.Seed(provider.StateIssued)
-	if _, err := b.Status(context.Background(), provider.Ref{Origin: "alibaba", ID: id}); err != nil {
+	if _, err := b.Status(context.Background(), "alibaba", provider.StatusRequest{ID: id}); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(origins, " "); got != "inner@alibaba outer@alibaba" {

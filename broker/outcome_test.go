@@ -109,7 +109,7 @@ func TestUnknownStateProvesNothing(t *testing.T) {
 				}
 				f.InjectError(provider.OpRevoke, provider.ErrOutcomeUnknown, first...)
 				f.InjectError(provider.OpRevoke, then, providertest.Times(3))
-				_, err := b.Revoke(context.Background(), provider.Ref{Origin: "cloud", ID: id}, "")
+				_, err := b.Revoke(context.Background(), "cloud", provider.RevokeRequest{ID: id})
 				mustKind(t, err, provider.KindOutcomeUnknown)
 				mustContain(t, err.Error(), "could not be recognised")
 			})

@@ -90,7 +90,7 @@ func TestPacingPerRequest(t *testing.T) {
 			for range 20 {
 				refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
 			}
-			if _, err := b.Do(context.Background(), provider.OpStatus, refs, broker.BulkOptions{}); err != nil {
+			if _, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			var all []time.Time
@@ -142,7 +142,7 @@ func TestPreSendRefusalSpendsNothing(t *testing.T) {
 	}
 	refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
 	start := clk.Now()
-	items, _ := b.Do(context.Background(), provider.OpStatus, refs, broker.BulkOptions{})
+	items, _ := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
 	if items[len(items)-1].Err != nil {
 		t.Fatal(items[len(items)-1].Err)
 	}

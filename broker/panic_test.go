@@ -90,7 +90,7 @@ func TestProviderPanicContained(t *testing.T) {
 				refs[i] = provider.Ref{Origin: "cloud", ID: id}
 			}
 			base := runtime.NumGoroutine()
-			items, err := b.Do(context.Background(), tc.op, refs, broker.BulkOptions{})
+			items, err := b.Do(context.Background(), provider.NewRequest(tc.op, "", provider.RequestInputs{}), refs, broker.BulkOptions{})
 			if err == nil || items[0].Err != nil || items[2].Err != nil {
 				t.Fatalf("items %+v, err %v: want only item 1 to fail", items, err)
 			}
@@ -104,12 +104,12 @@ func TestProviderPanicContained(t *testing.T) {
 			// The origin's only slot was released: a single call goes through.
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			if _, err := b.Status(ctx, refs[0]); err != nil {
+			if _, err := b.Status(ctx, refs[0].Origin, provider.StatusRequest{ID: refs[0].ID}); err != nil {
 				t.Fatalf("status after the panic: %v (slot leaked?)", err)
 			}
-			_, err = b.Status(ctx, refs[1])
+			_, err = b.Status(ctx, refs[1].Origin, provider.StatusRequest{ID: refs[1].ID})
 			mustKind(t, err, provider.KindOther)
-			if _, err := b.Status(ctx, refs[2]); err != nil {
+			if _, err := b.Status(ctx, refs[2].Origin, provider.StatusRequest{ID: refs[2].ID}); err != nil {
 				t.Fatalf("status after a second panic: %v (slot leaked?)", err)
 			}
 			waitGoroutines(t, base)
@@ -153,16 +153,16 @@ func TestCallerPanicReraised(t *testing.T) {
 					}
 				}
 			}
-			_ = b.Stream(context.Background(), provider.OpStatus, seq, broker.BulkOptions{}, func(broker.Item) {})
+			_ = b.Stream(context.Background(), provider.StatusRequest{}, seq, broker.BulkOptions{}, func(broker.Item) {})
 		}},
 		{"emit", func(b *broker.Broker) {
 			tick := panicAt(50)
-			_ = b.Stream(context.Background(), provider.OpStatus, slices.Values(refs), broker.BulkOptions{},
+			_ = b.Stream(context.Background(), provider.StatusRequest{}, slices.Values(refs), broker.BulkOptions{},
 				func(broker.Item) { tick() })
 		}},
 		{"progress", func(b *broker.Broker) {
 			tick := panicAt(50)
-			_, _ = b.Do(context.Background(), provider.OpStatus, refs, broker.BulkOptions{Progress: func(broker.Progress) { tick() }})
+			_, _ = b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{Progress: func(broker.Progress) { tick() }})
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

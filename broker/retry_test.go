@@ -24,15 +24,15 @@ var startState = map[provider.Op]provider.State{
 func call(ctx context.Context, b *broker.Broker, op provider.Op, ref provider.Ref) (*provider.Result, error) {
 	switch op {
 	case provider.OpCancel:
-		return b.Cancel(ctx, ref)
+		return b.Cancel(ctx, ref.Origin, provider.CancelRequest{ID: ref.ID})
 	case provider.OpRevoke:
-		return b.Revoke(ctx, ref, "superseded")
+		return b.Revoke(ctx, ref.Origin, provider.RevokeRequest{ID: ref.ID, Reason: "superseded"})
 	case provider.OpDelete:
-		return b.Delete(ctx, ref)
+		return b.Delete(ctx, ref.Origin, provider.DeleteRequest{ID: ref.ID})
 	case provider.OpRenew:
-		return b.Renew(ctx, ref, broker.RenewOptions{})
+		return b.Renew(ctx, ref.Origin, provider.RenewRequest{ID: ref.ID})
 	}
-	return b.Status(ctx, ref)
+	return b.Status(ctx, ref.Origin, provider.StatusRequest{ID: ref.ID})
 }
 
 // TestRetryPolicy checks, for every operation and every error kind, that a
@@ -93,7 +93,7 @@ func TestRenewNotResent(t *testing.T) {
 	id := f.Seed(provider.StateExpiring)
 	f.InjectError(provider.OpRenew, provider.ErrOutcomeUnknown, providertest.AfterApply())
 
-	_, err := b.Renew(context.Background(), provider.Ref{Origin: "cloud", ID: id}, broker.RenewOptions{CSR: "csr"})
+	_, err := b.Renew(context.Background(), "cloud", provider.RenewRequest{ID: id, CSR: "csr"})
 	mustKind(t, err, provider.KindOutcomeUnknown)
 	mustContain(t, err.Error(), "not re-sent")
 	if n := callsOf(f)[provider.OpRenew]; n != 1 {
@@ -206,7 +206,7 @@ func TestAttemptsKept(t *testing.T) {
 	for _, c := range causes {
 		f.InjectError(provider.OpStatus, &provider.Error{Kind: provider.KindUnavailable, Message: c}, providertest.Once())
 	}
-	_, err := b.Status(context.Background(), provider.Ref{Origin: "cloud", ID: id})
+	_, err := b.Status(context.Background(), "cloud", provider.StatusRequest{ID: id})
 	mustKind(t, err, provider.KindUnavailable)
 	mustContain(t, err.Error(), append(causes, "gave up after 3 attempts")...)
 	var oe *broker.OpError
@@ -234,7 +234,7 @@ func TestRetryBudget(t *testing.T) {
 		for range 10 {
 			refs = append(refs, provider.Ref{Origin: "down", ID: down.Seed(provider.StateIssued)})
 		}
-		items, err := b.Do(context.Background(), provider.OpStatus, refs, broker.BulkOptions{})
+		items, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
 		if n := len(down.Calls()); n != 10+3 {
 			t.Errorf("a down origin got %d calls, want 10 first attempts + 3 retries", n)
 		}
@@ -247,7 +247,7 @@ func TestRetryBudget(t *testing.T) {
 		// Another origin has its own budget.
 		id := up.Seed(provider.StateIssued)
 		up.InjectError(provider.OpStatus, provider.ErrUnavailable, providertest.Once())
-		if _, err := b.Status(context.Background(), provider.Ref{Origin: "up", ID: id}); err != nil {
+		if _, err := b.Status(context.Background(), "up", provider.StatusRequest{ID: id}); err != nil {
 			t.Errorf("other origin: %v, want a successful retry", err)
 		}
 	})
@@ -270,7 +270,7 @@ func TestRetryBudget(t *testing.T) {
 				}
 				refs = append(refs, provider.Ref{Origin: "cloud", ID: id})
 			}
-			items, _ := b.Do(context.Background(), provider.OpStatus, refs, broker.BulkOptions{})
+			items, _ := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
 			failed := 0
 			for _, it := range items {
 				if it.Err != nil {
@@ -300,7 +300,7 @@ func TestBackoff(t *testing.T) {
 		f := providertest.NewFake()
 		register(t, b, "cloud", f)
 		f.InjectError(provider.OpStatus, provider.ErrUnavailable)
-		_, err := b.Status(context.Background(), provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
+		_, err := b.Status(context.Background(), "cloud", provider.StatusRequest{ID: f.Seed(provider.StateIssued)})
 		mustKind(t, err, provider.KindUnavailable)
 		got := clk.Sleeps()
 		if len(got) != len(tc.want) {
@@ -326,7 +326,7 @@ func TestBackoffHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {
-		_, err := b.Status(ctx, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
+		_, err := b.Status(ctx, "cloud", provider.StatusRequest{ID: f.Seed(provider.StateIssued)})
 		done <- err
 	}()
 	clk.WaitFor(func(n int) bool { return n == 1 }) // in backoff

@@ -44,7 +44,7 @@ func TestRoutingSeveralAccounts(t *testing.T) {
 		{"alibaba", idProd, provider.StateIssued},
 		{"alibaba-test", idTest, provider.StateUnderReview},
 	} {
-		res, err := b.Status(ctx, provider.Ref{Origin: tc.origin, ID: tc.id})
+		res, err := b.Status(ctx, tc.origin, provider.StatusRequest{ID: tc.id})
 		if err != nil {
 			t.Fatalf("Status(%s:%s): %v", tc.origin, tc.id, err)
 		}
@@ -57,7 +57,7 @@ func TestRoutingSeveralAccounts(t *testing.T) {
 	}
 
 	// An error carries the registered name too, not the provider's own.
-	_, err := b.Revoke(ctx, provider.Ref{Origin: "alibaba-test", ID: idProd}, "")
+	_, err := b.Revoke(ctx, "alibaba-test", provider.RevokeRequest{ID: idProd})
 	mustKind(t, err, provider.KindNotFound)
 	var pe *provider.Error
 	errors.As(err, &pe)
@@ -113,19 +113,19 @@ func TestRefusedBeforeAnyCall(t *testing.T) {
 		contains []string
 	}{
 		{"unknown origin", func() error {
-			_, err := b.Status(ctx, provider.Ref{Origin: "aws", ID: id})
+			_, err := b.Status(ctx, "aws", provider.StatusRequest{ID: id})
 			return err
 		}, provider.KindInvalidArgument, []string{`"aws" is not registered`, "alibaba, huawei"}},
 		{"unsupported op", func() error {
-			_, err := b.Renew(ctx, provider.Ref{Origin: "alibaba", ID: id}, broker.RenewOptions{})
+			_, err := b.Renew(ctx, "alibaba", provider.RenewRequest{ID: id})
 			return err
 		}, provider.KindUnsupported, []string{"does not support renew", "no renew API"}},
 		{"invalid id", func() error {
-			_, err := b.Delete(ctx, provider.Ref{Origin: "huawei", ID: "../x"})
+			_, err := b.Delete(ctx, "huawei", provider.DeleteRequest{ID: "../x"})
 			return err
 		}, provider.KindInvalidArgument, []string{`".."`}},
 		{"invalid origin", func() error {
-			_, err := b.Cancel(ctx, provider.Ref{Origin: "Ali", ID: id})
+			_, err := b.Cancel(ctx, "Ali", provider.CancelRequest{ID: id})
 			return err
 		}, provider.KindInvalidArgument, []string{"lowercase"}},
 	} {

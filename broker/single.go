@@ -7,40 +7,42 @@ import (
 	"github.com/certbroker/certbroker/provider"
 )
 
-// RenewOptions are the optional inputs of [Broker.Renew].
-type RenewOptions struct {
-	// CSR is a certificate signing request in PEM form; empty lets the
-	// cloud generate the key pair where it can.
-	CSR string
-	// Tags are attached to the new order where the cloud supports them.
-	Tags []provider.Tag
+// Call sends req to the provider registered under origin, with the
+// broker's retries, pacing and outcome rule; every failure is an
+// *OpError. It is the one entry point the typed methods below share.
+func (b *Broker) Call(ctx context.Context, origin string, req provider.Request) (*provider.Result, error) {
+	if req == nil {
+		return nil, &OpError{Ref: provider.Ref{Origin: origin}, Err: &provider.Error{
+			Kind: provider.KindInvalidArgument, Origin: origin, Message: "nil request"}}
+	}
+	return b.one(ctx, provider.Ref{Origin: origin, ID: req.TargetID()}, req)
 }
 
-// Cancel withdraws the application of the order ref names.
-func (b *Broker) Cancel(ctx context.Context, ref provider.Ref) (*provider.Result, error) {
-	return b.one(ctx, ref, provider.CancelRequest{ID: ref.ID})
+// Cancel withdraws the application of order req.ID at origin.
+func (b *Broker) Cancel(ctx context.Context, origin string, req provider.CancelRequest) (*provider.Result, error) {
+	return b.Call(ctx, origin, req)
 }
 
-// Revoke revokes the certificate of the order ref names. Clouds without a
-// reason field ignore reason.
-func (b *Broker) Revoke(ctx context.Context, ref provider.Ref, reason string) (*provider.Result, error) {
-	return b.one(ctx, ref, provider.RevokeRequest{ID: ref.ID, Reason: reason})
+// Revoke revokes the certificate of order req.ID at origin. Clouds
+// without a reason field ignore req.Reason.
+func (b *Broker) Revoke(ctx context.Context, origin string, req provider.RevokeRequest) (*provider.Result, error) {
+	return b.Call(ctx, origin, req)
 }
 
-// Delete removes the order ref names.
-func (b *Broker) Delete(ctx context.Context, ref provider.Ref) (*provider.Result, error) {
-	return b.one(ctx, ref, provider.DeleteRequest{ID: ref.ID})
+// Delete removes order req.ID at origin.
+func (b *Broker) Delete(ctx context.Context, origin string, req provider.DeleteRequest) (*provider.Result, error) {
+	return b.Call(ctx, origin, req)
 }
 
-// Renew creates a renewal order for the order ref names; the result's
+// Renew creates a renewal order for order req.ID at origin; the result's
 // NewID names it. A Renew whose outcome is unknown is not retried.
-func (b *Broker) Renew(ctx context.Context, ref provider.Ref, opts RenewOptions) (*provider.Result, error) {
-	return b.one(ctx, ref, provider.RenewRequest{ID: ref.ID, CSR: opts.CSR, Tags: opts.Tags})
+func (b *Broker) Renew(ctx context.Context, origin string, req provider.RenewRequest) (*provider.Result, error) {
+	return b.Call(ctx, origin, req)
 }
 
-// Status reads the state of the order ref names.
-func (b *Broker) Status(ctx context.Context, ref provider.Ref) (*provider.Result, error) {
-	return b.one(ctx, ref, provider.StatusRequest{ID: ref.ID})
+// Status reads the state of order req.ID at origin.
+func (b *Broker) Status(ctx context.Context, origin string, req provider.StatusRequest) (*provider.Result, error) {
+	return b.Call(ctx, origin, req)
 }
 
 // one runs a single operation; every failure is an *OpError.

@@ -38,7 +38,7 @@ func streamPeak(tb testing.TB, origin string, n int) (peak uint64, inOrder int, 
 			peak = max(peak, ms.HeapInuse-base)
 		}
 	}
-	err = b.Stream(context.Background(), provider.OpStatus, refSeq(origin, n), broker.BulkOptions{}, func(it broker.Item) {
+	err = b.Stream(context.Background(), provider.StatusRequest{}, refSeq(origin, n), broker.BulkOptions{}, func(it broker.Item) {
 		if it.Index == inOrder {
 			inOrder++
 		}

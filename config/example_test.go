@@ -42,7 +42,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	res, err := b.Status(context.Background(), provider.Ref{Origin: "alibaba", ID: id})
+	res, err := b.Status(context.Background(), "alibaba", provider.StatusRequest{ID: id})
 	if err != nil {
 		panic(err)
 	}

@@ -234,7 +234,7 @@ func TestBrokerFromFile(t *testing.T) {
 		t.Fatalf("origins %s, providers %d", got, len(ps))
 	}
 	for _, ref := range []provider.Ref{{Origin: "ali", ID: ali.Seed(provider.StateIssued)}, {Origin: "hw", ID: hw.Seed(provider.StateExpiring)}} {
-		res, err := b.Status(context.Background(), ref)
+		res, err := b.Status(context.Background(), ref.Origin, provider.StatusRequest{ID: ref.ID})
 		if err != nil {
 			t.Fatalf("%s: %v", ref, err)
 		}

@@ -72,6 +72,30 @@ func Call(ctx context.Context, p Provider, req Request) (*Result, error) {
 	return nil, &Error{Kind: KindInvalidArgument, Message: fmt.Sprintf("unsupported request type %T", req)}
 }
 
+// WithID returns req for order id instead: the same operation and inputs,
+// another order. Bulk callers use it to send one request to many orders.
+// It returns nil for a nil req.
+func WithID(req Request, id string) Request {
+	switch r := req.(type) {
+	case CancelRequest:
+		r.ID = id
+		return r
+	case RevokeRequest:
+		r.ID = id
+		return r
+	case DeleteRequest:
+		r.ID = id
+		return r
+	case RenewRequest:
+		r.ID = id
+		return r
+	case StatusRequest:
+		r.ID = id
+		return r
+	}
+	return nil
+}
+
 // NewRequest builds the request of op for order id, taking the inputs op
 // uses from extra (Reason for Revoke; CSR and Tags for Renew; nothing for
 // the others). It returns nil for an unknown op.

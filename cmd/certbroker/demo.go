@@ -182,7 +182,7 @@ func runDemo(ctx context.Context, out io.Writer, opts demoOptions) (bool, error)
 		}
 		ref := provider.Ref{Origin: s.origin, ID: w.seed(s.origin, s.seed)}
 		w.inject(s)
-		items, _ := w.b.Do(ctx, s.op, []provider.Ref{ref}, broker.BulkOptions{Reason: "demo"})
+		items, _ := w.b.Do(ctx, provider.NewRequest(s.op, "", provider.RequestInputs{Reason: "demo"}), []provider.Ref{ref}, broker.BulkOptions{})
 		w.clearFaults()
 		if len(items) != 1 {
 			return false, fmt.Errorf("step %d: the broker returned %d items", i+1, len(items))
@@ -233,7 +233,7 @@ func runDemo(ctx context.Context, out io.Writer, opts demoOptions) (bool, error)
 func demoBulkStatus(ctx context.Context, out io.Writer, w *demoWorld, refs []provider.Ref) (bool, error) {
 	fmt.Fprintf(out, "\nOne bulk status over all %d orders (the renewals' new orders included):\n\n", len(refs))
 	var last broker.Progress
-	items, _ := w.b.Do(ctx, provider.OpStatus, refs, broker.BulkOptions{Progress: func(p broker.Progress) { last = p }})
+	items, _ := w.b.Do(ctx, provider.StatusRequest{}, refs, broker.BulkOptions{Progress: func(p broker.Progress) { last = p }})
 	outs := make([]outcome, len(items))
 	ok := last.Done == len(refs)
 	for i, it := range items {

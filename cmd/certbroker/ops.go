@@ -33,7 +33,7 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 		return c.errorf("%s: %v (see 'certbroker help %s')", op, flagError(err), op)
 	}
 	fs.Visit(func(fl *flag.Flag) { f.concurrencySet = f.concurrencySet || fl.Name == "concurrency" })
-	opts, err := bulkOptions(f)
+	req, opts, err := bulkOptions(op, f)
 	if err != nil {
 		return c.errorf("%s: %v", op, err)
 	}
@@ -74,7 +74,7 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 		pl := newProgressLog(stderr, string(op), refs, every)
 		opts.Progress, finish = pl.update, pl.finish
 	}
-	items, err := b.Do(ctx, op, refs, opts)
+	items, err := b.Do(ctx, req, refs, opts)
 	finish()
 	if items == nil && err != nil {
 		return c.errorf("%s: %v", op, err)
@@ -90,30 +90,42 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	return code
 }
 
-// bulkOptions turns the flags into broker options, reading the CSR file.
-func bulkOptions(f *opFlags) (broker.BulkOptions, error) {
-	opts := broker.BulkOptions{Reason: f.reason, DryRun: f.dryRun, CheckState: f.dryRun}
+// bulkOptions turns the flags into the request to send to every ref (its
+// ID is filled per ref) and the broker options, reading the CSR file.
+func bulkOptions(op provider.Op, f *opFlags) (provider.Request, broker.BulkOptions, error) {
+	opts := broker.BulkOptions{DryRun: f.dryRun, CheckState: f.dryRun}
 	if f.concurrencySet && f.concurrency < 1 {
-		return opts, fmt.Errorf("--concurrency must be at least 1, got %d (leave it out for the broker's default)", f.concurrency)
+		return nil, opts, fmt.Errorf("--concurrency must be at least 1, got %d (leave it out for the broker's default)", f.concurrency)
 	}
+	var renew provider.RenewRequest
 	if f.csr != "" {
 		data, err := os.ReadFile(f.csr)
 		if err != nil {
-			return opts, fmt.Errorf("--csr: %w", err)
+			return nil, opts, fmt.Errorf("--csr: %w", err)
 		}
 		if b, _ := pem.Decode(data); b == nil || !strings.Contains(b.Type, "CERTIFICATE REQUEST") {
-			return opts, fmt.Errorf("--csr %s: not a PEM certificate signing request", f.csr)
+			return nil, opts, fmt.Errorf("--csr %s: not a PEM certificate signing request", f.csr)
 		}
-		opts.CSR = string(data)
+		renew.CSR = string(data)
 	}
 	for _, t := range f.tags {
 		k, v, ok := strings.Cut(t, "=")
 		if !ok || strings.TrimSpace(k) == "" {
-			return opts, fmt.Errorf("--tag %q: want KEY=VALUE", t)
+			return nil, opts, fmt.Errorf("--tag %q: want KEY=VALUE", t)
 		}
-		opts.Tags = append(opts.Tags, provider.Tag{Key: k, Value: v})
+		renew.Tags = append(renew.Tags, provider.Tag{Key: k, Value: v})
 	}
-	return opts, nil
+	switch op {
+	case provider.OpRevoke:
+		return provider.RevokeRequest{Reason: f.reason}, opts, nil
+	case provider.OpRenew:
+		return renew, opts, nil
+	}
+	req := provider.NewRequest(op, "", provider.RequestInputs{})
+	if req == nil {
+		return nil, opts, fmt.Errorf("unknown operation %q", op)
+	}
+	return req, opts, nil
 }
 
 // resolveRefs resolves every ref with the broker and checks its ID against

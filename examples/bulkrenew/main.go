@@ -40,7 +40,7 @@ func run(ctx context.Context, out io.Writer) error {
 	defer cleanup()
 
 	fmt.Fprintf(out, "renewing %d certificates\n", len(refs))
-	items, err := b.Do(ctx, provider.OpRenew, refs, broker.BulkOptions{
+	items, err := b.Do(ctx, provider.RenewRequest{}, refs, broker.BulkOptions{
 		// Called after each item, one call at a time.
 		Progress: func(p broker.Progress) {
 			if p.Done == p.Total {

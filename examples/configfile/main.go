@@ -94,7 +94,7 @@ func run(ctx context.Context, out io.Writer, dir string) error {
 		if err != nil {
 			return err
 		}
-		res, err := b.Status(ctx, ref)
+		res, err := b.Status(ctx, ref.Origin, provider.StatusRequest{ID: ref.ID})
 		if err != nil {
 			return err
 		}

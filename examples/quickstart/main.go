@@ -73,11 +73,11 @@ func run(ctx context.Context, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		st, err := b.Status(ctx, ref)
+		st, err := b.Status(ctx, ref.Origin, provider.StatusRequest{ID: ref.ID})
 		if err != nil {
 			return err
 		}
-		rv, err := b.Revoke(ctx, ref, "key compromise")
+		rv, err := b.Revoke(ctx, ref.Origin, provider.RevokeRequest{ID: ref.ID, Reason: "key compromise"})
 		if err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	// Errors carry a portable kind: revoking twice is an invalid state.
-	_, err = b.Revoke(ctx, provider.Ref{Origin: "alibaba", ID: aliID}, "")
+	_, err = b.Revoke(ctx, "alibaba", provider.RevokeRequest{ID: aliID})
 	fmt.Fprintf(out, "revoking again: invalid state = %v\n", provider.KindOf(err) == provider.KindInvalidState)
 	return nil
 }

@@ -73,7 +73,7 @@ func BenchmarkCancelLatency(b *testing.B) {
 				}
 				if path == "broker" {
 					call = func(ctx context.Context) error {
-						_, err := br.Revoke(ctx, provider.Ref{Origin: "o", ID: hb.id}, "")
+						_, err := br.Revoke(ctx, "o", provider.RevokeRequest{ID: hb.id})
 						return err
 					}
 				}

@@ -62,7 +62,7 @@ func streamOnce(b *testing.B, p provider.Provider, ids []string, n int) streamFi
 	f := streamFigures{}
 	next := 0
 	var bad error
-	err := br.Stream(context.Background(), provider.OpStatus, refsOf("mem", ids, n), broker.BulkOptions{},
+	err := br.Stream(context.Background(), provider.StatusRequest{}, refsOf("mem", ids, n), broker.BulkOptions{},
 		func(it broker.Item) {
 			if (it.Index != next || it.Err != nil) && bad == nil {
 				bad = fmt.Errorf("item %d (want %d): %v", it.Index, next, it.Err)

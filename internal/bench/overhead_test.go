@@ -73,7 +73,7 @@ func aliPaths(b *testing.B, st provider.State) statusPaths {
 			return err
 		},
 		broker: func() error {
-			_, err := br.Status(ctx, ref)
+			_, err := br.Status(ctx, ref.Origin, provider.StatusRequest{ID: ref.ID})
 			return err
 		},
 	}
@@ -150,7 +150,7 @@ func hwPaths(b *testing.B, st provider.State) statusPaths {
 			return err
 		},
 		broker: func() error {
-			_, err := br.Status(ctx, ref)
+			_, err := br.Status(ctx, ref.Origin, provider.StatusRequest{ID: ref.ID})
 			return err
 		},
 	}

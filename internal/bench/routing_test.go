@@ -89,9 +89,15 @@ func BenchmarkRouting(b *testing.B) {
 		call func(*routingEnv) error
 	}{
 		{"fake_direct", func(e *routingEnv) error { _, err := e.fake.Status(ctx, provider.StatusRequest{ID: e.id}); return err }},
-		{"fake_broker", func(e *routingEnv) error { _, err := e.br.Status(ctx, e.fakeRef); return err }},
+		{"fake_broker", func(e *routingEnv) error {
+			_, err := e.br.Status(ctx, e.fakeRef.Origin, provider.StatusRequest{ID: e.fakeRef.ID})
+			return err
+		}},
 		{"null_direct", func(e *routingEnv) error { _, err := e.null.Status(ctx, provider.StatusRequest{ID: "n-1"}); return err }},
-		{"null_broker", func(e *routingEnv) error { _, err := e.br.Status(ctx, e.nullRef); return err }},
+		{"null_broker", func(e *routingEnv) error {
+			_, err := e.br.Status(ctx, e.nullRef.Origin, provider.StatusRequest{ID: e.nullRef.ID})
+			return err
+		}},
 	}
 	res := samples{}
 	for r := 1; r <= rounds(b); r++ {

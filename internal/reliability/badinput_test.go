@@ -101,7 +101,7 @@ func TestHostileIDsRejectedBeforeAnyRequest(t *testing.T) {
 			refs = append(refs, provider.Ref{Origin: b.origin, ID: id})
 		}
 		for _, op := range provider.Ops() {
-			items, _ := br.Do(ctx, op, refs, broker.BulkOptions{Reason: "bad input"})
+			items, _ := br.Do(ctx, provider.NewRequest(op, "", provider.RequestInputs{Reason: "bad input"}), refs, broker.BulkOptions{})
 			if len(items) != len(refs) {
 				t.Fatalf("broker %s: %d items for %d refs", op, len(items), len(refs))
 			}

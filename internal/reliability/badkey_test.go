@@ -39,7 +39,7 @@ func TestBadKeyFailsFast(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	items, err := br.Do(ctx, provider.OpStatus, refs, broker.BulkOptions{})
+	items, err := br.Do(ctx, provider.StatusRequest{}, refs, broker.BulkOptions{})
 	if err == nil {
 		t.Fatal("err = nil with a wrong key")
 	}

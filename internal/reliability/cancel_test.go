@@ -40,11 +40,11 @@ func TestCancelHanging(t *testing.T) {
 	}
 	viaBroker := map[provider.Op]call{
 		provider.OpStatus: func(ctx context.Context, b *backend, br *broker.Broker, id string) error {
-			_, err := br.Status(ctx, provider.Ref{Origin: b.origin, ID: id})
+			_, err := br.Status(ctx, b.origin, provider.StatusRequest{ID: id})
 			return err
 		},
 		provider.OpRevoke: func(ctx context.Context, b *backend, br *broker.Broker, id string) error {
-			_, err := br.Revoke(ctx, provider.Ref{Origin: b.origin, ID: id}, "cancel test")
+			_, err := br.Revoke(ctx, b.origin, provider.RevokeRequest{ID: id, Reason: "cancel test"})
 			return err
 		},
 	}

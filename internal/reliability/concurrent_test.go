@@ -123,11 +123,11 @@ func TestConcurrentBatch(t *testing.T) {
 	var streamErr, doErr error
 	var statusItems []broker.Item
 	wg.Go(func() {
-		streamErr = br.Stream(ctx, provider.OpRevoke, slices.Values(revokes), broker.BulkOptions{Reason: "batch"},
+		streamErr = br.Stream(ctx, provider.RevokeRequest{Reason: "batch"}, slices.Values(revokes), broker.BulkOptions{},
 			func(it broker.Item) { emitted = append(emitted, it) })
 	})
 	wg.Go(func() {
-		statusItems, doErr = br.Do(ctx, provider.OpStatus, statuses, broker.BulkOptions{})
+		statusItems, doErr = br.Do(ctx, provider.StatusRequest{}, statuses, broker.BulkOptions{})
 	})
 	wg.Wait()
 

@@ -212,7 +212,7 @@ func runMixed(ctx context.Context, t *testing.T, br *broker.Broker, work []plann
 			}
 		}
 		wg.Go(func() {
-			items, err := br.Do(ctx, op, refs, broker.BulkOptions{Reason: "fault matrix"})
+			items, err := br.Do(ctx, provider.NewRequest(op, "", provider.RequestInputs{Reason: "fault matrix"}), refs, broker.BulkOptions{})
 			mu.Lock()
 			defer mu.Unlock()
 			if len(items) != len(refs) {

@@ -79,7 +79,7 @@ func TestWirePacing(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			items, err := br.Do(ctx, provider.OpStatus, refs, broker.BulkOptions{})
+			items, err := br.Do(ctx, provider.StatusRequest{}, refs, broker.BulkOptions{})
 			if err != nil {
 				t.Fatalf("bulk status: %v", err)
 			}

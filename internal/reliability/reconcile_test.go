@@ -44,7 +44,7 @@ func TestReconcileClaimsOnlyWhatHappened(t *testing.T) {
 			if err := br.Register(b.origin, b.p, broker.WithRate(broker.Unlimited, 1)); err != nil {
 				t.Fatal(err)
 			}
-			res, err := br.Cancel(context.Background(), provider.Ref{Origin: b.origin, ID: id})
+			res, err := br.Cancel(context.Background(), b.origin, provider.CancelRequest{ID: id})
 			b.settle()
 			st, _ := b.state(id)
 			if err == nil && st != provider.StateCancelled {

@@ -186,12 +186,12 @@ func secretsRound(ctx context.Context, br *broker.Broker, origin string, ali *al
 		}
 	}
 	ref := func(s provider.State) provider.Ref { return provider.Ref{Origin: origin, ID: seed(s)} }
-	keep(br.Status(ctx, ref(provider.StateIssued)))
-	keep(br.Revoke(ctx, ref(provider.StateIssued), "secret test"))
-	keep(br.Cancel(ctx, ref(provider.StateUnderReview)))
-	keep(br.Delete(ctx, ref(provider.StateReviewFailed)))
-	keep(br.Renew(ctx, ref(provider.StateExpiring), broker.RenewOptions{}))
-	_, err := br.Do(ctx, provider.OpStatus, []provider.Ref{ref(provider.StatePendingApplication), ref(provider.StateExpired)}, broker.BulkOptions{})
+	keep(br.Status(ctx, origin, provider.StatusRequest{ID: seed(provider.StateIssued)}))
+	keep(br.Revoke(ctx, origin, provider.RevokeRequest{ID: seed(provider.StateIssued), Reason: "secret test"}))
+	keep(br.Cancel(ctx, origin, provider.CancelRequest{ID: seed(provider.StateUnderReview)}))
+	keep(br.Delete(ctx, origin, provider.DeleteRequest{ID: seed(provider.StateReviewFailed)}))
+	keep(br.Renew(ctx, origin, provider.RenewRequest{ID: seed(provider.StateExpiring)}))
+	_, err := br.Do(ctx, provider.StatusRequest{}, []provider.Ref{ref(provider.StatePendingApplication), ref(provider.StateExpired)}, broker.BulkOptions{})
 	if err != nil {
 		errs = append(errs, err)
 	}

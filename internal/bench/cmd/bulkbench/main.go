@@ -76,12 +76,11 @@ func run(p params) error {
 	var mu sync.Mutex
 	lastDone := map[string]time.Duration{}
 	start := time.Now()
-	items, _ := br.Do(context.Background(), provider.OpRenew, refs, broker.BulkOptions{
-		Progress: func(pr broker.Progress) {
-			mu.Lock()
-			lastDone[pr.Origin] = time.Since(start)
-			mu.Unlock()
-		},
+	items, _ := br.Do(context.Background(), provider.RenewRequest{}, refs, broker.BulkOptions{Progress: func(pr broker.Progress) {
+		mu.Lock()
+		lastDone[pr.Origin] = time.Since(start)
+		mu.Unlock()
+	},
 	})
 	elapsed := time.Since(start)
 
