@@ -23,9 +23,12 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 			From:      []provider.State{provider.StateIssued, provider.StateExpiring},
 			Lands:     provider.StateRevoked,
 			Settles:   provider.StateRevoked,
-			Note: "CancelCertificateForPackageRequest: revokes the certificate and cancels its order " +
-				"(Type certificate); the quota is returned only within 30 days of issuance; " +
-				"Alibaba takes no reason, so the reason is ignored",
+			// No ReportedAs: the revocation is sent only for Type
+			// certificate, so a cancelled pending order never results.
+			Note: "CancelCertificateForPackageRequest: sent only after DescribeCertificateState answers Type " +
+				"certificate (one extra read), because on a pending (payed) order it cancels the order and " +
+				"returns its quota instead of revoking; any other Type is refused with invalid_state before " +
+				"it is sent; the quota comes back only within 30 days of issuance; Alibaba takes no reason",
 		},
 		Delete: provider.OpCapability{
 			Supported: true,

@@ -16,13 +16,35 @@
 // int64 (see [Adapter.CheckID]), validated before anything is sent.
 //
 //	Cancel  CancelOrderRequest                      domain_verify, process -> payed
-//	Revoke  CancelCertificateForPackageRequest      certificate (issued or expiring) -> revoked
+//	Revoke  DescribeCertificateState, then
+//	        CancelCertificateForPackageRequest      certificate (issued or expiring) -> revoked
 //	Delete  DeleteCertificateRequest                verify_fail, or payed after a cancel -> gone
 //	Renew   RenewCertificateOrderForPackageRequest  certificate in its renewal window -> new order in payed
 //	Status  DescribeCertificateState                any
 //	        (+ ListUserCertificateOrder when the Type is unknow or unrecognised)
 //
-// Revoke takes no reason at Alibaba; RevokeRequest.Reason is ignored.
+// # Revoke
+//
+// CancelCertificateForPackageRequest revokes an issued certificate, but
+// on a pending (payed) order it cancels the order and returns its quota
+// (its documentation page, revised 2025-12-23: "If an order has been
+// issued, this operation revokes the certificate. If an order is
+// pending, it cancels the order and restores the quota."). Sending it
+// and reporting "revoked" could therefore hide a cancellation. Revoke
+// reads the order with DescribeCertificateState first and sends the
+// revocation only when the Type is certificate; anything else is refused
+// with KindInvalidState and nothing more is sent. This is honest under
+// races: no transition leads from certificate back to payed (a renewal
+// creates a new order), so an order read as certificate cannot be a
+// pending one when the revocation arrives. The read costs one
+// DescribeCertificateState request, paced like the rest; its failures
+// are those of a read (never KindOutcomeUnknown; a context that ends
+// during it gives KindCanceled, since the revocation was never sent).
+// Whether an expired certificate may still be revoked is left to the
+// cloud. Revoke takes no reason at Alibaba; RevokeRequest.Reason is
+// ignored.
+//
+// # Renew
 // Renew's optional CSR and tags are checked first ([ValidateCSR],
 // [ValidateTags]); the tags, which the SDK's request struct lacks, are sent
 // as Tags.N.Key and Tags.N.Value query parameters (N from 1), the way the

@@ -66,7 +66,7 @@ func (a *Adapter) listStatus(ctx context.Context, id string, n int64) (*listedOr
 		req.CurrentPage = requests.NewInteger(page)
 		req.ShowSize = requests.NewInteger(listShowSize)
 		resp := cas.CreateListUserCertificateOrderResponse()
-		if err := a.invoke(ctx, provider.OpStatus, id, req, resp); err != nil {
+		if err := a.invoke(ctx, provider.OpStatus, id, false, req, resp); err != nil {
 			return nil, err
 		}
 		for _, row := range resp.CertificateOrderList {

@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -22,7 +23,7 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 	req := cas.CreateCancelOrderRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateCancelOrderRequestResponse()
-	if err := a.invoke(ctx, provider.OpCancel, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpCancel, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
 	res := a.result(provider.OpCancel, r.ID, resp.RequestId)
@@ -31,27 +32,62 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 	return res, nil
 }
 
-// Revoke revokes an issued certificate and cancels its order with
-// CancelCertificateForPackageRequest (native Type certificate, which covers
-// issued and expiring). Alibaba takes no reason: r.Reason is ignored. The
-// quota is returned only when the certificate is revoked within 30 days of
-// issuance.
+// Revoke revokes an issued certificate with
+// CancelCertificateForPackageRequest. That action also cancels a pending
+// (payed) order and returns its quota, so Revoke first reads the order
+// with DescribeCertificateState and sends the revocation only when the
+// Type is certificate (issued, expiring or expired; the cloud refuses
+// what it will not revoke). Any other Type is refused with
+// [provider.KindInvalidState] and nothing more is sent; see "Revoke" in
+// the package doc for why this is safe under races. The read costs one
+// DescribeCertificateState request (paced like any other). Alibaba takes
+// no reason: r.Reason is ignored. The quota is returned only when the
+// certificate is revoked within 30 days of issuance.
 func (a *Adapter) Revoke(ctx context.Context, r provider.RevokeRequest) (*provider.Result, error) {
 	start := time.Now()
 	n, err := parseOrderID(a.origin, provider.OpRevoke, r.ID)
 	if err != nil {
 		return nil, err
 	}
+	if err := a.revocable(ctx, r.ID, n); err != nil {
+		return nil, err
+	}
 	req := cas.CreateCancelCertificateForPackageRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateCancelCertificateForPackageRequestResponse()
-	if err := a.invoke(ctx, provider.OpRevoke, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpRevoke, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
 	res := a.result(provider.OpRevoke, r.ID, resp.RequestId)
 	res.State = provider.StateRevoked
 	a.done(ctx, res, req.GetActionName(), start)
 	return res, nil
+}
+
+// revocable reads order n's Type and returns nil only when it is
+// certificate, the one Type for which CancelCertificateForPackageRequest
+// revokes. The read is not mutating: its failures are never
+// KindOutcomeUnknown.
+func (a *Adapter) revocable(ctx context.Context, id string, n int64) error {
+	req := cas.CreateDescribeCertificateStateRequest()
+	req.OrderId = requests.NewInteger64(n)
+	resp := cas.CreateDescribeCertificateStateResponse()
+	if err := a.invoke(ctx, provider.OpRevoke, id, false, req, resp); err != nil {
+		return err
+	}
+	switch resp.Type {
+	case typeCertificate:
+		return nil
+	case "":
+		return &provider.Error{Kind: provider.KindUnavailable, Op: provider.OpRevoke, Origin: a.origin, ID: id,
+			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+			Message: "the state read before revoking carried no Type; nothing was revoked"}
+	}
+	st, _, _ := a.mapType(resp.Type, "")
+	return &provider.Error{Kind: provider.KindInvalidState, Op: provider.OpRevoke, Origin: a.origin, ID: id,
+		RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+		Message: fmt.Sprintf("the order is %s (Type %q), not issued; CancelCertificateForPackageRequest was not sent, "+
+			"since on a pending order it cancels the order instead of revoking", st, truncate(resp.Type, 40))}
 }
 
 // Delete removes an order with DeleteCertificateRequest. Alibaba accepts
@@ -67,7 +103,7 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 	req := cas.CreateDeleteCertificateRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateDeleteCertificateRequestResponse()
-	if err := a.invoke(ctx, provider.OpDelete, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpDelete, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
 	res := a.result(provider.OpDelete, r.ID, resp.RequestId)
@@ -101,7 +137,7 @@ func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider
 	req.Csr = r.CSR
 	addTags(req.GetQueryParams(), r.Tags)
 	resp := cas.CreateRenewCertificateOrderForPackageRequestResponse()
-	if err := a.invoke(ctx, provider.OpRenew, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpRenew, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
 	if resp.OrderId <= 0 {
@@ -138,7 +174,7 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 	req := cas.CreateDescribeCertificateStateRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateDescribeCertificateStateResponse()
-	if err := a.invoke(ctx, provider.OpStatus, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpStatus, r.ID, false, req, resp); err != nil {
 		return nil, err
 	}
 	if resp.Type == "" {

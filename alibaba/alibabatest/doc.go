@@ -85,10 +85,22 @@
 //
 //	DescribeCertificateState              any state; no change
 //	CancelOrderRequest                    domain_verify, process -> payed (cancelled)
-//	CancelCertificateForPackageRequest    ISSUED, WILLEXPIRED -> REVOKED
+//	CancelCertificateForPackageRequest    ISSUED, WILLEXPIRED -> REVOKED;
+//	                                      payed (fresh or cancelled) -> cancelled, removed
 //	DeleteCertificateRequest              verify_fail, cancelled payed -> removed
 //	RenewCertificateOrderForPackageRequest WILLEXPIRED -> new order in payed
 //	ListUserCertificateOrder              paged list; no change
+//
+// CancelCertificateForPackageRequest follows its documentation page
+// (revised 2025-12-23): "If an order has been issued, this operation
+// revokes the certificate. If an order is pending, it cancels the order
+// and restores the quota." A pending order's quota always comes back; an
+// issued one's only within [QuotaReturnWindow] (30 days) of issuance, as
+// the page's earlier revision said. [Server.QuotaReturns] lists every
+// quota given back (DeleteCertificateRequest gives one back too). What a
+// cancelled pending order looks like afterwards is not documented
+// [unverified]: the emulator removes it, so it reads NotFoundOrder and
+// never "revoked".
 //
 // Any other state answers 403 OrderStateError; an unknown or deleted order
 // answers 404 NotFoundOrder. OrderId must be a positive decimal int64, or

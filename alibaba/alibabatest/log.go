@@ -46,6 +46,19 @@ type Renewal struct {
 	Time time.Time
 }
 
+// QuotaReturn is one certificate quota given back to the account's
+// resource plan.
+type QuotaReturn struct {
+	// OrderID is the order whose quota came back.
+	OrderID string
+	// Action is the action that gave it back: ActionRevoke (a pending
+	// order cancelled, or a certificate revoked within QuotaReturnWindow
+	// of issuance) or ActionDelete (a failed or cancelled order removed).
+	Action string
+	// Time is when, by the server clock.
+	Time time.Time
+}
+
 // logStart appends an entry for a request arriving now and returns its
 // index and request ID. It wakes WaitForRequests. The entry is appended
 // under s.mu, with the request ID drawn, so that log order and ID draws
@@ -82,4 +95,11 @@ func (s *Server) Renewals() []Renewal {
 		out[i].Tags = slices.Clone(out[i].Tags)
 	}
 	return out
+}
+
+// QuotaReturns returns every quota given back, oldest first.
+func (s *Server) QuotaReturns() []QuotaReturn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.quota)
 }

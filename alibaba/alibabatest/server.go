@@ -63,6 +63,7 @@ type Server struct {
 	nonces     map[string]time.Time
 	nonceSweep int
 	renewals   []Renewal
+	quota      []QuotaReturn
 
 	// log is the request log, with its own lock (see logStart).
 	log reqlog.Log[Request]
