@@ -68,11 +68,13 @@
 //
 // What DescribeCertificateState answers for a revoked order is not
 // documented; the emulator answers unknow. For unknow and for any Type it
-// does not recognise, Status makes a second call, ListUserCertificateOrder
-// with OrderType CPACK (the documented default: orders created from a
-// resource plan, which the *ForPackage operations act on) and Keyword set
-// to the order ID, takes the row whose OrderId is exactly the ID (reading
-// at most four pages of 50), and maps its Status:
+// does not recognise, Status searches ListUserCertificateOrder with
+// documented filters only (help.aliyun.com/document_detail/455804):
+// Status REVOKED, OrderType CPACK (orders created from a resource plan,
+// the default) and then BUY (sold orders), CurrentPage and ShowSize 50,
+// at most four pages per order type, newest first. It takes the row whose
+// OrderId is exactly the ID and maps its Status (REVOKED, unless the
+// cloud ignored the filter):
 //
 //	PAYED          StatePendingApplication
 //	CHECKING       StateUnderReview
@@ -87,12 +89,15 @@
 //
 // Result.NativeState is then the list Status, NotAfter comes from the
 // row's CertEndTime (when present) and RequestID is the list call's. When
-// no row matches (a BUY order, say), the result is StateUnknown with the
-// Type (unknow) as NativeState. The documentation describes Keyword as a
-// fuzzy match on the domain or the resource ID; that it finds an order by
-// its OrderId is [unverified] (the emulator does). The fallback's errors
-// are classified like any Status error (never KindOutcomeUnknown), and it
-// counts against ListUserCertificateOrder's own quota of 10/s per account.
+// no row matches (the order is not revoked, or is older than the pages
+// read), the result is StateUnknown with the Type as NativeState: a
+// search that finds nothing proves nothing, so no state is guessed.
+// Keyword is never sent: it is a fuzzy match on the domain or the
+// resource ID, not the order ID. Cost: one DescribeCertificateState, plus
+// for unknow one to eight ListUserCertificateOrder requests, each paced
+// (provider.Pace, API "ListUserCertificateOrder", 10/s per account); the
+// fallback's errors are classified like any Status error (never
+// KindOutcomeUnknown).
 //
 // Alibaba reports a cancelled order as payed, exactly like a fresh one, so
 // Status can never report StateCancelled: a Cancel's own result says

@@ -159,12 +159,13 @@ func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider
 // package doc for how each native Type maps to a [provider.State]. For an
 // issued certificate NotAfter is read from the returned certificate; the
 // private key the API also returns is discarded. When the Type is unknow
-// (as for a revoked order) or not one this adapter knows, Status also
-// reads the order's row of ListUserCertificateOrder (OrderType CPACK,
-// Keyword the order ID) and reports its Status instead, with NotAfter
-// from its CertEndTime and the list call's request ID; without such a
-// row the result stays [provider.StateUnknown] with the Type as
-// NativeState. Errors of either call are classified as Status errors.
+// (as for a revoked order) or not one this adapter knows, Status looks
+// for the order among the revoked orders of ListUserCertificateOrder
+// (Status REVOKED, OrderType CPACK then BUY, a bounded number of pages;
+// never Keyword) and, if its row is there, reports it revoked, with
+// NotAfter from its CertEndTime and the list call's request ID; without
+// such a row the result stays [provider.StateUnknown] with the Type as
+// NativeState. Errors of every call are classified as Status errors.
 func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
 	start := time.Now()
 	n, err := parseOrderID(a.origin, provider.OpStatus, r.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -57,11 +58,15 @@ func actions(s *alibabatest.Server) []string {
 }
 
 // TestStatusFallsBackOnList checks Status for orders whose
-// DescribeCertificateState Type is unknow or unrecognised: it reads the
-// order's ListUserCertificateOrder row, and only then.
+// DescribeCertificateState Type is unknow or unrecognised: it looks for
+// the order among the REVOKED rows of ListUserCertificateOrder, CPACK
+// orders first and then BUY, with documented filters only, and only
+// then. A row proves the order revoked; no row leaves StateUnknown.
 func TestStatusFallsBackOnList(t *testing.T) {
 	t.Parallel()
 	day := 24 * time.Hour
+	d, l := actDescribe, actList
+	both := []string{d, l, l} // CPACK page 1, BUY page 1
 	for _, tc := range []struct {
 		name     string
 		seed     func(s *alibabatest.Server) string // returns the ID to read
@@ -72,39 +77,49 @@ func TestStatusFallsBackOnList(t *testing.T) {
 		calls    []string
 	}{
 		{name: "revoked", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateRevoked) },
-			want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{actDescribe, actList}},
+			want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l}},
 		{name: "notactivated stays unknown", seed: func(s *alibabatest.Server) string {
 			return s.SeedOrder(alibabatest.Order{Type: alibabatest.TypeUnknown, Status: alibabatest.StatusNotActivated})
-		}, want: provider.StateUnknown, native: "NOTACTIVATED", calls: []string{actDescribe, actList}},
-		{name: "no CPACK row keeps unknow", seed: func(s *alibabatest.Server) string {
+		}, want: provider.StateUnknown, native: "unknow", calls: both},
+		// Issue 12.3: a BUY order whose Describe answers unknow read
+		// unknown; it is found among the BUY orders.
+		{name: "revoked BUY order", seed: func(s *alibabatest.Server) string {
 			return s.SeedOrder(alibabatest.Order{Type: alibabatest.TypeUnknown, Status: alibabatest.StatusRevoked,
 				OrderType: alibabatest.OrderTypeBuy})
-		}, want: provider.StateUnknown, native: "unknow", calls: []string{actDescribe, actList}},
+		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: both},
 		{name: "known type needs no list", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateIssued) },
-			want: provider.StateIssued, native: "certificate", notAfter: true, calls: []string{actDescribe}},
+			want: provider.StateIssued, native: "certificate", notAfter: true, calls: []string{d}},
 		{name: "unrecognised type, revoked", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateRevoked) },
-			typ: "suspended", want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{actDescribe, actList}},
+			typ: "suspended", want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l}},
+		// Not revoked: the list search proves nothing, so the state is
+		// not guessed.
 		{name: "unrecognised type, expiring", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateExpiring) },
-			typ: "suspended", want: provider.StateExpiring, native: "WILLEXPIRED", notAfter: true, calls: []string{actDescribe, actList}},
+			typ: "suspended", want: provider.StateUnknown, native: "suspended", calls: both},
 		{name: "unrecognised type, under review", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateUnderReview) },
-			typ: "suspended", want: provider.StateUnderReview, native: "CHECKING", calls: []string{actDescribe, actList}},
+			typ: "suspended", want: provider.StateUnknown, native: "suspended", calls: both},
 		{name: "unrecognised type, no row", seed: func(s *alibabatest.Server) string {
 			return s.SeedOrder(alibabatest.Order{Type: alibabatest.TypeCertificate, OrderType: alibabatest.OrderTypeBuy})
-		}, typ: "suspended", want: provider.StateUnknown, native: "suspended", calls: []string{actDescribe, actList}},
-		{name: "exact OrderId among keyword matches", seed: func(s *alibabatest.Server) string {
+		}, typ: "suspended", want: provider.StateUnknown, native: "suspended", calls: both},
+		{name: "exact OrderId among revoked rows", seed: func(s *alibabatest.Server) string {
 			id := s.SeedOrder(alibabatest.Order{ID: 7001, Status: alibabatest.StatusRevoked})
-			// A newer order whose domain contains the ID is listed first.
-			s.SeedOrder(alibabatest.Order{ID: 7002, Type: alibabatest.TypeCertificate, Domain: "a7001.example.com"})
+			// A newer revoked order is listed first.
+			s.SeedOrder(alibabatest.Order{ID: 7002, Status: alibabatest.StatusRevoked})
 			return id
-		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{actDescribe, actList}},
+		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l}},
 		{name: "row on the second page", seed: func(s *alibabatest.Server) string {
 			id := s.SeedOrder(alibabatest.Order{ID: 9001, Status: alibabatest.StatusRevoked, NotAfter: time.Now().Add(-day)})
 			for i := range listShowSize {
-				s.SeedOrder(alibabatest.Order{ID: int64(9100 + i), Type: alibabatest.TypePayed,
-					Domain: "x9001-" + strconv.Itoa(i) + ".example.com"})
+				s.SeedOrder(alibabatest.Order{ID: int64(9100 + i), Status: alibabatest.StatusRevoked})
 			}
 			return id
-		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{actDescribe, actList, actList}},
+		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l, l}},
+		{name: "beyond the page bound stays unknown", seed: func(s *alibabatest.Server) string {
+			id := s.SeedOrder(alibabatest.Order{ID: 9001, Status: alibabatest.StatusRevoked})
+			for i := range maxListPages * listShowSize {
+				s.SeedOrder(alibabatest.Order{ID: int64(9100 + i), Status: alibabatest.StatusRevoked})
+			}
+			return id
+		}, want: provider.StateUnknown, native: "unknow", calls: append([]string{d}, slices.Repeat([]string{l}, maxListPages+1)...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -134,6 +149,7 @@ func TestStatusFallsBackOnList(t *testing.T) {
 			if got := actions(s); !slices.Equal(got, tc.calls) {
 				t.Errorf("the emulator saw %v, want %v", got, tc.calls)
 			}
+			checkListParams(t, s.Requests(), id)
 			// The result names the request that decided it: the list
 			// request that found the row, else DescribeCertificateState.
 			reqs := s.Requests()
@@ -145,6 +161,36 @@ func TestStatusFallsBackOnList(t *testing.T) {
 				t.Errorf("RequestID = %q, want the %s request's %q", res.RequestID, decided.Action, decided.RequestID)
 			}
 		})
+	}
+}
+
+// checkListParams checks what Status sent: never a Keyword (it is a fuzzy
+// match on the domain or resource ID, not the order ID), and for each
+// list request the documented filters Status REVOKED and OrderType CPACK
+// or BUY (CPACK first), pages counted from 1 within each type, and
+// ShowSize 50.
+func checkListParams(t *testing.T, reqs []alibabatest.Request, id string) {
+	t.Helper()
+	wantType, wantPage := "CPACK", 1
+	for _, r := range reqs {
+		if _, ok := r.Params["Keyword"]; ok {
+			t.Errorf("%s sent Keyword=%q", r.Action, r.Params["Keyword"])
+		}
+		if r.Action != actList {
+			if r.Params["OrderId"] != id {
+				t.Errorf("%s sent OrderId %q, want %s", r.Action, r.Params["OrderId"], id)
+			}
+			continue
+		}
+		if r.Params["OrderType"] == "BUY" && wantType == "CPACK" {
+			wantType, wantPage = "BUY", 1
+		}
+		want := map[string]string{"Status": "REVOKED", "OrderType": wantType,
+			"CurrentPage": strconv.Itoa(wantPage), "ShowSize": strconv.Itoa(listShowSize)}
+		if !maps.Equal(r.Params, want) {
+			t.Errorf("list request params %v, want %v", r.Params, want)
+		}
+		wantPage++
 	}
 }
 

@@ -114,8 +114,9 @@
 // see [MaxTags] for the rules. Bad input answers 400 InvalidParameter and
 // creates nothing.
 //
-// ListUserCertificateOrder takes Keyword (part of the domain, or the exact
-// order or instance ID), Status, OrderType (CPACK by default, BUY, CERT, or
+// ListUserCertificateOrder takes Keyword (a case-insensitive part of the
+// domain or of the instance ID, the documented fuzzy match; never the
+// order ID, which neither contains), Status, OrderType (CPACK by default, BUY, CERT, or
 // UPLOAD which lists nothing), CurrentPage and ShowSize ([DefaultShowSize]),
 // and lists newest orders first with the SDK's CertificateOrderListItem
 // field names; CertStartTime and CertEndTime are epoch milliseconds.
@@ -129,7 +130,7 @@
 // always [PrivateKeyPlaceholder], never a real key. A revoked order answers
 // Type "unknow" without a certificate: the documentation does not say what
 // the cloud answers [unverified], and "certificate" would claim it is valid.
-// Use ListUserCertificateOrder (Keyword = the order ID) to see REVOKED.
+// Use ListUserCertificateOrder (Status REVOKED) to see REVOKED.
 //
 // The normalized view ([Server.State]) maps payed to
 // provider.StatePendingApplication, or provider.StateCancelled when reached
@@ -152,7 +153,8 @@
 // a body that is not JSON. With AfterApply the state change happens first
 // and then the response fails. [Server.SetQPS] limits an action's rate;
 // excess requests are throttled. Every request is logged ([Server.Requests])
-// with its action, order ID, time, status, code and fault.
+// with its action, order ID, the action's own parameters, time, status,
+// code and fault.
 //
 // # Credentials
 //

@@ -17,6 +17,11 @@ type Request struct {
 	ID string
 	// AccessKeyID is the AccessKeyId parameter as sent.
 	AccessKeyID string
+	// Params are the action's own parameters as sent (OrderId, Keyword,
+	// Status, OrderType, CurrentPage, Csr, Tags.N.Key, ...), without the
+	// common ones (Action, Version, AccessKeyId, Signature*, Timestamp,
+	// RegionId, ...); long values are cut to 64 bytes. nil if none.
+	Params map[string]string
 	// RequestID is the RequestId the server answered (or would have).
 	RequestID string
 	// HTTPStatus is the status written; 0 while the request is in

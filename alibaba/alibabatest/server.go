@@ -159,7 +159,8 @@ func (s *Server) SeedOrder(o Order) string {
 		s.nextID = n.ID + 1
 	}
 	if n.Domain == "" {
-		n.Domain = fmt.Sprintf("site%d.example.com", n.ID)
+		// Letters only: a Keyword holding the order ID must not match.
+		n.Domain = "site-" + letters(n.ID) + ".example.com"
 	}
 	s.orders[n.ID] = &record{Order: n}
 	return strconv.FormatInt(n.ID, 10)
