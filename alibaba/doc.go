@@ -111,8 +111,10 @@
 //
 // Failures are [*provider.Error] values carrying the Alibaba code, message,
 // request ID and HTTP status; errors.As reaches the SDK's
-// *errors.ServerError for error responses. Codes are classified first,
-// then the HTTP status:
+// *errors.ServerError for error responses. Alibaba's own codes are
+// classified first; a code it does not know, or none (an HTML page from
+// a proxy or gateway), falls to the cloud-independent HTTP rules of
+// internal/classify, which also classifies failures without a response:
 //
 //	NotFoundOrder                                         KindNotFound
 //	OrderStateError, DeleteFail,

@@ -149,8 +149,10 @@
 // in count. Faults apply only to requests that passed authentication.
 // Kinds: latency, HTTP 500 InternalError, HTTP 503 ServiceUnavailable,
 // throttling (400 Throttling.User), connection reset after the request was
-// read, hang until the client gives up or the server closes, and a 200 with
-// a body that is not JSON. With AfterApply the state change happens first
+// read, hang until the client gives up or the server closes, a 200 with
+// a body that is not JSON, and this package's own [FaultHTMLNotFound] and
+// [FaultHTMLBadGateway]: a 404 or 502 HTML page without an Alibaba code,
+// as a front end answers [unverified: page text]. With AfterApply the state change happens first
 // and then the response fails. [Server.SetQPS] limits an action's rate;
 // excess requests are throttled. Every request is logged ([Server.Requests])
 // with its action, order ID, the action's own parameters, time, status,

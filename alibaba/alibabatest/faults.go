@@ -32,6 +32,27 @@ const (
 	FaultMalformed = faultinject.Malformed
 )
 
+// Faults of the HTTP front end rather than of CAS: a proxy, load balancer
+// or misrouted gateway answering with an HTML page and no Alibaba code.
+// They are kinds of this package only (internal/faultinject does not name
+// them: their String is "unknown"), numbered well clear of its kinds.
+const (
+	// FaultHTMLNotFound answers HTTP 404 with an HTML page and no code.
+	// A client must not read it as NotFoundOrder: the order was not
+	// looked at.
+	FaultHTMLNotFound FaultKind = 64 + iota
+	// FaultHTMLBadGateway answers HTTP 502 with an HTML page and no
+	// code. With AfterApply the action was applied first.
+	FaultHTMLBadGateway
+)
+
+// The HTML bodies of FaultHTMLNotFound and FaultHTMLBadGateway, shaped
+// like the pages of the Tengine front ends Alibaba Cloud runs.
+const (
+	htmlNotFound   = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n"
+	htmlBadGateway = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n"
+)
+
 // InjectFault adds a fault rule. Rules are tried in the order they were
 // added; the first that matches and is drawn applies.
 func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
@@ -73,10 +94,22 @@ func (s *Server) renderFault(w http.ResponseWriter, r *http.Request, f Fault, re
 		faultinject.ResetConn(w)
 	case FaultHang:
 		s.faults.HangUntilGone(w, r)
+	case FaultHTMLNotFound:
+		writeHTML(w, http.StatusNotFound, htmlNotFound, note)
+	case FaultHTMLBadGateway:
+		writeHTML(w, http.StatusBadGateway, htmlBadGateway, note)
 	case FaultMalformed:
 		note(func(e *Request) { e.HTTPStatus = http.StatusOK })
 		w.Header().Set("Content-Type", "application/json;charset=utf-8")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(malformedBody + requestID))
 	}
+}
+
+// writeHTML answers with an HTML page and no Alibaba error body.
+func writeHTML(w http.ResponseWriter, status int, body string, note func(func(*Request))) {
+	note(func(e *Request) { e.HTTPStatus = status })
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,10 +44,31 @@ func checkFaultError(t *testing.T, k FaultKind, err error) {
 		if !errors.As(err, &ce) || ce.ErrorCode() != "SDK.JsonUnmarshalError" {
 			t.Fatalf("malformed: got %v (%T), want SDK.JsonUnmarshalError", err, err)
 		}
+	case FaultHTMLNotFound, FaultHTMLBadGateway:
+		// The SDK keeps a body that is not JSON as the message, with no
+		// code and no request ID.
+		want := map[FaultKind]int{FaultHTMLNotFound: http.StatusNotFound, FaultHTMLBadGateway: http.StatusBadGateway}[k]
+		var se *sdkerrors.ServerError
+		if !errors.As(err, &se) || se.HttpStatus() != want || se.ErrorCode() != "" || se.RequestId() != "" ||
+			!strings.HasPrefix(se.Message(), "<html>") {
+			t.Fatalf("%s: got %v (%T), want HTTP %d with an HTML body and no code", faultName(k), err, err, want)
+		}
 	}
 }
 
-var allKinds = []FaultKind{FaultLatency, FaultServerError, FaultUnavailable, FaultThrottle, FaultReset, FaultHang, FaultMalformed}
+var allKinds = []FaultKind{FaultLatency, FaultServerError, FaultUnavailable, FaultThrottle, FaultReset, FaultHang,
+	FaultMalformed, FaultHTMLNotFound, FaultHTMLBadGateway}
+
+// faultName names k, including this package's own kinds.
+func faultName(k FaultKind) string {
+	switch k {
+	case FaultHTMLNotFound:
+		return "html_404"
+	case FaultHTMLBadGateway:
+		return "html_502"
+	}
+	return k.String()
+}
 
 // faultClient is a client whose read timeout ends hangs quickly.
 func faultClient(t *testing.T, s *Server) *cas.Client {
@@ -59,7 +81,7 @@ func TestEachFaultIsSeenByTheClient(t *testing.T) {
 	t.Parallel()
 	for _, k := range allKinds {
 		for _, after := range []bool{false, true} {
-			name := k.String()
+			name := faultName(k)
 			if after {
 				name += "/after_apply"
 			}
