@@ -51,7 +51,14 @@
 //	signature mismatch                400 SignatureDoesNotMatch
 //	SignatureNonce seen in 15 min     400 SignatureNonceUsed
 //
-// The signature is checked before the nonce is recorded, so a forged request
+// The string to sign is built from every parameter received, query and
+// body alike, but Signature, as the RPC signature mechanism page
+// documents (help.aliyun.com, "Signature mechanism": the canonicalized
+// query string of the request parameters), so a parameter left out of
+// the signature or added after signing is SignatureDoesNotMatch; the
+// documentation also lists IncompleteSignature, which the emulator does
+// not send [unverified: when the cloud prefers it]. The signature is
+// checked before the nonce is recorded, so a forged request
 // cannot burn a legitimate client's nonce. The SignatureDoesNotMatch message
 // ends in "server string to sign is:" followed by the server's string to
 // sign, which the SDK compares with its own to tell a wrong secret from a
