@@ -1,8 +1,9 @@
 // Package alibaba is the certbroker adapter for Alibaba Cloud Certificate
 // Management Service (CAS, API 2020-04-07): a [provider.Provider] over
 // github.com/aliyun/alibaba-cloud-sdk-go (services/cas), plus
-// [provider.IDChecker] and [provider.RateAdvisor]. The emulator it is
-// tested against lives in alibaba/alibabatest.
+// [provider.IDChecker], [provider.Checker] (the same pre-send checks as
+// the calls, by the same code) and [provider.RateAdvisor]. The emulator
+// it is tested against lives in alibaba/alibabatest.
 //
 //	cfg, err := alibaba.ConfigFromEnv(os.LookupEnv)
 //	if err != nil { ... }

@@ -16,7 +16,7 @@ import (
 // later reads it as pending application: see the package doc).
 func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpCancel, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 // certificate is revoked within 30 days of issuance.
 func (a *Adapter) Revoke(ctx context.Context, r provider.RevokeRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpRevoke, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (a *Adapter) revocable(ctx context.Context, id string, n int64) error {
 // order with OrderStateError.
 func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpDelete, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
 	}
@@ -122,15 +122,9 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 // is never retried by the adapter: every success creates an order.
 func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpRenew, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
-	}
-	if err := ValidateCSR(r.CSR); err != nil {
-		return nil, a.invalid(provider.OpRenew, r.ID, err)
-	}
-	if err := ValidateTags(r.Tags); err != nil {
-		return nil, a.invalid(provider.OpRenew, r.ID, err)
 	}
 	req := cas.CreateRenewCertificateOrderForPackageRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
@@ -168,7 +162,7 @@ func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider
 // NativeState. Errors of every call are classified as Status errors.
 func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpStatus, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
 	}
