@@ -52,11 +52,15 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 	}
 }
 
-// Documented request quotas per account and region, per second, per API
-// (CAS 2020-04-07 quota page; fidelity review A17): CancelOrderRequest 100;
-// CancelCertificateForPackageRequest, DescribeCertificateState,
-// DeleteCertificateRequest, RenewCertificateOrderForPackageRequest and
-// ListUserCertificateOrder 10 each. Origins sharing an account share them.
+// Documented request quotas per second, per API, region and parent
+// account (fidelity review A17), checked against the pages: the CAS
+// 2020-04-07 quota page (alibabacloud.com/help/.../api-cas-2020-04-07-quota)
+// gives DescribeCertificateState, DeleteCertificateRequest and
+// RenewCertificateOrderForPackageRequest 10/1(s); the action pages give
+// CancelOrderRequest 100, CancelCertificateForPackageRequest 10 and
+// ListUserCertificateOrder 10 a second per user. Origins sharing an
+// account share them. alibabatest.WithDocumentedQPS enforces the same
+// table.
 var apiRates = map[string]float64{
 	"CancelOrderRequest":                     100,
 	"CancelCertificateForPackageRequest":     10,

@@ -161,7 +161,10 @@
 // [FaultHTMLBadGateway]: a 404 or 502 HTML page without an Alibaba code,
 // as a front end answers [unverified: page text]. With AfterApply the state change happens first
 // and then the response fails. [Server.SetQPS] limits an action's rate;
-// excess requests are throttled. Every request is logged ([Server.Requests])
+// excess requests are throttled. [WithDocumentedQPS] sets every action's
+// limit to its documented quota ([DocumentedQPS]: 100/s for
+// CancelOrderRequest, 10/s for the others; CAS 2020-04-07 quota page and
+// the action pages). Every request is logged ([Server.Requests])
 // with its action, order ID, the action's own parameters, time, status,
 // code and fault.
 //

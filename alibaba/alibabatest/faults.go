@@ -1,6 +1,7 @@
 package alibabatest
 
 import (
+	"maps"
 	"math"
 	"net/http"
 
@@ -70,6 +71,26 @@ func (s *Server) SetQPS(action string, qps float64) {
 	}
 	s.faults.SetQPS(action, qps, burst)
 }
+
+// documentedQPS is each emulated action's request quota per second, per
+// region and account (the quota dimension "regionId, API, ParentUid"), as
+// documented: the CAS 2020-04-07 quota page (api-cas-2020-04-07-quota)
+// for DescribeCertificateState, DeleteCertificateRequest,
+// RenewCertificateOrderForPackageRequest and ListUserCertificateOrder,
+// and the QPS notes of the CancelOrderRequest (100) and
+// CancelCertificateForPackageRequest (10) pages.
+var documentedQPS = map[string]float64{
+	ActionDescribe: 10,
+	ActionCancel:   100,
+	ActionRevoke:   10,
+	ActionDelete:   10,
+	ActionRenew:    10,
+	ActionList:     10,
+}
+
+// DocumentedQPS returns the documented per-second quota of each emulated
+// action (a fresh map); [WithDocumentedQPS] applies it.
+func DocumentedQPS() map[string]float64 { return maps.Clone(documentedQPS) }
 
 // overQPS reports whether a request for action exceeds its own limit or the
 // limit on all actions.

@@ -270,3 +270,45 @@ func TestHangEndsWhenTheClientGivesUp(t *testing.T) {
 		t.Fatalf("after the hang: %v", err)
 	}
 }
+
+// TestDocumentedQPS: with WithDocumentedQPS, a burst of
+// DescribeCertificateState requests beyond its documented 10 a second is
+// throttled, and the first second's worth is not.
+func TestDocumentedQPS(t *testing.T) {
+	t.Parallel()
+	if q := DocumentedQPS(); len(q) != len(actions) || q[ActionCancel] != 100 || q[ActionDescribe] != 10 {
+		t.Fatalf("DocumentedQPS() = %v", q)
+	}
+	s := newServer(t, WithDocumentedQPS())
+	c := newClient(t, s)
+	id := s.Seed(provider.StateIssued)
+	const n = 30 // sent well within a second: at most 10 + 10/s pass
+	throttled := 0
+	for i := range n {
+		_, err := describe(c, id)
+		switch {
+		case err == nil:
+		case i < 10:
+			t.Fatalf("request %d within the documented quota failed: %v", i+1, err)
+		default:
+			serverError(t, err, http.StatusBadRequest, CodeThrottling)
+			throttled++
+		}
+	}
+	if throttled == 0 {
+		t.Fatalf("none of %d back-to-back requests was throttled", n)
+	}
+	if got := countFault(s.Requests(), FaultThrottle); got != throttled {
+		t.Errorf("the log shows %d throttled requests, want %d", got, throttled)
+	}
+}
+
+func countFault(reqs []Request, k FaultKind) int {
+	n := 0
+	for _, r := range reqs {
+		if r.Fault == k {
+			n++
+		}
+	}
+	return n
+}
