@@ -62,8 +62,9 @@
 //	certificate    StateIssued, StateExpiring or StateExpired, from the NotAfter of
 //	               the returned certificate: expired once past it, expiring within
 //	               [ExpiringWindow] (30 days) of it, issued before; NotAfter is in
-//	               the Result. A certificate that cannot be parsed gives StateIssued
-//	               with a zero NotAfter.
+//	               the Result (read from the DER, not a full x509 parse). A
+//	               certificate that cannot be parsed gives StateIssued with a
+//	               zero NotAfter.
 //	unknow (sic)   the ListUserCertificateOrder Status, below
 //	anything else  the ListUserCertificateOrder Status, below
 //
