@@ -174,6 +174,12 @@
 // a valid regular expression (the SDK compiles each entry as one) does not
 // break calls.
 //
+// The package's tests run against the emulator. TestLiveStatus is an
+// opt-in, read-only check against the real cloud: with CERTBROKER_LIVE=1,
+// the credential variables of [ConfigFromEnv] and CERTBROKER_LIVE_REFS
+// (comma-separated origin:id refs; those with a CAS order ID are read),
+// it runs Status on each, under a pacer that refuses any other request.
+//
 // Do not set DEBUG=sdk in production: the SDK then prints every signed
 // request URL and every response body (DescribeCertificateState returns the
 // certificate's private key) to standard output, outside the adapter's
