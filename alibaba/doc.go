@@ -46,6 +46,7 @@
 // ignored.
 //
 // # Renew
+//
 // Renew's optional CSR and tags are checked first ([ValidateCSR],
 // [ValidateTags]); the tags, which the SDK's request struct lacks, are sent
 // as Tags.N.Key and Tags.N.Value query parameters (N from 1), the way the
@@ -128,17 +129,20 @@
 //	  SignatureNonceUsed, InvalidSecurityToken*           KindUnauthorized
 //	Forbidden*, NoPermission*                             KindForbidden
 //	MissingParameter*, InvalidParameter*                  KindInvalidArgument
-//	other code, HTTP 5xx                                  KindUnavailable (Status), KindOutcomeUnknown (others)
+//	other code, HTTP 5xx                                  KindOutcomeUnknown for a mutating request, KindUnavailable
+//	                                                      for a read (Status's, and Revoke's state read)
 //	other code, HTTP 429 / 401 / 403                      KindThrottled / KindUnauthorized / KindForbidden
 //	other code, any other status                          KindOther (a 404 is not taken for NotFound)
 //
 // Without an error response: a connection that failed before the request
 // was written (dial, DNS, TLS) is KindUnavailable; a timeout, reset or
-// undecodable success after it was written is KindOutcomeUnknown for
-// Cancel, Revoke, Delete and Renew and KindUnavailable for Status; a
+// undecodable success after it was written is KindOutcomeUnknown for the
+// mutating requests of Cancel, Revoke, Delete and Renew and
+// KindUnavailable for reads; a
 // context that ended before the request was written is KindCanceled, and
 // one that ended while it was in flight is classified like a timeout with
-// the context's error in the chain. Errors never contain the request URL
+// the context's error in the chain (during Revoke's state read it is
+// KindCanceled: the revocation was not sent). Errors never contain the request URL
 // (it carries the AccessKeyId, the Signature and any SecurityToken), the
 // secret, the token, or the string to sign that Alibaba echoes on a
 // signature mismatch.

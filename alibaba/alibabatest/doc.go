@@ -121,12 +121,13 @@
 // see [MaxTags] for the rules. Bad input answers 400 InvalidParameter and
 // creates nothing.
 //
-// ListUserCertificateOrder takes Keyword (a case-insensitive part of the
-// domain or of the instance ID, the documented fuzzy match; never the
-// order ID, which neither contains), Status, OrderType (CPACK by default, BUY, CERT, or
-// UPLOAD which lists nothing), CurrentPage and ShowSize ([DefaultShowSize]),
-// and lists newest orders first with the SDK's CertificateOrderListItem
-// field names; CertStartTime and CertEndTime are epoch milliseconds.
+// ListUserCertificateOrder (help.aliyun.com/document_detail/455804) takes
+// Keyword (a case-insensitive part of the domain or of the instance ID, the
+// documented fuzzy match; never the order ID, which neither contains),
+// Status, OrderType (CPACK by default, BUY, CERT, or UPLOAD which lists
+// nothing), CurrentPage and ShowSize ([DefaultShowSize]), and lists newest
+// orders first with the SDK's CertificateOrderListItem field names;
+// CertStartTime and CertEndTime are epoch milliseconds.
 //
 // An issued order's Status follows the injectable clock: ISSUED while more
 // than [ExpiringWindow] remains, then WILLEXPIRED, then EXPIRED once NotAfter
@@ -153,20 +154,20 @@
 //
 // [Server.InjectFault] adds rules from package internal/faultinject: by
 // action (or all), by probability drawn from the seed ([WithSeed]), limited
-// in count. Faults apply only to requests that passed authentication.
-// Kinds: latency, HTTP 500 InternalError, HTTP 503 ServiceUnavailable,
-// throttling (400 Throttling.User), connection reset after the request was
-// read, hang until the client gives up or the server closes, a 200 with
-// a body that is not JSON, and this package's own [FaultHTMLNotFound] and
-// [FaultHTMLBadGateway]: a 404 or 502 HTML page without an Alibaba code,
-// as a front end answers [unverified: page text]. With AfterApply the state change happens first
-// and then the response fails. [Server.SetQPS] limits an action's rate;
-// excess requests are throttled. [WithDocumentedQPS] sets every action's
-// limit to its documented quota ([DocumentedQPS]: 100/s for
-// CancelOrderRequest, 10/s for the others; CAS 2020-04-07 quota page and
-// the action pages). Every request is logged ([Server.Requests])
-// with its action, order ID, the action's own parameters, time, status,
-// code and fault.
+// in count. Faults apply only to requests that passed authentication. Kinds:
+// latency, HTTP 500 InternalError, HTTP 503 ServiceUnavailable, throttling
+// (400 Throttling.User), connection reset after the request was read, hang
+// until the client gives up or the server closes, a 200 with a body that is
+// not JSON, and this package's own [FaultHTMLNotFound] and
+// [FaultHTMLBadGateway]: a 404 or 502 HTML page without an Alibaba code, as
+// a front end answers [unverified: page text]. With AfterApply the state
+// change happens first and then the response fails. [Server.SetQPS] limits
+// an action's rate; excess requests are throttled. [WithDocumentedQPS] sets
+// every action's limit to its documented quota ([DocumentedQPS]: 100/s for
+// CancelOrderRequest, 10/s for the others; CAS 2020-04-07 quota page and the
+// action pages). Every request is logged ([Server.Requests]) with its
+// action, order ID, the action's own parameters, time, status, code and
+// fault.
 //
 // # Credentials
 //
