@@ -72,12 +72,15 @@
 // What DescribeCertificateState answers for a revoked order is not
 // documented; the emulator answers unknow. For unknow and for any Type it
 // does not recognise, Status searches ListUserCertificateOrder with
-// documented filters only (help.aliyun.com/document_detail/455804):
-// Status REVOKED, OrderType CPACK (orders created from a resource plan,
-// the default) and then BUY (sold orders), CurrentPage and ShowSize 50,
-// at most four pages per order type, newest first. It takes the row whose
-// OrderId is exactly the ID and maps its Status (REVOKED, unless the
-// cloud ignored the filter):
+// documented filters only (help.aliyun.com/document_detail/455804): Status
+// REVOKED, OrderType CPACK (orders created from a resource plan, the
+// default) and then BUY (sold orders), CurrentPage and ShowSize 50, at most
+// four pages per order type, newest first, and Keyword, a fuzzy match on the
+// domain, set to the Domain DescribeCertificateState answered, if any
+// (whether the cloud answers it for a revoked order is [unverified]; without
+// it the newest revoked orders are paged). It takes the row whose OrderId is
+// exactly the ID and maps its Status (REVOKED, unless the cloud ignored the
+// filter):
 //
 //	PAYED          StatePendingApplication
 //	CHECKING       StateUnderReview
@@ -90,17 +93,16 @@
 //	               offered from it)
 //	anything else  StateUnknown
 //
-// Result.NativeState is then the list Status, NotAfter comes from the
-// row's CertEndTime (when present) and RequestID is the list call's. When
-// no row matches (the order is not revoked, or is older than the pages
-// read), the result is StateUnknown with the Type as NativeState: a
-// search that finds nothing proves nothing, so no state is guessed.
-// Keyword is never sent: it is a fuzzy match on the domain or the
-// resource ID, not the order ID. Cost: one DescribeCertificateState, plus
-// for unknow one to eight ListUserCertificateOrder requests, each paced
-// (provider.Pace, API "ListUserCertificateOrder", 10/s per account); the
-// fallback's errors are classified like any Status error (never
-// KindOutcomeUnknown).
+// Result.NativeState is then the list Status, NotAfter comes from the row's
+// CertEndTime (when present) and RequestID is the list call's. When no row
+// matches (the order is not revoked, or is older than the pages read), the
+// result is StateUnknown with the Type as NativeState: a search that finds
+// nothing proves nothing, so no state is guessed. The order ID is never sent
+// as Keyword: Keyword matches the domain or the resource ID, not the order
+// ID. Cost: one DescribeCertificateState, plus for unknow one to eight
+// ListUserCertificateOrder requests, each paced (provider.Pace, API
+// "ListUserCertificateOrder", 10/s per account); the fallback's errors are
+// classified like any Status error (never KindOutcomeUnknown).
 //
 // Alibaba reports a cancelled order as payed, exactly like a fresh one, so
 // Status can never report StateCancelled: a Cancel's own result says

@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -16,13 +17,15 @@ import (
 // It uses documented filters only (ListUserCertificateOrder,
 // help.aliyun.com/document_detail/455804): Status REVOKED, OrderType
 // CPACK (orders created from a resource plan, the default) and then BUY
-// (sold orders), CurrentPage and ShowSize. It never sends Keyword, which
-// the documentation defines as a fuzzy match on the domain or the
-// resource ID, not the order ID. Only the row whose OrderId is exactly
-// the ID counts; up to maxListPages pages of listShowSize rows are read
-// per order type, newest first, so a revoked order further down the list
-// is not found. A row proves the order is revoked; no row proves nothing,
-// and Status then stays StateUnknown.
+// (sold orders), CurrentPage and ShowSize, and Keyword only as documented,
+// a fuzzy match on the domain: when DescribeCertificateState named the
+// order's Domain, Keyword is that domain, which narrows the list to the
+// order and its namesakes; otherwise no Keyword is sent. The order ID is
+// never sent as Keyword. Only the row whose OrderId is exactly the ID
+// counts; up to maxListPages pages of listShowSize rows are read per order
+// type, newest first, so a revoked order further down the list is not
+// found. A row proves the order is revoked; no row proves nothing, and
+// Status then stays StateUnknown.
 const (
 	listAction    = "ListUserCertificateOrder"
 	listShowSize  = 50 // the documented default page size
@@ -54,18 +57,19 @@ type listedOrder struct {
 	requestID string
 }
 
-// listStatus looks order n (id is its text form) up among the revoked
-// orders of ListUserCertificateOrder. It returns nil without error when no
+// listStatus looks order n (id is its text form, domain its domain if
+// known) up among the revoked orders of ListUserCertificateOrder. It returns nil without error when no
 // row has that OrderId within the pages it reads: at most
 // maxListPages*len(listOrderTypes) requests, each paced as
 // ListUserCertificateOrder by invoke. Its errors are classified as Status
 // errors.
-func (a *Adapter) listStatus(ctx context.Context, id string, n int64) (*listedOrder, error) {
+func (a *Adapter) listStatus(ctx context.Context, id string, n int64, domain string) (*listedOrder, error) {
 	for _, orderType := range listOrderTypes {
 		seen := 0
 		for page := 1; page <= maxListPages; page++ {
 			req := cas.CreateListUserCertificateOrderRequest()
 			req.Status = listStatusArg
+			req.Keyword = domain // empty: not sent
 			req.OrderType = orderType
 			req.CurrentPage = requests.NewInteger(page)
 			req.ShowSize = requests.NewInteger(listShowSize)
@@ -117,4 +121,17 @@ func mapListStatus(status string) provider.State {
 		return provider.StateUnknown
 	}
 	return provider.StateUnknown
+}
+
+// listKeyword is the Keyword for the fallback: the domain
+// DescribeCertificateState named, if it is one (Keyword is documented as
+// a fuzzy match on the domain or the resource ID). Anything else, the
+// order's own ID included, gives "" (no Keyword).
+func listKeyword(domain, id string) string {
+	domain = strings.TrimSpace(domain)
+	if domain == "" || domain == id || len(domain) > 253 ||
+		strings.ContainsFunc(domain, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return ""
+	}
+	return domain
 }

@@ -156,7 +156,7 @@ func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider
 // (as for a revoked order) or not one this adapter knows, Status looks
 // for the order among the revoked orders of ListUserCertificateOrder
 // (Status REVOKED, OrderType CPACK then BUY, a bounded number of pages;
-// never Keyword) and, if its row is there, reports it revoked, with
+// Keyword only for the Domain the first call named, never the ID) and, if its row is there, reports it revoked, with
 // NotAfter from its CertEndTime and the list call's request ID; without
 // such a row the result stays [provider.StateUnknown] with the Type as
 // NativeState. Errors of every call are classified as Status errors.
@@ -183,7 +183,7 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 	res.State, res.NotAfter, known = a.mapType(resp.Type, resp.Certificate)
 	action := req.GetActionName()
 	if !known {
-		o, err := a.listStatus(ctx, r.ID, n)
+		o, err := a.listStatus(ctx, r.ID, n, listKeyword(resp.Domain, r.ID))
 		if err != nil {
 			return nil, err
 		}

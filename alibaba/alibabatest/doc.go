@@ -139,6 +139,8 @@
 // Type "unknow" without a certificate: the documentation does not say what
 // the cloud answers [unverified], and "certificate" would claim it is valid.
 // Use ListUserCertificateOrder (Status REVOKED) to see REVOKED.
+// DescribeCertificateState answers the order's Domain in every state; the
+// documentation describes it for file validation only [unverified].
 //
 // The normalized view ([Server.State]) maps payed to
 // provider.StatePendingApplication, or provider.StateCancelled when reached
