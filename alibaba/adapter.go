@@ -15,8 +15,8 @@ import (
 )
 
 // Adapter is a [provider.Provider] for one Alibaba Cloud account's CAS
-// certificate orders. It also implements [provider.IDChecker] and
-// [provider.RateAdvisor]. It is safe for concurrent use; build it with
+// certificate orders. It also implements [provider.IDChecker],
+// [provider.Checker] and [provider.RateAdvisor]. It is safe for concurrent use; build it with
 // [New] and reuse it.
 type Adapter struct {
 	origin string

@@ -10,13 +10,17 @@ import (
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 )
 
 // invoke runs one SDK request on a pooled client under ctx and returns
 // nil or a classified *provider.Error. req and resp are fresh per call:
-// the SDK mutates and pins request objects.
-func (a *Adapter) invoke(ctx context.Context, op provider.Op, id string,
+// the SDK mutates and pins request objects. mutating says whether this
+// request itself can change an order: the state reads a mutating
+// operation makes first (Revoke's DescribeCertificateState) cannot, so
+// their failures are never KindOutcomeUnknown.
+func (a *Adapter) invoke(ctx context.Context, op provider.Op, id string, mutating bool,
 	req requests.AcsRequest, resp responses.AcsResponse) error {
 	start := time.Now()
 	action := req.GetActionName()
@@ -39,22 +43,19 @@ func (a *Adapter) invoke(ctx context.Context, op provider.Op, id string,
 	case panicked != nil && resp.GetHttpStatus() >= 300:
 		// The SDK's error parser panics on non-string JSON values;
 		// decode the response it had already read ourselves.
-		perr = a.serverError(op, id, resp.GetHttpStatus(), resp.GetHttpContentBytes(), resp.GetHttpHeaders(), nil)
+		perr = a.serverError(op, id, mutating, resp.GetHttpStatus(), resp.GetHttpContentBytes(), resp.GetHttpHeaders(), nil)
 	case panicked != nil:
-		perr = &provider.Error{Kind: provider.KindOther, Op: op, Origin: a.origin, ID: id,
-			HTTPStatus: resp.GetHttpStatus(),
-			Message:    truncate(a.red.clean(fmt.Sprintf("the SDK panicked: %v", panicked)), maxMessageLen)}
-		switch {
-		case c.sent.Load() && op.Mutating():
-			perr.Kind = provider.KindOutcomeUnknown
-		case c.sent.Load():
-			perr.Kind = provider.KindUnavailable
+		perr = &provider.Error{Op: op, Origin: a.origin, ID: id, HTTPStatus: resp.GetHttpStatus(),
+			Message: truncate(a.red.clean(fmt.Sprintf("the SDK panicked: %v", panicked)), maxMessageLen),
+			Kind:    provider.KindOther}
+		if c.sent.Load() {
+			perr.Kind = classify.Transport(classify.Exchange{Mutating: mutating, Started: true, MaybeSent: true})
 		}
 	case err == nil:
 	case errors.As(err, &se):
-		perr = a.serverError(op, id, se.HttpStatus(), resp.GetHttpContentBytes(), se.RespHeaders, se)
+		perr = a.serverError(op, id, mutating, se.HttpStatus(), resp.GetHttpContentBytes(), se.RespHeaders, se)
 	default:
-		perr = a.transportError(op, id, err, c)
+		perr = a.transportError(op, id, mutating, err, c)
 	}
 	if perr != nil {
 		return a.logged(ctx, op, id, action, start, perr.RequestID, perr)

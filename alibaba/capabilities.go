@@ -23,9 +23,12 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 			From:      []provider.State{provider.StateIssued, provider.StateExpiring},
 			Lands:     provider.StateRevoked,
 			Settles:   provider.StateRevoked,
-			Note: "CancelCertificateForPackageRequest: revokes the certificate and cancels its order " +
-				"(Type certificate); the quota is returned only within 30 days of issuance; " +
-				"Alibaba takes no reason, so the reason is ignored",
+			// No ReportedAs: the revocation is sent only for Type
+			// certificate, so a cancelled pending order never results.
+			Note: "CancelCertificateForPackageRequest: sent only after DescribeCertificateState answers Type " +
+				"certificate (one extra read), because on a pending (payed) order it cancels the order and " +
+				"returns its quota instead of revoking; any other Type is refused with invalid_state before " +
+				"it is sent; the quota comes back only within 30 days of issuance; Alibaba takes no reason",
 		},
 		Delete: provider.OpCapability{
 			Supported: true,
@@ -49,11 +52,15 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 	}
 }
 
-// Documented request quotas per account and region, per second, per API
-// (CAS 2020-04-07 quota page; fidelity review A17): CancelOrderRequest 100;
-// CancelCertificateForPackageRequest, DescribeCertificateState,
-// DeleteCertificateRequest, RenewCertificateOrderForPackageRequest and
-// ListUserCertificateOrder 10 each. Origins sharing an account share them.
+// Documented request quotas per second, per API, region and parent
+// account (fidelity review A17), checked against the pages: the CAS
+// 2020-04-07 quota page (alibabacloud.com/help/.../api-cas-2020-04-07-quota)
+// gives DescribeCertificateState, DeleteCertificateRequest and
+// RenewCertificateOrderForPackageRequest 10/1(s); the action pages give
+// CancelOrderRequest 100, CancelCertificateForPackageRequest 10 and
+// ListUserCertificateOrder 10 a second per user. Origins sharing an
+// account share them. alibabatest.WithDocumentedQPS enforces the same
+// table.
 var apiRates = map[string]float64{
 	"CancelOrderRequest":                     100,
 	"CancelCertificateForPackageRequest":     10,

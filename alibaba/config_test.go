@@ -225,3 +225,16 @@ func TestCapabilitiesAndRates(t *testing.T) {
 		}
 	}
 }
+
+// TestRatesMatchTheEmulatorQuotas: the adapter's suggested rate for each
+// CAS action is the quota the emulator enforces under
+// alibabatest.WithDocumentedQPS, both from the documented table.
+func TestRatesMatchTheEmulatorQuotas(t *testing.T) {
+	t.Parallel()
+	a := newTestAdapter(t, Config{AccessKeyID: "id", AccessKeySecret: "secret"})
+	for api, qps := range alibabatest.DocumentedQPS() {
+		if r, burst := a.SuggestedRate(api); r != qps || burst < 1 {
+			t.Errorf("SuggestedRate(%s) = %v, %d; want %v a second", api, r, burst, qps)
+		}
+	}
+}

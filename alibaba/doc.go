@@ -1,8 +1,9 @@
 // Package alibaba is the certbroker adapter for Alibaba Cloud Certificate
 // Management Service (CAS, API 2020-04-07): a [provider.Provider] over
 // github.com/aliyun/alibaba-cloud-sdk-go (services/cas), plus
-// [provider.IDChecker] and [provider.RateAdvisor]. The emulator it is
-// tested against lives in alibaba/alibabatest.
+// [provider.IDChecker], [provider.Checker] (the same pre-send checks as
+// the calls, by the same code) and [provider.RateAdvisor]. The emulator
+// it is tested against lives in alibaba/alibabatest.
 //
 //	cfg, err := alibaba.ConfigFromEnv(os.LookupEnv)
 //	if err != nil { ... }
@@ -16,13 +17,36 @@
 // int64 (see [Adapter.CheckID]), validated before anything is sent.
 //
 //	Cancel  CancelOrderRequest                      domain_verify, process -> payed
-//	Revoke  CancelCertificateForPackageRequest      certificate (issued or expiring) -> revoked
+//	Revoke  DescribeCertificateState, then
+//	        CancelCertificateForPackageRequest      certificate (issued or expiring) -> revoked
 //	Delete  DeleteCertificateRequest                verify_fail, or payed after a cancel -> gone
 //	Renew   RenewCertificateOrderForPackageRequest  certificate in its renewal window -> new order in payed
 //	Status  DescribeCertificateState                any
 //	        (+ ListUserCertificateOrder when the Type is unknow or unrecognised)
 //
-// Revoke takes no reason at Alibaba; RevokeRequest.Reason is ignored.
+// # Revoke
+//
+// CancelCertificateForPackageRequest revokes an issued certificate, but
+// on a pending (payed) order it cancels the order and returns its quota
+// (its documentation page, revised 2025-12-23: "If an order has been
+// issued, this operation revokes the certificate. If an order is
+// pending, it cancels the order and restores the quota."). Sending it
+// and reporting "revoked" could therefore hide a cancellation. Revoke
+// reads the order with DescribeCertificateState first and sends the
+// revocation only when the Type is certificate; anything else is refused
+// with KindInvalidState and nothing more is sent. This is honest under
+// races: no transition leads from certificate back to payed (a renewal
+// creates a new order), so an order read as certificate cannot be a
+// pending one when the revocation arrives. The read costs one
+// DescribeCertificateState request, paced like the rest; its failures
+// are those of a read (never KindOutcomeUnknown; a context that ends
+// during it gives KindCanceled, since the revocation was never sent).
+// Whether an expired certificate may still be revoked is left to the
+// cloud. Revoke takes no reason at Alibaba; RevokeRequest.Reason is
+// ignored.
+//
+// # Renew
+//
 // Renew's optional CSR and tags are checked first ([ValidateCSR],
 // [ValidateTags]); the tags, which the SDK's request struct lacks, are sent
 // as Tags.N.Key and Tags.N.Value query parameters (N from 1), the way the
@@ -39,18 +63,24 @@
 //	certificate    StateIssued, StateExpiring or StateExpired, from the NotAfter of
 //	               the returned certificate: expired once past it, expiring within
 //	               [ExpiringWindow] (30 days) of it, issued before; NotAfter is in
-//	               the Result. A certificate that cannot be parsed gives StateIssued
-//	               with a zero NotAfter.
+//	               the Result (read from the DER, not a full x509 parse). A
+//	               certificate that cannot be parsed gives StateIssued with a
+//	               zero NotAfter.
 //	unknow (sic)   the ListUserCertificateOrder Status, below
 //	anything else  the ListUserCertificateOrder Status, below
 //
 // What DescribeCertificateState answers for a revoked order is not
 // documented; the emulator answers unknow. For unknow and for any Type it
-// does not recognise, Status makes a second call, ListUserCertificateOrder
-// with OrderType CPACK (the documented default: orders created from a
-// resource plan, which the *ForPackage operations act on) and Keyword set
-// to the order ID, takes the row whose OrderId is exactly the ID (reading
-// at most four pages of 50), and maps its Status:
+// does not recognise, Status searches ListUserCertificateOrder with
+// documented filters only (help.aliyun.com/document_detail/455804): Status
+// REVOKED, OrderType CPACK (orders created from a resource plan, the
+// default) and then BUY (sold orders), CurrentPage and ShowSize 50, at most
+// four pages per order type, newest first, and Keyword, a fuzzy match on the
+// domain, set to the Domain DescribeCertificateState answered, if any
+// (whether the cloud answers it for a revoked order is [unverified]; without
+// it the newest revoked orders are paged). It takes the row whose OrderId is
+// exactly the ID and maps its Status (REVOKED, unless the cloud ignored the
+// filter):
 //
 //	PAYED          StatePendingApplication
 //	CHECKING       StateUnderReview
@@ -63,14 +93,16 @@
 //	               offered from it)
 //	anything else  StateUnknown
 //
-// Result.NativeState is then the list Status, NotAfter comes from the
-// row's CertEndTime (when present) and RequestID is the list call's. When
-// no row matches (a BUY order, say), the result is StateUnknown with the
-// Type (unknow) as NativeState. The documentation describes Keyword as a
-// fuzzy match on the domain or the resource ID; that it finds an order by
-// its OrderId is [unverified] (the emulator does). The fallback's errors
-// are classified like any Status error (never KindOutcomeUnknown), and it
-// counts against ListUserCertificateOrder's own quota of 10/s per account.
+// Result.NativeState is then the list Status, NotAfter comes from the row's
+// CertEndTime (when present) and RequestID is the list call's. When no row
+// matches (the order is not revoked, or is older than the pages read), the
+// result is StateUnknown with the Type as NativeState: a search that finds
+// nothing proves nothing, so no state is guessed. The order ID is never sent
+// as Keyword: Keyword matches the domain or the resource ID, not the order
+// ID. Cost: one DescribeCertificateState, plus for unknow one to eight
+// ListUserCertificateOrder requests, each paced (provider.Pace, API
+// "ListUserCertificateOrder", 10/s per account); the fallback's errors are
+// classified like any Status error (never KindOutcomeUnknown).
 //
 // Alibaba reports a cancelled order as payed, exactly like a fresh one, so
 // Status can never report StateCancelled: a Cancel's own result says
@@ -84,8 +116,10 @@
 //
 // Failures are [*provider.Error] values carrying the Alibaba code, message,
 // request ID and HTTP status; errors.As reaches the SDK's
-// *errors.ServerError for error responses. Codes are classified first,
-// then the HTTP status:
+// *errors.ServerError for error responses. Alibaba's own codes are
+// classified first; a code it does not know, or none (an HTML page from
+// a proxy or gateway), falls to the cloud-independent HTTP rules of
+// internal/classify, which also classifies failures without a response:
 //
 //	NotFoundOrder                                         KindNotFound
 //	OrderStateError, DeleteFail,
@@ -97,17 +131,20 @@
 //	  SignatureNonceUsed, InvalidSecurityToken*           KindUnauthorized
 //	Forbidden*, NoPermission*                             KindForbidden
 //	MissingParameter*, InvalidParameter*                  KindInvalidArgument
-//	other code, HTTP 5xx                                  KindUnavailable (Status), KindOutcomeUnknown (others)
+//	other code, HTTP 5xx                                  KindOutcomeUnknown for a mutating request, KindUnavailable
+//	                                                      for a read (Status's, and Revoke's state read)
 //	other code, HTTP 429 / 401 / 403                      KindThrottled / KindUnauthorized / KindForbidden
 //	other code, any other status                          KindOther (a 404 is not taken for NotFound)
 //
 // Without an error response: a connection that failed before the request
 // was written (dial, DNS, TLS) is KindUnavailable; a timeout, reset or
-// undecodable success after it was written is KindOutcomeUnknown for
-// Cancel, Revoke, Delete and Renew and KindUnavailable for Status; a
+// undecodable success after it was written is KindOutcomeUnknown for the
+// mutating requests of Cancel, Revoke, Delete and Renew and
+// KindUnavailable for reads; a
 // context that ended before the request was written is KindCanceled, and
 // one that ended while it was in flight is classified like a timeout with
-// the context's error in the chain. Errors never contain the request URL
+// the context's error in the chain (during Revoke's state read it is
+// KindCanceled: the revocation was not sent). Errors never contain the request URL
 // (it carries the AccessKeyId, the Signature and any SecurityToken), the
 // secret, the token, or the string to sign that Alibaba echoes on a
 // signature mismatch.
@@ -142,6 +179,12 @@
 // the SDK's own no-proxy list explicitly, so a NO_PROXY value that is not
 // a valid regular expression (the SDK compiles each entry as one) does not
 // break calls.
+//
+// The package's tests run against the emulator. TestLiveStatus is an
+// opt-in, read-only check against the real cloud: with CERTBROKER_LIVE=1,
+// the credential variables of [ConfigFromEnv] and CERTBROKER_LIVE_REFS
+// (comma-separated origin:id refs; those with a CAS order ID are read),
+// it runs Status on each, under a pacer that refuses any other request.
 //
 // Do not set DEBUG=sdk in production: the SDK then prints every signed
 // request URL and every response body (DescribeCertificateState returns the

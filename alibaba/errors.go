@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -55,29 +57,17 @@ func kindForCode(code string) (provider.Kind, bool) {
 }
 
 // kindForServer classifies an error response: by code when the code is
-// known, else by HTTP status. A 5xx may have been applied, so it is
-// KindOutcomeUnknown for a mutating op and KindUnavailable for Status. A
-// 404 without a known code stays KindOther: Alibaba also answers 404 for
-// quota codes, and a misrouted request must not look like "already
-// deleted" to a caller that reconciles.
-func kindForServer(op provider.Op, status int, code string) provider.Kind {
+// one of Alibaba's known codes, and otherwise by the cloud-independent
+// HTTP rules of internal/classify (a 5xx may have been applied, so it is
+// KindOutcomeUnknown for a mutating request and KindUnavailable for a
+// read; a 404 without a known code is KindOther, since Alibaba also
+// answers 404 for quota codes and a misrouted request must not look like
+// "already deleted" to a caller that reconciles).
+func kindForServer(mutating bool, status int, code string) provider.Kind {
 	if k, ok := kindForCode(code); ok {
 		return k
 	}
-	switch {
-	case status >= 500:
-		if op.Mutating() {
-			return provider.KindOutcomeUnknown
-		}
-		return provider.KindUnavailable
-	case status == 429:
-		return provider.KindThrottled
-	case status == 401:
-		return provider.KindUnauthorized
-	case status == 403:
-		return provider.KindForbidden
-	}
-	return provider.KindOther
+	return classify.HTTP(status, mutating)
 }
 
 // errorBody is the decoded body of an Alibaba error response.
@@ -122,12 +112,12 @@ func decodeErrorBody(body []byte) errorBody {
 // sdkErr is the SDK's *errors.ServerError when it produced one (nil when
 // its parser panicked); it is kept as the cause unless its text would
 // leak a secret, in which case an equivalent cleaned one is built.
-func (a *Adapter) serverError(op provider.Op, id string, status int, body []byte,
+func (a *Adapter) serverError(op provider.Op, id string, mutating bool, status int, body []byte,
 	headers map[string][]string, sdkErr *sdkerrors.ServerError) *provider.Error {
 	b := decodeErrorBody(body)
 	code := truncate(a.red.clean(b.Code), 128)
 	e := &provider.Error{
-		Kind:       kindForServer(op, status, b.Code),
+		Kind:       kindForServer(mutating, status, b.Code),
 		Op:         op,
 		Origin:     a.origin,
 		ID:         id,
@@ -163,57 +153,71 @@ func (a *Adapter) cleanServerError(status int, b errorBody, headers map[string][
 
 // transportError classifies a failure without an HTTP error response: a
 // connection, TLS, timeout or reset error, a cancelled context, or a
-// success response that could not be decoded.
-func (a *Adapter) transportError(op provider.Op, id string, err error, c *call) *provider.Error {
+// success response that could not be decoded. The kind comes from
+// internal/classify; this function only says what happened to the
+// request and words the message. mutating is the request's own (see
+// invoke): a read that precedes a mutating operation and is cut off by
+// the caller's context is KindCanceled, since the operation itself was
+// never sent.
+func (a *Adapter) transportError(op provider.Op, id string, mutating bool, err error, c *call) *provider.Error {
 	e := &provider.Error{Op: op, Origin: a.origin, ID: id}
 	ctxErr := c.ctx.Err()
-	sent := c.sent.Load()
+	x := classify.Exchange{
+		Mutating:    mutating,
+		Started:     c.requests.Load() > 0,
+		MaybeSent:   c.sent.Load(),
+		CallerEnded: ctxErr != nil,
+	}
 	cause := a.cleanCause(err)
 	text := truncate(a.red.clean(cause.Error()), maxMessageLen)
 	var ce *sdkerrors.ClientError
 	undecodable := errors.As(err, &ce) && ce.ErrorCode() == sdkerrors.JsonUnmarshalErrorCode
 
 	switch {
-	case ctxErr != nil && !sent:
-		e.Kind = provider.KindCanceled
+	case ctxErr != nil && !x.MaybeSent:
+		e.Kind = classify.Transport(x)
 		e.Message = "context ended before the request was sent: " + ctxErr.Error()
 		e.Err = ctxErr
 		return e
 	case ctxErr != nil:
+		e.Kind = classify.Transport(x)
 		e.Err = &joined{msg: ctxErr.Error() + ": " + text, errs: []error{ctxErr, cause}}
-		if op.Mutating() {
-			e.Kind = provider.KindOutcomeUnknown
+		switch {
+		case mutating:
 			e.Message = "context ended after the request was sent; the cloud may have applied it: " + ctxErr.Error()
-		} else {
-			e.Kind = provider.KindUnavailable
+		case op.Mutating():
+			e.Kind = provider.KindCanceled
+			e.Message = "context ended during the state read that precedes " + string(op) +
+				"; the " + string(op) + " request itself was not sent: " + ctxErr.Error()
+		default:
 			e.Message = "context ended while waiting for the response: " + ctxErr.Error()
 		}
 		return e
 	}
 	e.Err = cause
-	switch {
-	case undecodable:
-		if op.Mutating() {
-			e.Kind = provider.KindOutcomeUnknown
+	if undecodable {
+		// A 2xx whose body could not be read: classified as an HTTP
+		// answer, since the request certainly reached the cloud.
+		e.Kind = classify.HTTP(http.StatusOK, mutating)
+		if mutating {
 			e.Message = "the success response could not be decoded; the cloud applied the request but its result is unknown"
 		} else {
-			e.Kind = provider.KindUnavailable
 			e.Message = "the response could not be decoded"
 		}
-	case sent && op.Mutating():
-		e.Kind = provider.KindOutcomeUnknown
-		e.Message = "no usable response after the request was sent; the cloud may have applied it: " + text
-	case sent:
-		e.Kind = provider.KindUnavailable
-		e.Message = "no usable response: " + text
-	case c.requests.Load() > 0:
-		e.Kind = provider.KindUnavailable
-		e.Message = "request not sent: " + text
-	default:
+		return e
+	}
+	e.Kind = classify.Transport(x)
+	switch {
+	case !x.Started:
 		// The SDK failed before handing anything to the transport: a
 		// configuration problem that a retry will not fix.
-		e.Kind = provider.KindOther
 		e.Message = "the SDK could not build the request: " + text
+	case !x.MaybeSent:
+		e.Message = "request not sent: " + text
+	case mutating:
+		e.Message = "no usable response after the request was sent; the cloud may have applied it: " + text
+	default:
+		e.Message = "no usable response: " + text
 	}
 	return e
 }

@@ -22,7 +22,9 @@ func TestErrorsFromEmulator(t *testing.T) {
 	fault := func(k alibabatest.FaultKind) func(*testing.T, *alibabatest.Server, provider.Op) (Config, string) {
 		return func(t *testing.T, s *alibabatest.Server, op provider.Op) (Config, string) {
 			id := seeded(t, s, op)
-			s.InjectFault(alibabatest.Fault{Kind: k})
+			// On the operation's own action: Revoke's preceding state
+			// read is covered by TestRevokeStateReadFailures.
+			s.InjectFault(alibabatest.Fault{Kind: k, Action: actionOf(op)})
 			return emulatorConfig(s), id
 		}
 	}
@@ -67,7 +69,7 @@ func TestErrorsFromEmulator(t *testing.T) {
 		{"clock_skew", nil, same(provider.KindUnauthorized), "InvalidTimeStamp.Expired", 400, true},
 		{"timeout", func(t *testing.T, s *alibabatest.Server, op provider.Op) (Config, string) {
 			id := seeded(t, s, op)
-			s.InjectFault(alibabatest.Fault{Kind: alibabatest.FaultHang})
+			s.InjectFault(alibabatest.Fault{Kind: alibabatest.FaultHang, Action: actionOf(op)})
 			cfg := emulatorConfig(s)
 			cfg.Timeout = 200 * time.Millisecond
 			return cfg, id
@@ -112,8 +114,8 @@ func TestErrorsFromEmulator(t *testing.T) {
 					var ue *url.Error
 					if !errors.As(err, &ue) {
 						t.Errorf("errors.As(*url.Error) failed for %v", err)
-					} else if ue.URL != s.URL()+"/?Action="+actionOf(op) {
-						t.Errorf("url.Error URL = %q, want the redacted %q", ue.URL, s.URL()+"/?Action="+actionOf(op))
+					} else if ue.URL != s.URL()+"/?Action="+firstAction(op) {
+						t.Errorf("url.Error URL = %q, want the redacted %q", ue.URL, s.URL()+"/?Action="+firstAction(op))
 					}
 				}
 				if tc.name != "connection_refused" { // no fault applies the request
@@ -133,6 +135,15 @@ func actionOf(op provider.Op) string {
 		provider.OpDelete: alibabatest.ActionDelete, provider.OpRenew: alibabatest.ActionRenew,
 		provider.OpStatus: alibabatest.ActionDescribe,
 	}[op]
+}
+
+// firstAction names the first CAS action op sends: Revoke reads the
+// order's state first.
+func firstAction(op provider.Op) string {
+	if op == provider.OpRevoke {
+		return alibabatest.ActionDescribe
+	}
+	return actionOf(op)
 }
 
 // TestTLSFailures checks that failures during the TLS handshake

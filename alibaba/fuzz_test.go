@@ -79,10 +79,10 @@ func FuzzDecodeError(f *testing.F) {
 		status = 300 + (status%300+300)%300 // an error status, 300..599
 		op := ops[int(opIndex)%len(ops)]
 		se, sdkPanicked := sdkServerError(status, body)
-		e := a.serverError(op, "1", status, body, nil, se)
+		e := a.serverError(op, "1", op.Mutating(), status, body, nil, se)
 
 		b := decodeErrorBody(body)
-		if want := kindForServer(op, status, b.Code); e.Kind != want {
+		if want := kindForServer(op.Mutating(), status, b.Code); e.Kind != want {
 			t.Fatalf("kind %s, want %s", e.Kind, want)
 		}
 		if !sdkPanicked && (b.Code != se.ErrorCode() || b.Message != se.Message() || b.RequestID != se.RequestId()) {

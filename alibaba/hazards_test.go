@@ -148,10 +148,16 @@ func TestCancelAbortsRequestInFlight(t *testing.T) {
 			t.Parallel()
 			s := newEmulator(t)
 			id := s.Seed(allowedFrom(op))
-			s.InjectFault(alibabatest.Fault{Kind: alibabatest.FaultHang})
+			// The operation's own request hangs (Revoke's state read
+			// before it goes through).
+			s.InjectFault(alibabatest.Fault{Kind: alibabatest.FaultHang, Action: actionOf(op)})
 			arrived := make(chan struct{}, 1)
 			clientGone := make(chan bool, 1)
 			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Get("Action") != actionOf(op) {
+					s.Handler().ServeHTTP(w, r)
+					return
+				}
 				select {
 				case arrived <- struct{}{}:
 				default:

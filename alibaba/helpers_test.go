@@ -44,3 +44,15 @@ func adapterFor(t testing.TB, s *alibabatest.Server, opts ...Option) *Adapter {
 	t.Helper()
 	return newTestAdapter(t, emulatorConfig(s), opts...)
 }
+
+// sentFor counts the requests for action that named order id in the
+// emulator's request log.
+func sentFor(s *alibabatest.Server, action, id string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Action == action && r.ID == id {
+			n++
+		}
+	}
+	return n
+}

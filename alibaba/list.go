@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -13,24 +14,28 @@ import (
 // answers unknow (which it does, at least in the emulator, for a revoked
 // order) or a Type this adapter does not know.
 //
-// The list is read with OrderType CPACK, the documented default: "resource
-// virtual orders", the orders created from a certificate resource plan,
-// which are the ones the adapter's *ForPackage operations act on (the
-// emulator lists seeded and renewed orders there too). BUY orders ("sales
-// orders", which the documentation says can mostly be ignored) are not
-// searched, so an unrecognised Type on one of them stays unknown.
-//
-// Keyword is the order ID. The documentation says Keyword is a fuzzy
-// match on the domain or the resource ID; that it finds an order by its
-// OrderId is [unverified] (the emulator matches the order ID exactly), and
-// a fuzzy match may return other orders, so only the row whose OrderId is
-// the ID counts, and up to maxListPages pages are read to find it.
+// It uses documented filters only (ListUserCertificateOrder,
+// help.aliyun.com/document_detail/455804): Status REVOKED, OrderType
+// CPACK (orders created from a resource plan, the default) and then BUY
+// (sold orders), CurrentPage and ShowSize, and Keyword only as documented,
+// a fuzzy match on the domain: when DescribeCertificateState named the
+// order's Domain, Keyword is that domain, which narrows the list to the
+// order and its namesakes; otherwise no Keyword is sent. The order ID is
+// never sent as Keyword. Only the row whose OrderId is exactly the ID
+// counts; up to maxListPages pages of listShowSize rows are read per order
+// type, newest first, so a revoked order further down the list is not
+// found. A row proves the order is revoked; no row proves nothing, and
+// Status then stays StateUnknown.
 const (
 	listAction    = "ListUserCertificateOrder"
-	listOrderType = "CPACK"
 	listShowSize  = 50 // the documented default page size
-	maxListPages  = 4
+	maxListPages  = 4  // per order type
+	listStatusArg = statusRevoked
 )
+
+// listOrderTypes are the OrderType values that list orders (CERT and
+// UPLOAD list certificates), in the order they are searched.
+var listOrderTypes = []string{"CPACK", "BUY"}
 
 // The documented values of ListUserCertificateOrder's Status.
 const (
@@ -52,36 +57,40 @@ type listedOrder struct {
 	requestID string
 }
 
-// listStatus looks order n (id is its text form) up with
-// ListUserCertificateOrder. It returns nil without error when no row has
-// that OrderId. Its errors are classified as Status errors: every request
-// goes through invoke with provider.OpStatus, on a pooled client, under
-// ctx.
-func (a *Adapter) listStatus(ctx context.Context, id string, n int64) (*listedOrder, error) {
-	seen := 0
-	for page := 1; page <= maxListPages; page++ {
-		req := cas.CreateListUserCertificateOrderRequest()
-		req.Keyword = id
-		req.OrderType = listOrderType
-		req.CurrentPage = requests.NewInteger(page)
-		req.ShowSize = requests.NewInteger(listShowSize)
-		resp := cas.CreateListUserCertificateOrderResponse()
-		if err := a.invoke(ctx, provider.OpStatus, id, req, resp); err != nil {
-			return nil, err
-		}
-		for _, row := range resp.CertificateOrderList {
-			if row.OrderId != n {
-				continue
+// listStatus looks order n (id is its text form, domain its domain if
+// known) up among the revoked orders of ListUserCertificateOrder. It returns nil without error when no
+// row has that OrderId within the pages it reads: at most
+// maxListPages*len(listOrderTypes) requests, each paced as
+// ListUserCertificateOrder by invoke. Its errors are classified as Status
+// errors.
+func (a *Adapter) listStatus(ctx context.Context, id string, n int64, domain string) (*listedOrder, error) {
+	for _, orderType := range listOrderTypes {
+		seen := 0
+		for page := 1; page <= maxListPages; page++ {
+			req := cas.CreateListUserCertificateOrderRequest()
+			req.Status = listStatusArg
+			req.Keyword = domain // empty: not sent
+			req.OrderType = orderType
+			req.CurrentPage = requests.NewInteger(page)
+			req.ShowSize = requests.NewInteger(listShowSize)
+			resp := cas.CreateListUserCertificateOrderResponse()
+			if err := a.invoke(ctx, provider.OpStatus, id, false, req, resp); err != nil {
+				return nil, err
 			}
-			o := &listedOrder{status: row.Status, requestID: resp.RequestId}
-			if row.CertEndTime > 0 {
-				o.notAfter = time.UnixMilli(row.CertEndTime).UTC()
+			for _, row := range resp.CertificateOrderList {
+				if row.OrderId != n {
+					continue
+				}
+				o := &listedOrder{status: row.Status, requestID: resp.RequestId}
+				if row.CertEndTime > 0 {
+					o.notAfter = time.UnixMilli(row.CertEndTime).UTC()
+				}
+				return o, nil
 			}
-			return o, nil
-		}
-		seen += len(resp.CertificateOrderList)
-		if len(resp.CertificateOrderList) == 0 || int64(seen) >= resp.TotalCount {
-			break
+			seen += len(resp.CertificateOrderList)
+			if len(resp.CertificateOrderList) == 0 || int64(seen) >= resp.TotalCount {
+				break
+			}
 		}
 	}
 	return nil, nil
@@ -112,4 +121,17 @@ func mapListStatus(status string) provider.State {
 		return provider.StateUnknown
 	}
 	return provider.StateUnknown
+}
+
+// listKeyword is the Keyword for the fallback: the domain
+// DescribeCertificateState named, if it is one (Keyword is documented as
+// a fuzzy match on the domain or the resource ID). Anything else, the
+// order's own ID included, gives "" (no Keyword).
+func listKeyword(domain, id string) string {
+	domain = strings.TrimSpace(domain)
+	if domain == "" || domain == id || len(domain) > 253 ||
+		strings.ContainsFunc(domain, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return ""
+	}
+	return domain
 }

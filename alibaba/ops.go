@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -15,14 +16,14 @@ import (
 // later reads it as pending application: see the package doc).
 func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpCancel, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
 	}
 	req := cas.CreateCancelOrderRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateCancelOrderRequestResponse()
-	if err := a.invoke(ctx, provider.OpCancel, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpCancel, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
 	res := a.result(provider.OpCancel, r.ID, resp.RequestId)
@@ -31,21 +32,30 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 	return res, nil
 }
 
-// Revoke revokes an issued certificate and cancels its order with
-// CancelCertificateForPackageRequest (native Type certificate, which covers
-// issued and expiring). Alibaba takes no reason: r.Reason is ignored. The
-// quota is returned only when the certificate is revoked within 30 days of
-// issuance.
+// Revoke revokes an issued certificate with
+// CancelCertificateForPackageRequest. That action also cancels a pending
+// (payed) order and returns its quota, so Revoke first reads the order
+// with DescribeCertificateState and sends the revocation only when the
+// Type is certificate (issued, expiring or expired; the cloud refuses
+// what it will not revoke). Any other Type is refused with
+// [provider.KindInvalidState] and nothing more is sent; see "Revoke" in
+// the package doc for why this is safe under races. The read costs one
+// DescribeCertificateState request (paced like any other). Alibaba takes
+// no reason: r.Reason is ignored. The quota is returned only when the
+// certificate is revoked within 30 days of issuance.
 func (a *Adapter) Revoke(ctx context.Context, r provider.RevokeRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpRevoke, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.revocable(ctx, r.ID, n); err != nil {
 		return nil, err
 	}
 	req := cas.CreateCancelCertificateForPackageRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateCancelCertificateForPackageRequestResponse()
-	if err := a.invoke(ctx, provider.OpRevoke, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpRevoke, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
 	res := a.result(provider.OpRevoke, r.ID, resp.RequestId)
@@ -54,20 +64,46 @@ func (a *Adapter) Revoke(ctx context.Context, r provider.RevokeRequest) (*provid
 	return res, nil
 }
 
+// revocable reads order n's Type and returns nil only when it is
+// certificate, the one Type for which CancelCertificateForPackageRequest
+// revokes. The read is not mutating: its failures are never
+// KindOutcomeUnknown.
+func (a *Adapter) revocable(ctx context.Context, id string, n int64) error {
+	req := cas.CreateDescribeCertificateStateRequest()
+	req.OrderId = requests.NewInteger64(n)
+	resp := cas.CreateDescribeCertificateStateResponse()
+	if err := a.invoke(ctx, provider.OpRevoke, id, false, req, resp); err != nil {
+		return err
+	}
+	switch resp.Type {
+	case typeCertificate:
+		return nil
+	case "":
+		return &provider.Error{Kind: provider.KindUnavailable, Op: provider.OpRevoke, Origin: a.origin, ID: id,
+			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+			Message: "the state read before revoking carried no Type; nothing was revoked"}
+	}
+	st, _, _ := a.mapType(resp.Type, "")
+	return &provider.Error{Kind: provider.KindInvalidState, Op: provider.OpRevoke, Origin: a.origin, ID: id,
+		RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+		Message: fmt.Sprintf("the order is %s (Type %q), not issued; CancelCertificateForPackageRequest was not sent, "+
+			"since on a pending order it cancels the order instead of revoking", st, truncate(resp.Type, 40))}
+}
+
 // Delete removes an order with DeleteCertificateRequest. Alibaba accepts
 // it for an order whose review failed (verify_fail) and for a payed order
 // that was cancelled with CancelOrderRequest; it refuses a fresh payed
 // order with OrderStateError.
 func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpDelete, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
 	}
 	req := cas.CreateDeleteCertificateRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateDeleteCertificateRequestResponse()
-	if err := a.invoke(ctx, provider.OpDelete, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpDelete, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
 	res := a.result(provider.OpDelete, r.ID, resp.RequestId)
@@ -86,22 +122,16 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 // is never retried by the adapter: every success creates an order.
 func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpRenew, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
-	}
-	if err := ValidateCSR(r.CSR); err != nil {
-		return nil, a.invalid(provider.OpRenew, r.ID, err)
-	}
-	if err := ValidateTags(r.Tags); err != nil {
-		return nil, a.invalid(provider.OpRenew, r.ID, err)
 	}
 	req := cas.CreateRenewCertificateOrderForPackageRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	req.Csr = r.CSR
 	addTags(req.GetQueryParams(), r.Tags)
 	resp := cas.CreateRenewCertificateOrderForPackageRequestResponse()
-	if err := a.invoke(ctx, provider.OpRenew, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpRenew, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
 	if resp.OrderId <= 0 {
@@ -123,22 +153,23 @@ func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider
 // package doc for how each native Type maps to a [provider.State]. For an
 // issued certificate NotAfter is read from the returned certificate; the
 // private key the API also returns is discarded. When the Type is unknow
-// (as for a revoked order) or not one this adapter knows, Status also
-// reads the order's row of ListUserCertificateOrder (OrderType CPACK,
-// Keyword the order ID) and reports its Status instead, with NotAfter
-// from its CertEndTime and the list call's request ID; without such a
-// row the result stays [provider.StateUnknown] with the Type as
-// NativeState. Errors of either call are classified as Status errors.
+// (as for a revoked order) or not one this adapter knows, Status looks
+// for the order among the revoked orders of ListUserCertificateOrder
+// (Status REVOKED, OrderType CPACK then BUY, a bounded number of pages;
+// Keyword only for the Domain the first call named, never the ID) and, if its row is there, reports it revoked, with
+// NotAfter from its CertEndTime and the list call's request ID; without
+// such a row the result stays [provider.StateUnknown] with the Type as
+// NativeState. Errors of every call are classified as Status errors.
 func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
 	start := time.Now()
-	n, err := parseOrderID(a.origin, provider.OpStatus, r.ID)
+	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
 	}
 	req := cas.CreateDescribeCertificateStateRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateDescribeCertificateStateResponse()
-	if err := a.invoke(ctx, provider.OpStatus, r.ID, req, resp); err != nil {
+	if err := a.invoke(ctx, provider.OpStatus, r.ID, false, req, resp); err != nil {
 		return nil, err
 	}
 	if resp.Type == "" {
@@ -152,7 +183,7 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 	res.State, res.NotAfter, known = a.mapType(resp.Type, resp.Certificate)
 	action := req.GetActionName()
 	if !known {
-		o, err := a.listStatus(ctx, r.ID, n)
+		o, err := a.listStatus(ctx, r.ID, n, listKeyword(resp.Domain, r.ID))
 		if err != nil {
 			return nil, err
 		}

@@ -61,10 +61,16 @@ func lifecycleState(notAfter, now time.Time) provider.State {
 }
 
 // leafNotAfter returns the NotAfter of the leaf of a PEM chain: the first
-// certificate that is not a CA, or else the first certificate.
+// certificate that is not a CA, or else the first certificate. Blocks
+// that are not certificates are skipped. NotAfter and the CA flag are
+// read straight from the DER (certValidity), without validating the rest
+// of the certificate; a certificate in another form (times without
+// seconds or with offsets, which x509 accepts) goes to
+// x509.ParseCertificate, and one that does not parse there is skipped.
 func leafNotAfter(chain string) (time.Time, bool) {
 	rest := []byte(chain)
-	var first *x509.Certificate
+	var first time.Time
+	found := false
 	for {
 		var b *pem.Block
 		b, rest = pem.Decode(rest)
@@ -74,21 +80,23 @@ func leafNotAfter(chain string) (time.Time, bool) {
 		if b.Type != "CERTIFICATE" {
 			continue
 		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			continue
+		notAfter, isCA, ok := certValidity(b.Bytes)
+		if !ok {
+			// Not the plain DER form: let x509 decide, at full cost.
+			c, err := x509.ParseCertificate(b.Bytes)
+			if err != nil {
+				continue
+			}
+			notAfter, isCA = c.NotAfter, c.IsCA
 		}
-		if !c.IsCA {
-			return c.NotAfter, true
+		if !isCA {
+			return notAfter, true
 		}
-		if first == nil {
-			first = c
+		if !found {
+			first, found = notAfter, true
 		}
 	}
-	if first == nil {
-		return time.Time{}, false
-	}
-	return first.NotAfter, true
+	return first, found
 }
 
 func formatOrderID(n int64) string { return strconv.FormatInt(n, 10) }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,11 +22,11 @@ const (
 	actList     = alibabatest.ActionList
 )
 
-// typeRewriter is a loopback front for emulator s that replaces the Type
-// of every successful DescribeCertificateState answer with typ, standing
-// in for a cloud that answers a Type the adapter does not know. Signatures
-// are still checked by the emulator.
-func typeRewriter(t *testing.T, s *alibabatest.Server, typ string) string {
+// describeRewriter is a loopback front for emulator s that edits every
+// successful DescribeCertificateState answer with edit, standing in for a
+// cloud that answers differently. Signatures are still checked by the
+// emulator.
+func describeRewriter(t *testing.T, s *alibabatest.Server, edit func(map[string]any)) string {
 	t.Helper()
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("Action") != actDescribe {
@@ -36,7 +38,7 @@ func typeRewriter(t *testing.T, s *alibabatest.Server, typ string) string {
 		body := rec.Body.Bytes()
 		var m map[string]any
 		if rec.Code == http.StatusOK && json.Unmarshal(body, &m) == nil {
-			m["Type"] = typ
+			edit(m)
 			body, _ = json.Marshal(m)
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -57,62 +59,115 @@ func actions(s *alibabatest.Server) []string {
 }
 
 // TestStatusFallsBackOnList checks Status for orders whose
-// DescribeCertificateState Type is unknow or unrecognised: it reads the
-// order's ListUserCertificateOrder row, and only then.
+// DescribeCertificateState Type is unknow or unrecognised: it looks for
+// the order among the REVOKED rows of ListUserCertificateOrder, CPACK
+// orders first and then BUY, with documented filters only (Keyword only
+// for the Domain Describe named), and only then. A row proves the order
+// revoked; no row leaves StateUnknown.
 func TestStatusFallsBackOnList(t *testing.T) {
 	t.Parallel()
 	day := 24 * time.Hour
+	d, l := actDescribe, actList
+	both := []string{d, l, l} // CPACK page 1, BUY page 1
+	// namesakes seeds n newer revoked orders whose domains contain
+	// domain, so a Keyword of domain lists them too, before the target.
+	namesakes := func(s *alibabatest.Server, domain string, n int) {
+		for i := range n {
+			s.SeedOrder(alibabatest.Order{ID: int64(9100 + i), Status: alibabatest.StatusRevoked,
+				Domain: "n" + strconv.Itoa(i) + "." + domain})
+		}
+	}
+	noDomain := func(m map[string]any, _ string) { delete(m, "Domain") }
+	suspended := func(m map[string]any, _ string) { m["Type"] = "suspended" }
 	for _, tc := range []struct {
 		name     string
 		seed     func(s *alibabatest.Server) string // returns the ID to read
-		typ      string                             // non-empty: Describe answers this Type
+		edit     func(m map[string]any, id string)  // non-nil: applied to Describe's answer
 		want     provider.State
 		native   string
 		notAfter bool // NotAfter is the order's, to the millisecond
 		calls    []string
 	}{
 		{name: "revoked", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateRevoked) },
-			want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{actDescribe, actList}},
+			want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l}},
 		{name: "notactivated stays unknown", seed: func(s *alibabatest.Server) string {
 			return s.SeedOrder(alibabatest.Order{Type: alibabatest.TypeUnknown, Status: alibabatest.StatusNotActivated})
-		}, want: provider.StateUnknown, native: "NOTACTIVATED", calls: []string{actDescribe, actList}},
-		{name: "no CPACK row keeps unknow", seed: func(s *alibabatest.Server) string {
+		}, want: provider.StateUnknown, native: "unknow", calls: both},
+		// Issue 12.3: a BUY order whose Describe answers unknow read
+		// unknown; it is found among the BUY orders.
+		{name: "revoked BUY order", seed: func(s *alibabatest.Server) string {
 			return s.SeedOrder(alibabatest.Order{Type: alibabatest.TypeUnknown, Status: alibabatest.StatusRevoked,
 				OrderType: alibabatest.OrderTypeBuy})
-		}, want: provider.StateUnknown, native: "unknow", calls: []string{actDescribe, actList}},
+		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: both},
 		{name: "known type needs no list", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateIssued) },
-			want: provider.StateIssued, native: "certificate", notAfter: true, calls: []string{actDescribe}},
+			want: provider.StateIssued, native: "certificate", notAfter: true, calls: []string{d}},
 		{name: "unrecognised type, revoked", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateRevoked) },
-			typ: "suspended", want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{actDescribe, actList}},
+			edit: suspended,
+			want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l}},
+		// Not revoked: the list search proves nothing, so the state is
+		// not guessed.
 		{name: "unrecognised type, expiring", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateExpiring) },
-			typ: "suspended", want: provider.StateExpiring, native: "WILLEXPIRED", notAfter: true, calls: []string{actDescribe, actList}},
+			edit: suspended,
+			want: provider.StateUnknown, native: "suspended", calls: both},
 		{name: "unrecognised type, under review", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateUnderReview) },
-			typ: "suspended", want: provider.StateUnderReview, native: "CHECKING", calls: []string{actDescribe, actList}},
+			edit: suspended,
+			want: provider.StateUnknown, native: "suspended", calls: both},
 		{name: "unrecognised type, no row", seed: func(s *alibabatest.Server) string {
 			return s.SeedOrder(alibabatest.Order{Type: alibabatest.TypeCertificate, OrderType: alibabatest.OrderTypeBuy})
-		}, typ: "suspended", want: provider.StateUnknown, native: "suspended", calls: []string{actDescribe, actList}},
-		{name: "exact OrderId among keyword matches", seed: func(s *alibabatest.Server) string {
-			id := s.SeedOrder(alibabatest.Order{ID: 7001, Status: alibabatest.StatusRevoked})
-			// A newer order whose domain contains the ID is listed first.
-			s.SeedOrder(alibabatest.Order{ID: 7002, Type: alibabatest.TypeCertificate, Domain: "a7001.example.com"})
+		}, edit: suspended,
+			want: provider.StateUnknown, native: "suspended", calls: both},
+		{name: "exact OrderId among namesakes", seed: func(s *alibabatest.Server) string {
+			id := s.SeedOrder(alibabatest.Order{ID: 7001, Status: alibabatest.StatusRevoked, Domain: "a.example.com"})
+			s.SeedOrder(alibabatest.Order{ID: 7002, Status: alibabatest.StatusRevoked, Domain: "www.a.example.com"})
 			return id
-		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{actDescribe, actList}},
+		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l}},
 		{name: "row on the second page", seed: func(s *alibabatest.Server) string {
-			id := s.SeedOrder(alibabatest.Order{ID: 9001, Status: alibabatest.StatusRevoked, NotAfter: time.Now().Add(-day)})
+			id := s.SeedOrder(alibabatest.Order{ID: 9001, Status: alibabatest.StatusRevoked, NotAfter: time.Now().Add(-day),
+				Domain: "b.example.com"})
+			namesakes(s, "b.example.com", listShowSize)
+			return id
+		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l, l}},
+		{name: "beyond the page bound stays unknown", seed: func(s *alibabatest.Server) string {
+			id := s.SeedOrder(alibabatest.Order{ID: 9001, Status: alibabatest.StatusRevoked, Domain: "c.example.com"})
+			namesakes(s, "c.example.com", maxListPages*listShowSize)
+			return id
+		}, want: provider.StateUnknown, native: "unknow", calls: append([]string{d}, slices.Repeat([]string{l}, maxListPages+1)...)},
+		// Without a Domain in Describe's answer, no Keyword is sent and
+		// the newest revoked orders are paged instead.
+		{name: "no Domain: paged without Keyword", seed: func(s *alibabatest.Server) string {
+			id := s.SeedOrder(alibabatest.Order{ID: 9001, Status: alibabatest.StatusRevoked})
 			for i := range listShowSize {
-				s.SeedOrder(alibabatest.Order{ID: int64(9100 + i), Type: alibabatest.TypePayed,
-					Domain: "x9001-" + strconv.Itoa(i) + ".example.com"})
+				s.SeedOrder(alibabatest.Order{ID: int64(9100 + i), Status: alibabatest.StatusRevoked})
 			}
 			return id
-		}, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{actDescribe, actList, actList}},
+		}, edit: noDomain, want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l, l}},
+		{name: "no Domain: beyond the page bound stays unknown", seed: func(s *alibabatest.Server) string {
+			id := s.SeedOrder(alibabatest.Order{ID: 9001, Status: alibabatest.StatusRevoked})
+			for i := range maxListPages * listShowSize {
+				s.SeedOrder(alibabatest.Order{ID: int64(9100 + i), Status: alibabatest.StatusRevoked})
+			}
+			return id
+		}, edit: noDomain, want: provider.StateUnknown, native: "unknow", calls: append([]string{d}, slices.Repeat([]string{l}, maxListPages+1)...)},
+		// A Domain equal to the order ID is never sent as Keyword.
+		{name: "Domain equal to the ID is not a Keyword", seed: func(s *alibabatest.Server) string { return s.Seed(provider.StateRevoked) },
+			edit: func(m map[string]any, id string) { m["Domain"] = id },
+			want: provider.StateRevoked, native: "REVOKED", notAfter: true, calls: []string{d, l}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := newEmulator(t)
 			id := tc.seed(s)
+			o, _ := s.Order(id)
+			keyword := o.Domain
 			cfg := emulatorConfig(s)
-			if tc.typ != "" {
-				cfg.Endpoint = typeRewriter(t, s, tc.typ)
+			if tc.edit != nil {
+				edit := func(m map[string]any) { tc.edit(m, id) }
+				cfg.Endpoint = describeRewriter(t, s, edit)
+				probe := map[string]any{"Domain": o.Domain}
+				edit(probe)
+				if keyword, _ = probe["Domain"].(string); keyword == id {
+					keyword = "" // never sent
+				}
 			}
 			a := newTestAdapter(t, cfg)
 			res, err := a.Status(t.Context(), provider.StatusRequest{ID: id})
@@ -123,7 +178,6 @@ func TestStatusFallsBackOnList(t *testing.T) {
 			if res.State != tc.want || res.NativeState != tc.native {
 				t.Errorf("status = %s/%q, want %s/%q", res.State, res.NativeState, tc.want, tc.native)
 			}
-			o, _ := s.Order(id)
 			switch {
 			case tc.notAfter && !res.NotAfter.Equal(o.NotAfter.Truncate(time.Second)) &&
 				!res.NotAfter.Equal(o.NotAfter.Truncate(time.Millisecond)):
@@ -134,17 +188,51 @@ func TestStatusFallsBackOnList(t *testing.T) {
 			if got := actions(s); !slices.Equal(got, tc.calls) {
 				t.Errorf("the emulator saw %v, want %v", got, tc.calls)
 			}
+			checkListParams(t, s.Requests(), id, keyword)
 			// The result names the request that decided it: the list
 			// request that found the row, else DescribeCertificateState.
 			reqs := s.Requests()
 			decided := reqs[len(reqs)-1]
-			if tc.native == "unknow" || tc.native == tc.typ {
+			if res.State != provider.StateRevoked {
 				decided = reqs[0]
 			}
 			if res.RequestID != decided.RequestID {
 				t.Errorf("RequestID = %q, want the %s request's %q", res.RequestID, decided.Action, decided.RequestID)
 			}
 		})
+	}
+}
+
+// checkListParams checks what Status sent: never the order ID as
+// Keyword (Keyword is a fuzzy match on the domain or resource ID), and for
+// each list request the documented filters Status REVOKED and OrderType
+// CPACK or BUY (CPACK first), pages counted from 1 within each type,
+// ShowSize 50, and Keyword exactly keyword (absent when "").
+func checkListParams(t *testing.T, reqs []alibabatest.Request, id, keyword string) {
+	t.Helper()
+	wantType, wantPage := "CPACK", 1
+	for _, r := range reqs {
+		if kw, ok := r.Params["Keyword"]; ok && strings.Contains(kw, id) {
+			t.Errorf("%s sent the order ID in Keyword=%q", r.Action, kw)
+		}
+		if r.Action != actList {
+			if r.Params["OrderId"] != id {
+				t.Errorf("%s sent OrderId %q, want %s", r.Action, r.Params["OrderId"], id)
+			}
+			continue
+		}
+		if r.Params["OrderType"] == "BUY" && wantType == "CPACK" {
+			wantType, wantPage = "BUY", 1
+		}
+		want := map[string]string{"Status": "REVOKED", "OrderType": wantType,
+			"CurrentPage": strconv.Itoa(wantPage), "ShowSize": strconv.Itoa(listShowSize)}
+		if keyword != "" {
+			want["Keyword"] = keyword
+		}
+		if !maps.Equal(r.Params, want) {
+			t.Errorf("list request params %v, want %v", r.Params, want)
+		}
+		wantPage++
 	}
 }
 

@@ -113,8 +113,17 @@ func (s *Server) cancelOrder(p map[string]string, now time.Time) result {
 	return result{body: map[string]any{}, applied: true}
 }
 
-// revoke is CancelCertificateForPackageRequest: an issued certificate
-// (ISSUED or WILLEXPIRED) is revoked.
+// revoke is CancelCertificateForPackageRequest. On a pending order (payed,
+// fresh or cancelled) it cancels the order and returns its quota; on an
+// issued one (ISSUED or WILLEXPIRED) it revokes the certificate, and the
+// quota comes back only within QuotaReturnWindow of issuance. Anything
+// else answers OrderStateError. Documented on the action's page (2025-12
+// revision): "If an order has been issued, this operation revokes the
+// certificate. If an order is pending, it cancels the order and restores
+// the quota."; the 30 days are from its earlier revision (seed 000).
+// What a cancelled pending order looks like afterwards is not documented
+// [unverified]: the emulator removes it, so a later read answers
+// NotFoundOrder and never "revoked".
 func (s *Server) revoke(p map[string]string, now time.Time) result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -123,12 +132,26 @@ func (s *Server) revoke(p map[string]string, now time.Time) result {
 		return failed(err)
 	}
 	o := r.current(now)
-	if o.Status != StatusIssued && o.Status != StatusWillExpire {
+	switch {
+	case o.Type == TypePayed:
+		delete(s.orders, id)
+		s.returnQuota(id, ActionRevoke, now)
+	case o.Status == StatusIssued || o.Status == StatusWillExpire:
+		r.Type, r.Status = TypeUnknown, StatusRevoked
+		r.certPEM = ""
+		if now.Sub(o.NotBefore) <= QuotaReturnWindow {
+			s.returnQuota(id, ActionRevoke, now)
+		}
+	default:
 		return failed(errOrderState(id, ActionRevoke, o))
 	}
-	r.Type, r.Status = TypeUnknown, StatusRevoked
-	r.certPEM = ""
 	return result{body: map[string]any{}, applied: true}
+}
+
+// returnQuota records that order id's package quota came back. The
+// caller holds s.mu.
+func (s *Server) returnQuota(id int64, action string, now time.Time) {
+	s.quota = append(s.quota, QuotaReturn{OrderID: strconv.FormatInt(id, 10), Action: action, Time: now})
 }
 
 // deleteOrder is DeleteCertificateRequest: a failed or cancelled order is
@@ -144,6 +167,7 @@ func (s *Server) deleteOrder(p map[string]string, now time.Time) result {
 		return failed(errOrderState(id, ActionDelete, r.current(now)))
 	}
 	delete(s.orders, id)
+	s.returnQuota(id, ActionDelete, now)
 	return result{body: map[string]any{}, applied: true}
 }
 

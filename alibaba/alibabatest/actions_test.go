@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
 
 	"github.com/certbroker/certbroker/provider"
@@ -68,8 +69,12 @@ func TestEveryActionFromEveryState(t *testing.T) {
 			"process":       ok(provider.StateCancelled),
 		}},
 		{"revoke", revoke, map[string]outcome{
-			"issued":   ok(provider.StateRevoked),
-			"expiring": ok(provider.StateRevoked),
+			// CancelCertificateForPackageRequest cancels a pending
+			// order (quota returned; see TestRevokeQuota).
+			"pending":   gone,
+			"cancelled": gone,
+			"issued":    ok(provider.StateRevoked),
+			"expiring":  ok(provider.StateRevoked),
 		}},
 		{"delete", deleteOrder, map[string]outcome{
 			"review_failed": gone,
@@ -115,6 +120,73 @@ func TestEveryActionFromEveryState(t *testing.T) {
 			serverError(t, a.do(newClient(t, s), "987654321"), http.StatusNotFound, CodeNotFoundOrder)
 		})
 	}
+}
+
+// TestRevokeQuota checks which CancelCertificateForPackageRequest calls
+// give the order's quota back: a pending order's always (it is
+// cancelled), an issued one's only within QuotaReturnWindow of issuance,
+// a refused call's never.
+func TestRevokeQuota(t *testing.T) {
+	t.Parallel()
+	now := time.Now().UTC().Truncate(time.Second) // a fixed clock near the SDK's Timestamp
+	day := 24 * time.Hour
+	for _, tc := range []struct {
+		name   string
+		order  Order
+		quota  bool
+		exists bool           // the order still exists afterwards
+		code   string         // a refusal
+		after  provider.State // when it exists
+	}{
+		{"pending", Order{Type: TypePayed}, true, false, "", 0},
+		{"cancelled", Order{Type: TypePayed, Cancelled: true}, true, false, "", 0},
+		{"issued 10 days ago", Order{Type: TypeCertificate, NotBefore: now.Add(-10 * day), NotAfter: now.Add(355 * day)},
+			true, true, "", provider.StateRevoked},
+		{"issued exactly 30 days ago", Order{Type: TypeCertificate, NotBefore: now.Add(-QuotaReturnWindow), NotAfter: now.Add(300 * day)},
+			true, true, "", provider.StateRevoked},
+		{"issued 31 days ago", Order{Type: TypeCertificate, NotBefore: now.Add(-31 * day), NotAfter: now.Add(300 * day)},
+			false, true, "", provider.StateRevoked},
+		{"expiring", Order{Type: TypeCertificate, Status: StatusWillExpire}, false, true, "", provider.StateRevoked},
+		{"under review", Order{Type: TypeDomainVerify}, false, true, CodeOrderStateError, provider.StateUnderReview},
+		{"review failed", Order{Type: TypeVerifyFail}, false, true, CodeOrderStateError, provider.StateReviewFailed},
+		{"expired", Order{Type: TypeCertificate, Status: StatusExpired}, false, true, CodeOrderStateError, provider.StateExpired},
+		{"revoked", Order{Status: StatusRevoked}, false, true, CodeOrderStateError, provider.StateRevoked},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newServer(t, WithClock(func() time.Time { return now }))
+			id := s.SeedOrder(tc.order)
+			err := revoke(newClient(t, s), id)
+			if tc.code != "" {
+				serverError(t, err, http.StatusForbidden, tc.code)
+			} else if err != nil {
+				t.Fatalf("revoke: %v", err)
+			}
+			st, exists := s.State(id)
+			if exists != tc.exists || (exists && st != tc.after) {
+				t.Errorf("afterwards: %v exists=%v, want %v exists=%v", st, exists, tc.after, tc.exists)
+			}
+			q := s.QuotaReturns()
+			switch {
+			case tc.quota && (len(q) != 1 || q[0].OrderID != id || q[0].Action != ActionRevoke || !q[0].Time.Equal(now)):
+				t.Errorf("quota returns %+v, want one for %s by %s", q, id, ActionRevoke)
+			case !tc.quota && len(q) != 0:
+				t.Errorf("quota returns %+v, want none", q)
+			}
+			if !tc.exists {
+				// The cancelled order is gone: it never reads as revoked.
+				serverError(t, describeErr(newClient(t, s), id), http.StatusNotFound, CodeNotFoundOrder)
+			}
+		})
+	}
+}
+
+// describeErr sends DescribeCertificateState and returns its error.
+func describeErr(c *cas.Client, id string) error {
+	r := cas.CreateDescribeCertificateStateRequest()
+	r.OrderId = requests.Integer(id)
+	_, err := c.DescribeCertificateState(r)
+	return err
 }
 
 func b2i(b bool) int {

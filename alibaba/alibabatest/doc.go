@@ -51,7 +51,14 @@
 //	signature mismatch                400 SignatureDoesNotMatch
 //	SignatureNonce seen in 15 min     400 SignatureNonceUsed
 //
-// The signature is checked before the nonce is recorded, so a forged request
+// The string to sign is built from every parameter received, query and
+// body alike, but Signature, as the RPC signature mechanism page
+// documents (help.aliyun.com, "Signature mechanism": the canonicalized
+// query string of the request parameters), so a parameter left out of
+// the signature or added after signing is SignatureDoesNotMatch; the
+// documentation also lists IncompleteSignature, which the emulator does
+// not send [unverified: when the cloud prefers it]. The signature is
+// checked before the nonce is recorded, so a forged request
 // cannot burn a legitimate client's nonce. The SignatureDoesNotMatch message
 // ends in "server string to sign is:" followed by the server's string to
 // sign, which the SDK compares with its own to tell a wrong secret from a
@@ -85,10 +92,22 @@
 //
 //	DescribeCertificateState              any state; no change
 //	CancelOrderRequest                    domain_verify, process -> payed (cancelled)
-//	CancelCertificateForPackageRequest    ISSUED, WILLEXPIRED -> REVOKED
+//	CancelCertificateForPackageRequest    ISSUED, WILLEXPIRED -> REVOKED;
+//	                                      payed (fresh or cancelled) -> cancelled, removed
 //	DeleteCertificateRequest              verify_fail, cancelled payed -> removed
 //	RenewCertificateOrderForPackageRequest WILLEXPIRED -> new order in payed
 //	ListUserCertificateOrder              paged list; no change
+//
+// CancelCertificateForPackageRequest follows its documentation page
+// (revised 2025-12-23): "If an order has been issued, this operation
+// revokes the certificate. If an order is pending, it cancels the order
+// and restores the quota." A pending order's quota always comes back; an
+// issued one's only within [QuotaReturnWindow] (30 days) of issuance, as
+// the page's earlier revision said. [Server.QuotaReturns] lists every
+// quota given back (DeleteCertificateRequest gives one back too). What a
+// cancelled pending order looks like afterwards is not documented
+// [unverified]: the emulator removes it, so it reads NotFoundOrder and
+// never "revoked".
 //
 // Any other state answers 403 OrderStateError; an unknown or deleted order
 // answers 404 NotFoundOrder. OrderId must be a positive decimal int64, or
@@ -102,11 +121,13 @@
 // see [MaxTags] for the rules. Bad input answers 400 InvalidParameter and
 // creates nothing.
 //
-// ListUserCertificateOrder takes Keyword (part of the domain, or the exact
-// order or instance ID), Status, OrderType (CPACK by default, BUY, CERT, or
-// UPLOAD which lists nothing), CurrentPage and ShowSize ([DefaultShowSize]),
-// and lists newest orders first with the SDK's CertificateOrderListItem
-// field names; CertStartTime and CertEndTime are epoch milliseconds.
+// ListUserCertificateOrder (help.aliyun.com/document_detail/455804) takes
+// Keyword (a case-insensitive part of the domain or of the instance ID, the
+// documented fuzzy match; never the order ID, which neither contains),
+// Status, OrderType (CPACK by default, BUY, CERT, or UPLOAD which lists
+// nothing), CurrentPage and ShowSize ([DefaultShowSize]), and lists newest
+// orders first with the SDK's CertificateOrderListItem field names;
+// CertStartTime and CertEndTime are epoch milliseconds.
 //
 // An issued order's Status follows the injectable clock: ISSUED while more
 // than [ExpiringWindow] remains, then WILLEXPIRED, then EXPIRED once NotAfter
@@ -117,7 +138,9 @@
 // always [PrivateKeyPlaceholder], never a real key. A revoked order answers
 // Type "unknow" without a certificate: the documentation does not say what
 // the cloud answers [unverified], and "certificate" would claim it is valid.
-// Use ListUserCertificateOrder (Keyword = the order ID) to see REVOKED.
+// Use ListUserCertificateOrder (Status REVOKED) to see REVOKED.
+// DescribeCertificateState answers the order's Domain in every state; the
+// documentation describes it for file validation only [unverified].
 //
 // The normalized view ([Server.State]) maps payed to
 // provider.StatePendingApplication, or provider.StateCancelled when reached
@@ -133,14 +156,20 @@
 //
 // [Server.InjectFault] adds rules from package internal/faultinject: by
 // action (or all), by probability drawn from the seed ([WithSeed]), limited
-// in count. Faults apply only to requests that passed authentication.
-// Kinds: latency, HTTP 500 InternalError, HTTP 503 ServiceUnavailable,
-// throttling (400 Throttling.User), connection reset after the request was
-// read, hang until the client gives up or the server closes, and a 200 with
-// a body that is not JSON. With AfterApply the state change happens first
-// and then the response fails. [Server.SetQPS] limits an action's rate;
-// excess requests are throttled. Every request is logged ([Server.Requests])
-// with its action, order ID, time, status, code and fault.
+// in count. Faults apply only to requests that passed authentication. Kinds:
+// latency, HTTP 500 InternalError, HTTP 503 ServiceUnavailable, throttling
+// (400 Throttling.User), connection reset after the request was read, hang
+// until the client gives up or the server closes, a 200 with a body that is
+// not JSON, and this package's own [FaultHTMLNotFound] and
+// [FaultHTMLBadGateway]: a 404 or 502 HTML page without an Alibaba code, as
+// a front end answers [unverified: page text]. With AfterApply the state
+// change happens first and then the response fails. [Server.SetQPS] limits
+// an action's rate; excess requests are throttled. [WithDocumentedQPS] sets
+// every action's limit to its documented quota ([DocumentedQPS]: 100/s for
+// CancelOrderRequest, 10/s for the others; CAS 2020-04-07 quota page and the
+// action pages). Every request is logged ([Server.Requests]) with its
+// action, order ID, the action's own parameters, time, status, code and
+// fault.
 //
 // # Credentials
 //

@@ -1,6 +1,7 @@
 package alibabatest
 
 import (
+	"maps"
 	"math"
 	"net/http"
 
@@ -32,6 +33,27 @@ const (
 	FaultMalformed = faultinject.Malformed
 )
 
+// Faults of the HTTP front end rather than of CAS: a proxy, load balancer
+// or misrouted gateway answering with an HTML page and no Alibaba code.
+// They are kinds of this package only (internal/faultinject does not name
+// them: their String is "unknown"), numbered well clear of its kinds.
+const (
+	// FaultHTMLNotFound answers HTTP 404 with an HTML page and no code.
+	// A client must not read it as NotFoundOrder: the order was not
+	// looked at.
+	FaultHTMLNotFound FaultKind = 64 + iota
+	// FaultHTMLBadGateway answers HTTP 502 with an HTML page and no
+	// code. With AfterApply the action was applied first.
+	FaultHTMLBadGateway
+)
+
+// The HTML bodies of FaultHTMLNotFound and FaultHTMLBadGateway, shaped
+// like the pages of the Tengine front ends Alibaba Cloud runs.
+const (
+	htmlNotFound   = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n"
+	htmlBadGateway = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n"
+)
+
 // InjectFault adds a fault rule. Rules are tried in the order they were
 // added; the first that matches and is drawn applies.
 func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
@@ -49,6 +71,26 @@ func (s *Server) SetQPS(action string, qps float64) {
 	}
 	s.faults.SetQPS(action, qps, burst)
 }
+
+// documentedQPS is each emulated action's request quota per second, per
+// region and account (the quota dimension "regionId, API, ParentUid"), as
+// documented: the CAS 2020-04-07 quota page (api-cas-2020-04-07-quota)
+// for DescribeCertificateState, DeleteCertificateRequest,
+// RenewCertificateOrderForPackageRequest and ListUserCertificateOrder,
+// and the QPS notes of the CancelOrderRequest (100) and
+// CancelCertificateForPackageRequest (10) pages.
+var documentedQPS = map[string]float64{
+	ActionDescribe: 10,
+	ActionCancel:   100,
+	ActionRevoke:   10,
+	ActionDelete:   10,
+	ActionRenew:    10,
+	ActionList:     10,
+}
+
+// DocumentedQPS returns the documented per-second quota of each emulated
+// action (a fresh map); [WithDocumentedQPS] applies it.
+func DocumentedQPS() map[string]float64 { return maps.Clone(documentedQPS) }
 
 // overQPS reports whether a request for action exceeds its own limit or the
 // limit on all actions.
@@ -73,10 +115,22 @@ func (s *Server) renderFault(w http.ResponseWriter, r *http.Request, f Fault, re
 		faultinject.ResetConn(w)
 	case FaultHang:
 		s.faults.HangUntilGone(w, r)
+	case FaultHTMLNotFound:
+		writeHTML(w, http.StatusNotFound, htmlNotFound, note)
+	case FaultHTMLBadGateway:
+		writeHTML(w, http.StatusBadGateway, htmlBadGateway, note)
 	case FaultMalformed:
 		note(func(e *Request) { e.HTTPStatus = http.StatusOK })
 		w.Header().Set("Content-Type", "application/json;charset=utf-8")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(malformedBody + requestID))
 	}
+}
+
+// writeHTML answers with an HTML page and no Alibaba error body.
+func writeHTML(w http.ResponseWriter, status int, body string, note func(func(*Request))) {
+	note(func(e *Request) { e.HTTPStatus = status })
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
 }

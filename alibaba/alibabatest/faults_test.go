@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,10 +44,31 @@ func checkFaultError(t *testing.T, k FaultKind, err error) {
 		if !errors.As(err, &ce) || ce.ErrorCode() != "SDK.JsonUnmarshalError" {
 			t.Fatalf("malformed: got %v (%T), want SDK.JsonUnmarshalError", err, err)
 		}
+	case FaultHTMLNotFound, FaultHTMLBadGateway:
+		// The SDK keeps a body that is not JSON as the message, with no
+		// code and no request ID.
+		want := map[FaultKind]int{FaultHTMLNotFound: http.StatusNotFound, FaultHTMLBadGateway: http.StatusBadGateway}[k]
+		var se *sdkerrors.ServerError
+		if !errors.As(err, &se) || se.HttpStatus() != want || se.ErrorCode() != "" || se.RequestId() != "" ||
+			!strings.HasPrefix(se.Message(), "<html>") {
+			t.Fatalf("%s: got %v (%T), want HTTP %d with an HTML body and no code", faultName(k), err, err, want)
+		}
 	}
 }
 
-var allKinds = []FaultKind{FaultLatency, FaultServerError, FaultUnavailable, FaultThrottle, FaultReset, FaultHang, FaultMalformed}
+var allKinds = []FaultKind{FaultLatency, FaultServerError, FaultUnavailable, FaultThrottle, FaultReset, FaultHang,
+	FaultMalformed, FaultHTMLNotFound, FaultHTMLBadGateway}
+
+// faultName names k, including this package's own kinds.
+func faultName(k FaultKind) string {
+	switch k {
+	case FaultHTMLNotFound:
+		return "html_404"
+	case FaultHTMLBadGateway:
+		return "html_502"
+	}
+	return k.String()
+}
 
 // faultClient is a client whose read timeout ends hangs quickly.
 func faultClient(t *testing.T, s *Server) *cas.Client {
@@ -59,7 +81,7 @@ func TestEachFaultIsSeenByTheClient(t *testing.T) {
 	t.Parallel()
 	for _, k := range allKinds {
 		for _, after := range []bool{false, true} {
-			name := k.String()
+			name := faultName(k)
 			if after {
 				name += "/after_apply"
 			}
@@ -247,4 +269,46 @@ func TestHangEndsWhenTheClientGivesUp(t *testing.T) {
 	if _, err := describe(c, id); err != nil {
 		t.Fatalf("after the hang: %v", err)
 	}
+}
+
+// TestDocumentedQPS: with WithDocumentedQPS, a burst of
+// DescribeCertificateState requests beyond its documented 10 a second is
+// throttled, and the first second's worth is not.
+func TestDocumentedQPS(t *testing.T) {
+	t.Parallel()
+	if q := DocumentedQPS(); len(q) != len(actions) || q[ActionCancel] != 100 || q[ActionDescribe] != 10 {
+		t.Fatalf("DocumentedQPS() = %v", q)
+	}
+	s := newServer(t, WithDocumentedQPS())
+	c := newClient(t, s)
+	id := s.Seed(provider.StateIssued)
+	const n = 30 // sent well within a second: at most 10 + 10/s pass
+	throttled := 0
+	for i := range n {
+		_, err := describe(c, id)
+		switch {
+		case err == nil:
+		case i < 10:
+			t.Fatalf("request %d within the documented quota failed: %v", i+1, err)
+		default:
+			serverError(t, err, http.StatusBadRequest, CodeThrottling)
+			throttled++
+		}
+	}
+	if throttled == 0 {
+		t.Fatalf("none of %d back-to-back requests was throttled", n)
+	}
+	if got := countFault(s.Requests(), FaultThrottle); got != throttled {
+		t.Errorf("the log shows %d throttled requests, want %d", got, throttled)
+	}
+}
+
+func countFault(reqs []Request, k FaultKind) int {
+	n := 0
+	for _, r := range reqs {
+		if r.Fault == k {
+			n++
+		}
+	}
+	return n
 }

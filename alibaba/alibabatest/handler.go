@@ -29,6 +29,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	note(func(e *Request) {
 		e.Action, e.ID, e.AccessKeyID = p["Action"], truncate(p["OrderId"]), truncate(p["AccessKeyId"])
+		e.Params = actionParams(p)
 	})
 	if aerr := s.authenticate(r.Method, p, now); aerr != nil {
 		fail(aerr)
@@ -94,6 +95,31 @@ func readParams(r *http.Request) (map[string]string, *apiError) {
 		p[k] = vs[0]
 	}
 	return p, nil
+}
+
+// commonParams are the parameters every RPC request carries; the rest
+// belong to the action.
+var commonParams = map[string]bool{
+	"Action": true, "Version": true, "Format": true, "AccessKeyId": true, "Signature": true,
+	"SignatureMethod": true, "SignatureVersion": true, "SignatureNonce": true, "SignatureType": true,
+	"Timestamp": true, "RegionId": true, "SecurityToken": true, "BearerToken": true,
+	"SourceIp": true, "SecureTransport": true,
+}
+
+// actionParams returns the action's own parameters from p (OrderId,
+// Keyword, Status, Tags.N.Key, ...), values truncated, or nil if none.
+func actionParams(p map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range p {
+		if commonParams[k] {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]string)
+		}
+		out[truncate(k)] = truncate(v)
+	}
+	return out
 }
 
 // truncate shortens a client-supplied value for logs and messages.

@@ -29,9 +29,11 @@ var listStatuses = []string{
 // list is ListUserCertificateOrder. OrderType CPACK (the default) and BUY
 // list orders of that type; CERT lists the certificates of orders (without
 // a Status filter only ISSUED and WILLEXPIRED); UPLOAD lists nothing, as
-// uploads are not emulated. Keyword matches part of the domain
-// (case-insensitively), or the order ID or instance ID exactly. Items come
-// newest (highest ID) first.
+// uploads are not emulated. Keyword is what the documentation says it is,
+// a fuzzy match on the domain or the resource (instance) ID: a
+// case-insensitive substring of either. Neither contains the order ID, so
+// a Keyword of an order ID finds nothing, as it may on the real cloud.
+// Items come newest (highest ID) first.
 func (s *Server) list(p map[string]string, now time.Time) result {
 	status := p["Status"]
 	if status != "" && !slices.Contains(listStatuses, status) {
@@ -100,17 +102,30 @@ func listed(o Order, orderType, status string) bool {
 	return status == "" || o.Status == status
 }
 
-// matches reports whether o matches the lower-cased keyword.
+// matches reports whether o matches the lower-cased keyword: part of its
+// domain or of its instance ID.
 func matches(o Order, keyword string) bool {
 	if keyword == "" {
 		return true
 	}
-	id := strconv.FormatInt(o.ID, 10)
-	return strings.Contains(strings.ToLower(o.Domain), keyword) || keyword == id || keyword == instanceID(o.ID)
+	return strings.Contains(strings.ToLower(o.Domain), keyword) || strings.Contains(instanceID(o.ID), keyword)
 }
 
-// instanceID is the resource (instance) ID of order id.
-func instanceID(id int64) string { return "cas-cn-" + strconv.FormatInt(id, 10) }
+// instanceID is the resource (instance) ID of order id, shaped like the
+// cloud's ("cas-cn-" and a suffix). Its suffix is letters only, so that it
+// never contains the order ID.
+func instanceID(id int64) string { return "cas-cn-" + letters(id) }
+
+// letters spells a scrambled id in twelve lower-case letters.
+func letters(id int64) string {
+	x := uint64(id) * 0x9e3779b97f4a7c15
+	b := make([]byte, 12)
+	for i := range b {
+		b[i] = 'a' + byte(x%26)
+		x /= 26
+	}
+	return string(b)
+}
 
 // positiveParam reads an optional integer parameter from 1 to limit.
 func positiveParam(p map[string]string, name string, def, limit int) (int, *apiError) {

@@ -3,6 +3,7 @@ package alibabatest
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,8 +58,16 @@ func TestListUserCertificateOrder(t *testing.T) {
 		{"Status WILLEXPIRED", func(r *cas.ListUserCertificateOrderRequest) { r.Status = StatusWillExpire }, []int64{byState[provider.StateExpiring]}},
 		{"Status PAYED", func(r *cas.ListUserCertificateOrderRequest) { r.Status = StatusPayed },
 			[]int64{byState[provider.StateCancelled], byState[provider.StatePendingApplication]}},
+		// Keyword matches the domain or the resource ID, fuzzily
+		// (ListUserCertificateOrder, document_detail/455804), never the
+		// order ID.
 		{"Keyword = order ID", func(r *cas.ListUserCertificateOrderRequest) { r.Keyword = itoaID(byState[provider.StateRevoked]) },
+			[]int64{}},
+		{"Keyword = instance ID", func(r *cas.ListUserCertificateOrderRequest) { r.Keyword = instanceID(byState[provider.StateRevoked]) },
 			[]int64{byState[provider.StateRevoked]}},
+		{"Keyword = part of an instance ID", func(r *cas.ListUserCertificateOrderRequest) {
+			r.Keyword = strings.ToUpper(instanceID(byState[provider.StateIssued])[8:17])
+		}, []int64{byState[provider.StateIssued]}},
 		{"Keyword = part of a domain", func(r *cas.ListUserCertificateOrderRequest) {
 			r.Keyword, r.OrderType = "SHOP.example", "BUY"
 		}, []int64{buy.ID}},
@@ -80,7 +89,7 @@ func TestListUserCertificateOrder(t *testing.T) {
 		}
 	}
 
-	resp, err := list(c, func(r *cas.ListUserCertificateOrderRequest) { r.Keyword = itoaID(byState[provider.StateExpiring]) })
+	resp, err := list(c, func(r *cas.ListUserCertificateOrderRequest) { r.Keyword = instanceID(byState[provider.StateExpiring]) })
 	if err != nil || len(resp.CertificateOrderList) != 1 {
 		t.Fatalf("%v %+v", err, resp)
 	}

@@ -17,6 +17,11 @@ type Request struct {
 	ID string
 	// AccessKeyID is the AccessKeyId parameter as sent.
 	AccessKeyID string
+	// Params are the action's own parameters as sent (OrderId, Keyword,
+	// Status, OrderType, CurrentPage, Csr, Tags.N.Key, ...), without the
+	// common ones (Action, Version, AccessKeyId, Signature*, Timestamp,
+	// RegionId, ...); long values are cut to 64 bytes. nil if none.
+	Params map[string]string
 	// RequestID is the RequestId the server answered (or would have).
 	RequestID string
 	// HTTPStatus is the status written; 0 while the request is in
@@ -43,6 +48,19 @@ type Renewal struct {
 	CSR  string
 	Tags []Tag
 	// Time is when the renewal happened, by the server clock.
+	Time time.Time
+}
+
+// QuotaReturn is one certificate quota given back to the account's
+// resource plan.
+type QuotaReturn struct {
+	// OrderID is the order whose quota came back.
+	OrderID string
+	// Action is the action that gave it back: ActionRevoke (a pending
+	// order cancelled, or a certificate revoked within QuotaReturnWindow
+	// of issuance) or ActionDelete (a failed or cancelled order removed).
+	Action string
+	// Time is when, by the server clock.
 	Time time.Time
 }
 
@@ -82,4 +100,11 @@ func (s *Server) Renewals() []Renewal {
 		out[i].Tags = slices.Clone(out[i].Tags)
 	}
 	return out
+}
+
+// QuotaReturns returns every quota given back, oldest first.
+func (s *Server) QuotaReturns() []QuotaReturn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.quota)
 }

@@ -37,6 +37,11 @@ const (
 // usual one [unverified]).
 const ExpiringWindow = 30 * 24 * time.Hour
 
+// QuotaReturnWindow is how long after issuance a revocation still gives
+// the order's quota back (CancelCertificateForPackageRequest: "within 30
+// calendar days after the issuance date").
+const QuotaReturnWindow = 30 * 24 * time.Hour
+
 // Order types of ListUserCertificateOrder that hold orders.
 const (
 	OrderTypePackage = "CPACK"

@@ -24,9 +24,10 @@ const (
 )
 
 type config struct {
-	seed  uint64
-	clock func() time.Time
-	keys  map[string]string
+	seed          uint64
+	clock         func() time.Time
+	keys          map[string]string
+	documentedQPS bool
 }
 
 // Option configures a [Server].
@@ -47,6 +48,13 @@ func WithAccessKey(id, secret string) Option {
 	return func(c *config) { c.keys[id] = secret }
 }
 
+// WithDocumentedQPS limits every action to its documented quota
+// ([DocumentedQPS]) with [Server.SetQPS], so requests above it are
+// throttled as on the cloud. How the cloud counts bursts is not
+// documented [unverified]: the emulator allows a second's worth at once.
+// [Server.ClearFaults] removes the limits too.
+func WithDocumentedQPS() Option { return func(c *config) { c.documentedQPS = true } }
+
 // Server is a running CAS emulator on a loopback port. It is safe for
 // concurrent use.
 type Server struct {
@@ -63,6 +71,7 @@ type Server struct {
 	nonces     map[string]time.Time
 	nonceSweep int
 	renewals   []Renewal
+	quota      []QuotaReturn
 
 	// log is the request log, with its own lock (see logStart).
 	log reqlog.Log[Request]
@@ -94,6 +103,11 @@ func NewServer(opts ...Option) *Server {
 		nextID:     10_000_000_000 + int64(cfg.seed%1_000_000)*100_000 + 1,
 		nonces:     make(map[string]time.Time),
 		nonceSweep: 1024,
+	}
+	if cfg.documentedQPS {
+		for action, qps := range documentedQPS {
+			s.SetQPS(action, qps)
+		}
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	s.ts = httptest.NewServer(s.handler)
@@ -158,7 +172,8 @@ func (s *Server) SeedOrder(o Order) string {
 		s.nextID = n.ID + 1
 	}
 	if n.Domain == "" {
-		n.Domain = fmt.Sprintf("site%d.example.com", n.ID)
+		// Letters only: a Keyword holding the order ID must not match.
+		n.Domain = "site-" + letters(n.ID) + ".example.com"
 	}
 	s.orders[n.ID] = &record{Order: n}
 	return strconv.FormatInt(n.ID, 10)
