@@ -95,7 +95,8 @@
 // Failures are *provider.Error with the SCM error_code as Code, error_msg
 // as Message, the X-Request-Id header as RequestID and the HTTP status;
 // errors.As reaches the SDK's *sdkerr.ServiceResponseError. Codes are
-// classified first, the HTTP status only when the code is not listed:
+// classified first, whatever the HTTP status (SCM's documented statuses
+// are unreliable: SCM.0016 has been seen as a 500; fidelity H16):
 //
 //	SCM.0010                               invalid_state
 //	SCM.0008                               not_found (certificate ID abnormal;
@@ -108,15 +109,23 @@
 //	SCM.0009, 0012-0015, 0031, 0032, 0069, 0070, APIGW.0101
 //	                                       invalid_argument
 //	SCM.0011                               quota_exceeded
-//	SCM.1000, APIGW.0301                   unauthorized
+//	SCM.1000, APIGW.0301, APIGW.0303       unauthorized
 //	SCM.0002, 0003, 4002, 1004, 1009, 1010 forbidden (SCM.0003, a certificate of
 //	                                       another tenant, is not not_found for
 //	                                       the same reason as SCM.0020)
 //	APIGW.0308                             throttled
-//	other codes, by status: 401 unauthorized, 403 forbidden, 404 not_found,
-//	429 throttled, 5xx unavailable for Status and for the reads inside Renew,
-//	outcome_unknown for Cancel, Revoke, Delete and the purchase; otherwise
-//	other.
+//	any other SCM.xxxx code with HTTP 404  not_found: the shape in which SCM's v3
+//	                                       API answers for a missing or deleted
+//	                                       certificate (fidelity H7, from
+//	                                       terraform-provider-huaweicloud's CCM
+//	                                       resource, which waits for that 404)
+//
+// Everything else goes to internal/classify, the rules shared with the
+// other adapter: 401 unauthorized, 403 forbidden, 429 throttled, 5xx
+// unavailable for a read and outcome_unknown for a mutating request, any
+// other status other. A 404 without SCM's JSON error body (a proxy's HTML
+// page, an empty body, a gateway code) is never not_found, so a retried
+// Delete is never reported done on a proxy's word.
 //
 // The APIG.xxxx spellings of the gateway codes are treated alike. A 2xx
 // whose body cannot be decoded is outcome_unknown for a mutating request

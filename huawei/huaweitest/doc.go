@@ -132,7 +132,10 @@
 // InjectFault adds rules evaluated per request with a reproducible random
 // source (WithSeed): latency, HTTP 500, HTTP 503, throttling (429), a
 // connection reset after the request was read, a hang until the client goes
-// away or Close, and a malformed 200 body. With AfterApply the operation is
+// away or Close, a malformed 200 body, and two answers that did not come
+// from SCM at all: a code-less HTML 404 (FaultHTMLNotFound) and a
+// code-less HTML 502 (FaultHTMLBadGateway), as a proxy in front of the
+// endpoint sends them. With AfterApply the operation is
 // applied first and the response then fails, so the client cannot know the
 // outcome. Requests, RequestCount and WaitForRequests expose the request log.
 //

@@ -66,6 +66,16 @@ func (ex *exchange) reply(status int, code string, body []byte) {
 	ex.s.note(ex.idx, func(q *Request) { q.Status, q.Code = status, code })
 }
 
+// replyHTML answers like a proxy: an HTML page, no error code and no
+// X-Request-Id.
+func (ex *exchange) replyHTML(status int, title string) {
+	ex.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	ex.w.WriteHeader(status)
+	_, _ = ex.w.Write([]byte("<html><head><title>" + title + "</title></head><body><center><h1>" + title +
+		"</h1></center><hr><center>nginx</center></body></html>\n"))
+	ex.s.note(ex.idx, func(q *Request) { q.Status = status })
+}
+
 func (ex *exchange) fail(e *apiError) { ex.reply(e.status, e.code, e.body()) }
 
 // reset drops the connection without a response.
@@ -172,6 +182,10 @@ func (s *Server) renderFault(ex *exchange, f Fault) {
 		s.faults.HangUntilGone(ex.w, ex.r)
 	case FaultMalformed:
 		ex.reply(http.StatusOK, "", []byte(`{"message": "succ`))
+	case FaultHTMLNotFound:
+		ex.replyHTML(http.StatusNotFound, "404 Not Found")
+	case FaultHTMLBadGateway:
+		ex.replyHTML(http.StatusBadGateway, "502 Bad Gateway")
 	default:
 		ex.fail(errServer())
 	}
