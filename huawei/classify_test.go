@@ -69,7 +69,7 @@ func TestErrorMapping(t *testing.T) {
 		{"code_over_status", 500, scmError("SCM.0010", "not allowed"), provider.KindInvalidState, provider.KindInvalidState, "SCM.0010"},
 		{"server", 500, scmError("SCM.4001", "pdp failed"), U, K, "SCM.4001"},
 		{"server_encrypt", 500, scmError("SCM.0037", "encrypt failed"), U, K, "SCM.0037"},
-		{"unavailable", 503, scmError("APIGW.0202", "unavailable"), U, K, "APIGW.0202"},
+		{"unavailable", 503, scmError("APIGW.0613", "unavailable"), U, K, "APIGW.0613"},
 		{"bad_gateway_html", 502, "<html>bad gateway</html>", U, K, ""},
 		{"malformed_2xx", 200, `{"status": "ISS`, U, K, ""},
 		{"unknown_code", 400, scmError("SCM.9999", "something new"), provider.KindOther, provider.KindOther, "SCM.9999"},

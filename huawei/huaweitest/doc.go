@@ -92,10 +92,16 @@
 // constants):
 //
 //	401 APIGW.0301  missing or malformed Authorization, unsupported algorithm,
-//	                unknown AK, bad signature, X-Sdk-Date missing or more than
-//	                15 minutes from the emulator's clock (one gateway code for
-//	                all, as the gateway documents for AK/SK failures; the 401
-//	                status is not confirmed by the SCM reference)
+//	                unknown AK, bad signature, x-sdk-date (or a sent
+//	                X-Project-Id) not among SignedHeaders, X-Sdk-Date missing;
+//	                and, with the message "AK access failed to reach the
+//	                limit,forbidden", any request of an AK locked after more
+//	                than 5 consecutive authentication failures, for 5 minutes
+//	                of the emulator's clock (API signing guide FAQ; APIG FAQ
+//	                "Common Errors Related to IAM Authentication
+//	                Information"; the 401 of the locked answer [unverified])
+//	401 APIGW.0303  X-Sdk-Date more than 15 minutes from the emulator's clock
+//	                (API signing guide, error codes)
 //	403 SCM.0002    X-Project-Id missing or different from the path's project
 //	400 SCM.0069    the path's project is not one of the emulator's projects
 //	404 APIGW.0101  no such API (path or method)
@@ -107,7 +113,7 @@
 //	400 SCM.0010    the certificate's status does not allow the operation
 //	400 SCM.0005    invalid request parameter or body
 //	500 SCM.4001    FaultServerError
-//	503 APIGW.0202  FaultUnavailable [unverified pairing of code and status]
+//	503 APIGW.0613  FaultUnavailable (gateway error codes, fidelity H15)
 //
 // Authentication is checked first, then the project, then QPS limits and
 // injected faults, then the operation's own parameters.
@@ -124,8 +130,14 @@
 // newline the SDK's JSON encoder appends) or the X-Sdk-Content-Sha256 header
 // when present. The string to sign is "SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex
 // SHA-256 of the canonical request>", signed with HMAC-SHA256 keyed by the
-// SK and compared in constant time. Temporary credentials (X-Security-Token)
-// and the other SDK algorithms are not supported.
+// SK and compared in constant time. SignedHeaders must include x-sdk-date
+// ("only X-Sdk-Date is required": API signing guide, "Are Request Header
+// Parameters Required for Signing Requests?") and, when the request
+// carries X-Project-Id, x-project-id [unverified: the emulator's own rule,
+// which every SDK request meets]. host is not required: the SDK signs
+// user-agent, x-project-id and x-sdk-date and never a Host header.
+// Temporary credentials (X-Security-Token) and the other SDK algorithms
+// are not supported.
 //
 // # Faults
 //

@@ -19,7 +19,7 @@ const (
 	FaultLatency = faultinject.Latency
 	// FaultServerError answers 500 SCM.4001.
 	FaultServerError = faultinject.ServerError
-	// FaultUnavailable answers 503 APIGW.0202.
+	// FaultUnavailable answers 503 APIGW.0613.
 	FaultUnavailable = faultinject.Unavailable
 	// FaultThrottle answers 429 APIGW.0308; the request is never applied.
 	FaultThrottle = faultinject.Throttle

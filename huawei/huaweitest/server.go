@@ -33,6 +33,7 @@ type Server struct {
 	idRNG     *rand.Rand
 	reqRNG    *rand.Rand
 	purchases []Purchase
+	locks     map[string]*lockout // per access key
 
 	// reqs is the request log, with its own lock (see receive).
 	reqs reqlog.Log[Request]
@@ -65,6 +66,7 @@ func NewServer(opts ...Option) *Server {
 		certs:    make(map[string]*cert),
 		usedIDs:  make(map[string]bool),
 		orderIDs: make(map[string]bool),
+		locks:    make(map[string]*lockout),
 		idRNG:    rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x5ca1ab1e0ddba11)),
 		reqRNG:   rand.New(rand.NewPCG(cfg.seed^0xfeedface, cfg.seed)),
 	}
