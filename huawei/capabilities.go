@@ -10,7 +10,7 @@ const (
 		"From SUPPLEMENTCHECKING it withdraws only the extra domains and settles back to ISSUED."
 	noteRevoke = "POST /v2/{project_id}/scm/cert/{cert_id}/revoke with the reason (0-63 characters): asynchronous " +
 		"(REVOKING, then REVOKED); OV/EV revocations also need the contact's e-mail confirmation."
-	noteDelete = "DELETE /v2/{project_id}/scm/cert/{cert_id}: allowed for ISSUED, REVOKED, EXPIRED and UPLOAD " +
+	noteDelete = "DELETE /v3/scm/certificates/{certificate_id}: allowed for ISSUED, REVOKED, EXPIRED and UPLOAD " +
 		"certificates only (user guide: unissued certificates cannot be deleted). Deleting an issued certificate " +
 		"does not revoke it."
 	noteRenewOff = "Huawei SCM has no renewal API: renewing is buying a new certificate with the identical spec, " +

@@ -13,17 +13,26 @@
 // # Calls
 //
 // The SDK's SCM v3 client has no v2 paths and no revoke, so the adapter
-// declares the v2 requests with the SDK core's request definitions and
-// sends them through one core.HcHttpClient, keeping the SDK's
-// SDK-HMAC-SHA256 signing, endpoint handling and error decoding. Basic
-// credentials fill {project_id}. Paths (relative to the endpoint):
+// declares every request with the SDK core's request definitions and sends
+// it through one core.HcHttpClient, keeping the SDK's SDK-HMAC-SHA256
+// signing, endpoint handling and error decoding. Basic credentials fill
+// {project_id} and send X-Project-Id. Paths (relative to the endpoint):
 //
 //	Cancel  POST   /v2/{project_id}/scm/cert/{cert_id}/cancel-cert
 //	Revoke  POST   /v2/{project_id}/scm/cert/{cert_id}/revoke   {"reason": …}
-//	Delete  DELETE /v2/{project_id}/scm/cert/{cert_id}
-//	Status  GET    /v2/{project_id}/scm/cert/{cert_id}
-//	        and, for ISSUED, GET /v2/{project_id}/scm/certlist (expiry)
-//	Renew   the Status reads, then POST /v2/{project_id}/scm/cert/purchase
+//	Delete  DELETE /v3/scm/certificates/{certificate_id}        (204)
+//	Status  GET    /v3/scm/certificates/{certificate_id}
+//	Renew   GET /v2/{project_id}/scm/cert/{cert_id} and …/certlist (spec and
+//	        expiry), then POST /v2/{project_id}/scm/cert/purchase
+//
+// Why these versions: cancel-cert is the product's defining endpoint and
+// v2's is kept; v3 has no revoke at all, so revoke stays v2. The v3
+// details carry status and not_after in one request (api-ccm
+// ShowCertificate), where v2 needed the details plus a certificate-list
+// lookup for the expiry. Delete uses v3 because the v2 delete page is
+// marked "to be deprecated" and v3 answers a missing certificate with a
+// documented 404 and SCM's error body (CCM API status codes; fidelity H7),
+// the one shape the adapter reads as not_found.
 //
 // Certificate IDs are "scs" followed by 13 digits, 16 characters in all
 // (the SCM v3 reference documents exactly 16; the v2 examples are
@@ -57,21 +66,26 @@
 //	                     but SCM still says ISSUED)
 //	EXPIRED              expired
 //	REVOKING             revoking             revocation under review
-//	CANCLEREVOKING       revoking             (sic; v3 docs only) withdrawal of a
-//	                                          revocation under review: the
-//	                                          certificate is not settled either way
+//	CANCLEREVOKING       unknown              (sic; v3 docs only) withdrawal of a
+//	                                          revocation under review. A revoked-
+//	                                          then-withdrawn certificate shows it,
+//	                                          and it settles back to ISSUED, so it
+//	                                          is no proof that a Revoke was applied
+//	                                          (revoking would be read as such by
+//	                                          Capabilities.Evidence) nor that one
+//	                                          was not; unknown proves nothing and
+//	                                          NativeState names it
 //	REVOKED              revoked
 //	UPLOAD               hosted               uploaded by the user
 //	anything else        unknown
 //
-// The v2 details carry no expiry. For an ISSUED certificate Status (and
-// Renew) therefore makes an extra request: the certificate list with
-// order_status=ISSUED and content=<cert id> (then, if no row has that ID,
-// content=<its first domain>), one page of 50 rows, taking expired_time
-// from the row whose cert_id matches. expired_time is read leniently: a
-// number or a digit string of milliseconds since the epoch (seconds below
-// 1e11), or an RFC 3339 or "2006-01-02 15:04:05" string. When no row
-// matches, Status reports issued with a zero NotAfter.
+// Status reads not_after from the v3 details (a string whose format the
+// reference does not give: decimal milliseconds or seconds since the
+// epoch, RFC 3339, or "2006-01-02 15:04:05" in UTC are read). Every field
+// of that response decodes leniently: a value in an unexpected form (an
+// unparsable not_after, a count written as a word) leaves that field
+// empty, so NotAfter is zero and ISSUED reads as issued, and never fails
+// the whole response.
 //
 // # Operations and capabilities
 //

@@ -72,7 +72,7 @@ func parseExpiry(s string) (time.Time, error) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 && f < 1e15 {
 		return time.UnixMilli(int64(f)).UTC(), nil
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05"} {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05.999999999"} {
 		if v, err := time.Parse(layout, s); err == nil {
 			return v.UTC(), nil
 		}

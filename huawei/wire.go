@@ -15,17 +15,19 @@ import (
 // a new definition is built for every call, because the SDK keeps the
 // decoded response in the definition.
 
-// API names, as used in logs (and as the emulator names its actions).
+// API names, as passed to provider.Pace and used in logs.
 const (
 	apiCancel   = "cancel-cert"
 	apiRevoke   = "revoke"
-	apiDelete   = "delete"
-	apiDetails  = "details"
+	apiDelete   = "delete-certificate" // v3
+	apiShow     = "show-certificate"   // v3 details
+	apiDetails  = "details"            // v2 details
 	apiList     = "list"
 	apiPurchase = "purchase"
 )
 
 const (
+	pathV3Cert   = "/v3/scm/certificates/{certificate_id}"
 	pathCert     = "/v2/{project_id}/scm/cert/{cert_id}"
 	pathCancel   = "/v2/{project_id}/scm/cert/{cert_id}/cancel-cert"
 	pathRevoke   = "/v2/{project_id}/scm/cert/{cert_id}/revoke"
@@ -86,6 +88,28 @@ type detailsResp struct {
 	DomainNumber   flexInt `json:"domain_number"`
 	Status         string  `json:"status"`
 	HttpStatusCode int     `json:"-"`
+}
+
+// v3CertReq addresses one certificate on a v3 path.
+type v3CertReq struct {
+	CertificateID string `json:"certificate_id"`
+}
+
+// showResp holds the fields of the v3 certificate details the adapter
+// uses. Every field decodes leniently (see loose.go): one field SCM
+// writes in an unexpected form leaves that field empty instead of failing
+// the whole response.
+type showResp struct {
+	ID             looseString `json:"id"`
+	Status         looseString `json:"status"`
+	Type           looseString `json:"type"`
+	Brand          looseString `json:"brand"`
+	DomainType     looseString `json:"domain_type"`
+	Domain         looseString `json:"domain"`
+	DomainCount    looseInt    `json:"domain_count"`
+	ValidityPeriod looseInt    `json:"validity_period"`
+	NotAfter       looseTime   `json:"not_after"`
+	HttpStatusCode int         `json:"-"`
 }
 
 // listRow is one entry of certlist's order_list. The documented sample
@@ -149,7 +173,11 @@ func revokeDef() *def.HttpRequestDef {
 }
 
 func deleteDef() *def.HttpRequestDef {
-	return newDef(http.MethodDelete, pathCert, new(messageResp), pathField("CertID", "cert_id"))
+	return newDef(http.MethodDelete, pathV3Cert, new(messageResp), pathField("CertificateID", "certificate_id"))
+}
+
+func showDef() *def.HttpRequestDef {
+	return newDef(http.MethodGet, pathV3Cert, new(showResp), pathField("CertificateID", "certificate_id"))
 }
 
 func detailsDef() *def.HttpRequestDef {

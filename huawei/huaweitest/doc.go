@@ -1,5 +1,6 @@
-// Package huaweitest is a wire-level emulator of the Huawei Cloud SCM v2
-// REST API (the "historical" certificate API), in the spirit of
+// Package huaweitest is a wire-level emulator of the Huawei Cloud SCM REST
+// API (the v2 "historical" certificate API and the v3 details and delete),
+// in the spirit of
 // net/http/httptest: NewServer starts it on a loopback port at once, URL
 // says where, and Close releases everything.
 //
@@ -27,6 +28,13 @@
 //	GET    /v2/{project_id}/scm/cert/{cert_id}               APIDetails
 //	GET    /v2/{project_id}/scm/certlist                     APIList
 //	POST   /v2/{project_id}/scm/cert/purchase                APIPurchase
+//	GET    /v3/scm/certificates/{certificate_id}             APIDetails (v3)
+//	DELETE /v3/scm/certificates/{certificate_id}             APIDelete (v3)
+//
+// The v3 paths carry no project: the certificate's project is the
+// X-Project-Id header's, which must be a known project. A v2 and a v3
+// request for the same thing share an API name, so a fault or QPS limit
+// on "details" or "delete" covers both; Request.Path tells them apart.
 //
 // The API names (APICancelCert, ...) are what InjectFault, SetQPS and the
 // request log use.
@@ -52,6 +60,22 @@
 //     cert_brand, domain_type, domain_name, domain_number, cert_describe,
 //     push_support, revoke_reason, applicant and company fields, status,
 //     encrypt_type, DNS_push_status, auth).
+//   - v3 details (api-ccm ShowCertificate; the SDK's ShowCertificateResponse):
+//     id, status, order_id, name, type (purchase vocabulary, e.g.
+//     OV_SSL_CERT), brand, push_support, revoke_reason, signature_algorithm,
+//     issue_time, not_before, not_after ("" until issued, as documented),
+//     validity_period (months), validation_method, domain_type,
+//     multi_domain_type, domain, sans, domain_count, wildcard_count,
+//     fingerprint, shared, description, enterprise_project_id and
+//     authentification. The times are written in one of three forms
+//     (TimeFormat), chosen per server from the seed, because the reference
+//     gives none [unverified]. Status values are the documented ones plus
+//     CANCLEREVOKING (a revocation being withdrawn, settling to ISSUED; only
+//     SeedCert creates it). A missing or deleted certificate is 404 with
+//     SCM's error body (CCM API status codes; fidelity H7; the code,
+//     SCM.0008, is [unverified]).
+//   - v3 delete: the same rules as v2's, answered 204 with no body; a
+//     missing certificate is 404 as above.
 //   - list: see below.
 //   - purchase: creates order_number new certificates in PAID. See Purchases.
 //

@@ -86,6 +86,14 @@ func errNoCert() *apiError {
 	return &apiError{http.StatusBadRequest, CodeCertNotFound, "The certificate ID is abnormal"}
 }
 
+// errNoCertV3 is SCM v3's answer for a missing or deleted certificate:
+// HTTP 404 with SCM's error body (CCM API status codes page: 404 "the
+// requested resource does not exist"; fidelity H7). The code is
+// [unverified].
+func errNoCertV3() *apiError {
+	return &apiError{http.StatusNotFound, CodeCertNotFound, "The certificate does not exist"}
+}
+
 func errStatus() *apiError {
 	return &apiError{http.StatusBadRequest, CodeInvalidStatus, "The certificate's type or status does not allow this operation"}
 }

@@ -18,11 +18,23 @@ type route struct {
 	project string
 	certID  string
 	query   string // the raw query string
+	// v3 is set for the SCM v3 paths, which carry no project: the
+	// project is the X-Project-Id header's.
+	v3 bool
 }
 
-// parseRoute matches method and the decoded path against the six APIs.
+// parseRoute matches method and the decoded path against the APIs.
 func parseRoute(method, path string) (route, bool) {
 	parts := strings.Split(path, "/")
+	if len(parts) == 5 && parts[0] == "" && parts[1] == "v3" && parts[2] == "scm" && parts[3] == "certificates" && parts[4] != "" {
+		switch method {
+		case http.MethodGet:
+			return route{api: APIDetails, certID: parts[4], v3: true}, true
+		case http.MethodDelete:
+			return route{api: APIDelete, certID: parts[4], v3: true}, true
+		}
+		return route{}, false
+	}
 	if len(parts) < 5 || parts[0] != "" || parts[1] != "v2" || parts[2] == "" || parts[3] != "scm" {
 		return route{}, false
 	}
@@ -103,6 +115,9 @@ func (s *Server) handle(ex *exchange) {
 		return
 	}
 	rt.query = r.URL.RawQuery
+	if rt.v3 {
+		rt.project = r.Header.Get("X-Project-Id")
+	}
 	s.note(ex.idx, func(q *Request) { q.Action, q.ProjectID, q.ID = rt.api, rt.project, rt.certID })
 	body, err := io.ReadAll(http.MaxBytesReader(ex.w, r.Body, maxBody))
 	if err != nil {
@@ -119,7 +134,7 @@ func (s *Server) handle(ex *exchange) {
 		return
 	}
 	s.note(ex.idx, func(q *Request) { q.AccessKey = ak })
-	if r.Header.Get("X-Project-Id") != rt.project {
+	if r.Header.Get("X-Project-Id") != rt.project || rt.project == "" {
 		ex.fail(errProjectMismatch())
 		return
 	}
@@ -146,7 +161,7 @@ func (s *Server) handle(ex *exchange) {
 			hit = false // plain latency: answer normally below
 		}
 	}
-	out, apiErr := s.apply(rt, body, s.now())
+	status, out, apiErr := s.apply(rt, body, s.now())
 	if apiErr == nil {
 		s.note(ex.idx, func(q *Request) { q.Applied = true })
 	}
@@ -164,7 +179,7 @@ func (s *Server) handle(ex *exchange) {
 		ex.fail(apiErr)
 		return
 	}
-	ex.reply(http.StatusOK, "", out)
+	ex.reply(status, "", out)
 }
 
 // renderFault answers with fault f instead of the operation's response.

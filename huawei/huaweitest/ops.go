@@ -2,6 +2,7 @@ package huaweitest
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -10,20 +11,34 @@ import (
 // maxReasonLen is the longest revoke reason, in characters.
 const maxReasonLen = 63
 
-// apply runs the operation of rt and returns the JSON success body.
-func (s *Server) apply(rt route, body []byte, now time.Time) ([]byte, *apiError) {
+// apply runs the operation of rt and returns the success status and JSON
+// body.
+func (s *Server) apply(rt route, body []byte, now time.Time) (int, []byte, *apiError) {
 	var (
 		v   any
 		err *apiError
 	)
-	switch rt.api {
-	case APIList:
+	switch {
+	case rt.v3 && !validCertID(rt.certID):
+		// The v3 reference bounds certificate_id to 16 characters.
+		return 0, nil, errCertID()
+	case rt.v3 && rt.api == APIDelete:
+		if err := s.deleteCert(rt.project, rt.certID, now, true); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusNoContent, nil, nil
+	case rt.v3:
+		v, err = s.showCertificate(rt.project, rt.certID, now)
+	}
+	switch {
+	case rt.v3:
+	case rt.api == APIList:
 		v, err = s.list(rt.project, rt.query, now)
-	case APIPurchase:
+	case rt.api == APIPurchase:
 		v, err = s.purchase(rt.project, body, now)
 	default:
 		if !validCertID(rt.certID) {
-			return nil, errCertID()
+			return 0, nil, errCertID()
 		}
 		switch rt.api {
 		case APICancelCert:
@@ -31,19 +46,21 @@ func (s *Server) apply(rt route, body []byte, now time.Time) ([]byte, *apiError)
 		case APIRevoke:
 			v, err = s.revoke(rt.project, rt.certID, body, now)
 		case APIDelete:
-			v, err = s.deleteCert(rt.project, rt.certID, now)
+			if err = s.deleteCert(rt.project, rt.certID, now, false); err == nil {
+				v = messageBody{Message: "success"}
+			}
 		default:
 			v, err = s.details(rt.project, rt.certID, now)
 		}
 	}
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	b, mErr := json.Marshal(v)
 	if mErr != nil {
-		return nil, errServer()
+		return 0, nil, errServer()
 	}
-	return b, nil
+	return http.StatusOK, b, nil
 }
 
 type messageBody struct {
@@ -99,21 +116,25 @@ func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *a
 	return messageBody{Message: "success"}, nil
 }
 
-// deleteCert removes an ISSUED, REVOKED, EXPIRED or UPLOAD certificate.
-func (s *Server) deleteCert(project, id string, now time.Time) (any, *apiError) {
+// deleteCert removes an ISSUED, REVOKED, EXPIRED or UPLOAD certificate;
+// v3 answers an unknown certificate with 404.
+func (s *Server) deleteCert(project, id string, now time.Time, v3 bool) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookupLocked(project, id, now)
 	if err != nil {
-		return nil, err
+		if v3 {
+			return errNoCertV3()
+		}
+		return err
 	}
 	switch c.Status {
 	case StatusIssued, StatusRevoked, StatusExpired, StatusUpload:
 		delete(s.certs, id)
 	default:
-		return nil, errStatus()
+		return errStatus()
 	}
-	return messageBody{Message: "success"}, nil
+	return nil
 }
 
 // authEntry is one domain validation entry of the details.

@@ -26,6 +26,7 @@ type config struct {
 	projects    []string
 	settleDelay time.Duration
 	logger      *slog.Logger
+	timeFormat  *TimeFormat
 }
 
 func defaultConfig() config {
@@ -98,6 +99,16 @@ func WithProjectID(id string) Option {
 // complete only when Settle or SettleAll is called.
 func WithSettleDelay(d time.Duration) Option {
 	return func(c *config) { c.settleDelay = max(d, 0) }
+}
+
+// WithTimeFormat fixes how the v3 details write their times, instead of
+// the choice WithSeed makes. An unknown format is ignored.
+func WithTimeFormat(f TimeFormat) Option {
+	return func(c *config) {
+		if f >= 0 && f < timeFormats {
+			c.timeFormat = &f
+		}
+	}
 }
 
 // WithLogger makes the emulator log one Debug record per request (API,

@@ -35,6 +35,8 @@ type Server struct {
 	purchases []Purchase
 	locks     map[string]*lockout // per access key
 
+	timeFormat TimeFormat // of the v3 details' times
+
 	// reqs is the request log, with its own lock (see receive).
 	reqs reqlog.Log[Request]
 }
@@ -69,6 +71,10 @@ func NewServer(opts ...Option) *Server {
 		locks:    make(map[string]*lockout),
 		idRNG:    rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x5ca1ab1e0ddba11)),
 		reqRNG:   rand.New(rand.NewPCG(cfg.seed^0xfeedface, cfg.seed)),
+	}
+	s.timeFormat = TimeFormat(cfg.seed % uint64(timeFormats))
+	if cfg.timeFormat != nil {
+		s.timeFormat = *cfg.timeFormat
 	}
 	s.srv = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),

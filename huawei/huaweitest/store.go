@@ -97,7 +97,7 @@ func (s *Server) SeedCert(c Cert) string {
 	fillSpec(&c)
 	if c.NotAfter.IsZero() {
 		switch c.Status {
-		case StatusIssued, StatusRevoking, StatusRevoked, StatusUpload, StatusSupplementChecking, StatusCancelSupplementing:
+		case StatusIssued, StatusRevoking, StatusRevoked, StatusUpload, StatusSupplementChecking, StatusCancelSupplementing, StatusCancelRevoking:
 			c.NotAfter = now.Add(365 * 24 * time.Hour)
 		case StatusExpired:
 			c.NotAfter = now.Add(-10 * 24 * time.Hour)
