@@ -9,7 +9,8 @@ const (
 		"tell a cancelled order from a fresh one). It can fail late: if the CA had already approved, it ends ISSUED. " +
 		"From SUPPLEMENTCHECKING it withdraws only the extra domains and settles back to ISSUED."
 	noteRevoke = "POST /v2/{project_id}/scm/cert/{cert_id}/revoke with the reason (0-63 characters): asynchronous " +
-		"(REVOKING, then REVOKED); OV/EV revocations also need the contact's e-mail confirmation."
+		"(REVOKING, then REVOKED); OV/EV revocations also need the contact's e-mail confirmation. Refused (SCM.0010) " +
+		"within one month before expiry (the renewal period, reported as expiring) and for uploaded certificates."
 	noteDelete = "DELETE /v3/scm/certificates/{certificate_id}: allowed for ISSUED, REVOKED, EXPIRED and UPLOAD " +
 		"certificates only (user guide: unissued certificates cannot be deleted). Deleting an issued certificate " +
 		"does not revoke it."
@@ -40,7 +41,9 @@ func capabilities(renew bool) provider.Capabilities {
 		},
 		Revoke: provider.OpCapability{
 			Supported: true,
-			From:      []provider.State{provider.StateIssued, provider.StateExpiring},
+			// Not expiring: SCM refuses revocation in the renewal
+			// period (fidelity H2).
+			From:      []provider.State{provider.StateIssued},
 			Lands:     provider.StateRevoking,
 			Settles:   provider.StateRevoked,
 			Note:      noteRevoke,

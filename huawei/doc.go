@@ -91,8 +91,10 @@
 //
 // Cancel is accepted from under_review and lands in cancelling
 // (CANCELCHECKING), settling to cancelled (PAID; see above). Revoke is
-// accepted from issued and expiring and lands in revoking, settling to
-// revoked. Delete is accepted from what the SCM user guide allows: ISSUED,
+// accepted from issued only and lands in revoking, settling to revoked: SCM
+// refuses revocation "in the renewal period, within one month before
+// expiry" (user guide, 吊销SSL证书; fidelity H2), which is exactly what
+// Status reports as expiring, and uploaded certificates cannot be revoked. Delete is accepted from what the SCM user guide allows: ISSUED,
 // REVOKED, EXPIRED and UPLOAD (normalized issued, expiring, revoked,
 // expired, hosted): "unissued certificates cannot be deleted". The issue
 // that asked for this adapter suggested UNPASSED and PAID as well; the

@@ -48,7 +48,10 @@
 //     CANCELSUPPLEMENTING, which settles back to ISSUED (the withdrawal of an
 //     extra-domain request). Any other status: SCM.0010. Answers
 //     {"cert_id":…,"message":"success"}.
-//   - revoke: ISSUED only (including certificates about to expire) ->
+//   - revoke: ISSUED only, and not within ExpiringWindow (30 days) of
+//     NotAfter, whatever the source: the user guide (吊销SSL证书) refuses
+//     revocation in the renewal period, one month before expiry (SCM.0010
+//     [unverified code: the guide names none]) ->
 //     REVOKING, which settles to REVOKED. The body {"reason": string} is
 //     required; a missing body or field, or a reason over 63 characters
 //     (Unicode code points), is SCM.0005. Answers {"message":"success"}.

@@ -88,7 +88,15 @@ func (s *Server) cancelCert(project, id string, now time.Time) (any, *apiError) 
 	return messageBody{CertID: id, Message: "success"}, nil
 }
 
-// revoke: ISSUED -> REVOKING, with the body {"reason": "..."}.
+// inRenewalPeriod reports whether c expires within ExpiringWindow: the
+// user guide (吊销SSL证书) refuses revocation "in the renewal period, within
+// one month before expiry", for every certificate.
+func inRenewalPeriod(c *cert, now time.Time) bool {
+	return !c.NotAfter.IsZero() && c.NotAfter.Sub(now) <= ExpiringWindow
+}
+
+// revoke: ISSUED -> REVOKING, with the body {"reason": "..."}, unless the
+// certificate is in its renewal period.
 func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *apiError) {
 	var req struct {
 		Reason *string `json:"reason"`
@@ -108,7 +116,7 @@ func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *a
 	if err != nil {
 		return nil, err
 	}
-	if c.Status != StatusIssued {
+	if c.Status != StatusIssued || inRenewalPeriod(c, now) {
 		return nil, errStatus()
 	}
 	c.setStatus(StatusRevoking, now)
