@@ -7,7 +7,10 @@ const (
 	noteCancel = "POST /v2/{project_id}/scm/cert/{cert_id}/cancel-cert: asynchronous; the certificate shows " +
 		"CANCELCHECKING until the CA accepts, then PAID (which Status reports as pending_application: SCM does not " +
 		"tell a cancelled order from a fresh one). It can fail late: if the CA had already approved, it ends ISSUED. " +
-		"From SUPPLEMENTCHECKING it withdraws only the extra domains and settles back to ISSUED."
+		"From SUPPLEMENTCHECKING it withdraws only the extra domains and settles back to ISSUED. Documented " +
+		"prerequisites: pending domain or organisation validation, or CA review of added domains; not ISSUING " +
+		"(about to issue), which Status also reports as under_review and which SCM is expected to refuse " +
+		"(invalid_state) [unverified]. pending_application, issued and expiring after a cancel prove nothing."
 	noteRevoke = "POST /v2/{project_id}/scm/cert/{cert_id}/revoke with the reason (0-63 characters): asynchronous " +
 		"(REVOKING, then REVOKED); OV/EV revocations also need the contact's e-mail confirmation. Refused (SCM.0010) " +
 		"within one month before expiry (the renewal period, reported as expiring) and for uploaded certificates."
@@ -36,7 +39,13 @@ func capabilities(renew bool) provider.Capabilities {
 			Lands:     provider.StateCancelling,
 			Settles:   provider.StateCancelled,
 			// SCM shows a cancelled certificate as PAID, like a fresh one.
-			ReportedAs: []provider.State{provider.StatePendingApplication},
+			// A withdrawal can fail late and end ISSUED (the CA had
+			// already approved; fidelity H12), and one from
+			// SUPPLEMENTCHECKING settles back to ISSUED, so issued (and
+			// expiring, near the end of validity) prove nothing either:
+			// no documented field tells those apart from a certificate
+			// nobody tried to cancel.
+			ReportedAs: []provider.State{provider.StatePendingApplication, provider.StateIssued, provider.StateExpiring},
 			Note:       noteCancel,
 		},
 		Revoke: provider.OpCapability{

@@ -22,6 +22,10 @@ const (
 	StatusUpload              = "UPLOAD"              // uploaded by the user and hosted
 	StatusSupplementChecking  = "SUPPLEMENTCHECKING"  // extra domains under review
 	StatusCancelSupplementing = "CANCELSUPPLEMENTING" // cancel of the extra-domain review in progress
+	// StatusIssuing is the v3 status of an approved application about to
+	// be issued ("ISSUING", a v3 list filter value). Only SeedCert
+	// creates it; cancel-cert refuses it (see the package documentation).
+	StatusIssuing = "ISSUING"
 	// StatusCancelRevoking (sic, as the v3 reference spells it): the
 	// withdrawal of a revocation is under review; it settles back to
 	// ISSUED. Only SeedCert creates it [unverified how a withdrawal is
@@ -32,7 +36,7 @@ const (
 var statuses = []string{
 	StatusPaid, StatusChecking, StatusCancelChecking, StatusUnpassed, StatusIssued, StatusExpired,
 	StatusRevoking, StatusRevoked, StatusUpload, StatusSupplementChecking, StatusCancelSupplementing,
-	StatusCancelRevoking,
+	StatusCancelRevoking, StatusIssuing,
 }
 
 func knownStatus(st string) bool { return slices.Contains(statuses, st) }
@@ -118,6 +122,10 @@ type cert struct {
 	seq          int       // creation order
 	updated      time.Time // certUpdateTime
 	pendingSince time.Time // when the current pending status began
+	// cancelFails is drawn when cancel-cert moves the certificate to
+	// CANCELCHECKING: the CA had already approved, so the withdrawal
+	// fails late and the certificate settles to ISSUED, not PAID.
+	cancelFails bool
 }
 
 func isPending(status string) bool {
@@ -129,7 +137,11 @@ func isPending(status string) bool {
 func (c *cert) settle(now time.Time) {
 	switch c.Status {
 	case StatusCancelChecking:
-		c.Status, c.Cancelled = StatusPaid, true
+		if c.cancelFails {
+			c.settleIssued(now)
+		} else {
+			c.Status, c.Cancelled = StatusPaid, true
+		}
 	case StatusCancelSupplementing, StatusCancelRevoking:
 		c.Status = StatusIssued
 	case StatusRevoking:
@@ -138,6 +150,15 @@ func (c *cert) settle(now time.Time) {
 		return
 	}
 	c.updated = now
+}
+
+// settleIssued ends a failed withdrawal: the certificate is issued, with
+// a year of validity unless it already had an expiry.
+func (c *cert) settleIssued(now time.Time) {
+	c.Status, c.Cancelled, c.cancelFails = StatusIssued, false, false
+	if c.NotAfter.IsZero() {
+		c.NotAfter = now.Add(365 * 24 * time.Hour)
+	}
 }
 
 // setStatus moves the certificate to st and records when.
@@ -157,7 +178,7 @@ func (c *Cert) normalize(now time.Time) provider.State {
 			return provider.StateCancelled
 		}
 		return provider.StatePendingApplication
-	case StatusChecking:
+	case StatusChecking, StatusIssuing:
 		return provider.StateUnderReview
 	case StatusCancelChecking:
 		return provider.StateCancelling

@@ -44,9 +44,15 @@
 // Native statuses are the StatusXxx constants. Operations:
 //
 //   - cancel-cert: CHECKING -> CANCELCHECKING, which settles to PAID with the
-//     certificate's Cancelled flag set; SUPPLEMENTCHECKING ->
-//     CANCELSUPPLEMENTING, which settles back to ISSUED (the withdrawal of an
-//     extra-domain request). Any other status: SCM.0010. Answers
+//     certificate's Cancelled flag set, or, when the withdrawal fails late
+//     because the CA had already approved, to ISSUED (user guide,
+//     撤回SSL证书申请; fidelity H12): WithLateCancelFailure draws that per
+//     cancel from the seed, FailCancel decides it for one certificate.
+//     SUPPLEMENTCHECKING -> CANCELSUPPLEMENTING, which settles back to ISSUED
+//     (the withdrawal of an extra-domain request). Any other status is
+//     SCM.0010, ISSUING ("about to issue", v3) included: the guide lists
+//     only pending domain or organisation validation and the review of
+//     added domains (H13) [unverified refusal]. Answers
 //     {"cert_id":…,"message":"success"}.
 //   - revoke: ISSUED only, and not within ExpiringWindow (30 days) of
 //     NotAfter, whatever the source: the user guide (吊销SSL证书) refuses

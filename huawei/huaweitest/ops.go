@@ -69,7 +69,7 @@ type messageBody struct {
 }
 
 // cancelCert: CHECKING -> CANCELCHECKING, SUPPLEMENTCHECKING ->
-// CANCELSUPPLEMENTING.
+// CANCELSUPPLEMENTING. Anything else, ISSUING included, is SCM.0010.
 func (s *Server) cancelCert(project, id string, now time.Time) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -80,6 +80,7 @@ func (s *Server) cancelCert(project, id string, now time.Time) (any, *apiError) 
 	switch c.Status {
 	case StatusChecking:
 		c.setStatus(StatusCancelChecking, now)
+		c.cancelFails = s.cfg.lateCancel > 0 && s.cancelRNG.Float64() < s.cfg.lateCancel
 	case StatusSupplementChecking:
 		c.setStatus(StatusCancelSupplementing, now)
 	default:

@@ -181,8 +181,9 @@ func (s *Server) State(id string) (provider.State, bool) {
 }
 
 // Settle completes the pending transition of certificate id now:
-// CANCELCHECKING -> PAID (Cancelled), CANCELSUPPLEMENTING -> ISSUED,
-// REVOKING -> REVOKED. It does nothing for other statuses or unknown IDs.
+// CANCELCHECKING -> PAID (Cancelled), or ISSUED when the withdrawal fails
+// late (WithLateCancelFailure, FailCancel); CANCELSUPPLEMENTING and
+// CANCLEREVOKING -> ISSUED; REVOKING -> REVOKED. It does nothing for other statuses or unknown IDs.
 func (s *Server) Settle(id string) {
 	now := s.now()
 	s.mu.Lock()
@@ -191,6 +192,26 @@ func (s *Server) Settle(id string) {
 		c.settle(now)
 		s.refreshLocked(c, now)
 	}
+}
+
+// FailCancel decides, on demand, that the pending withdrawal of
+// certificate id fails late: a certificate in CANCELCHECKING settles to
+// ISSUED instead of PAID (when Settle, SettleAll or the settle delay
+// completes it). It reports whether id was in CANCELCHECKING.
+func (s *Server) FailCancel(id string) bool {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.certs[id]
+	if !ok {
+		return false
+	}
+	s.refreshLocked(c, now)
+	if c.Status != StatusCancelChecking {
+		return false
+	}
+	c.cancelFails = true
+	return true
 }
 
 // SettleAll completes every pending transition now.
