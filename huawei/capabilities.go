@@ -52,10 +52,10 @@ func capabilities(renew bool) provider.Capabilities {
 			Supported: true,
 			// Not expiring: SCM refuses revocation in the renewal
 			// period (fidelity H2).
-			From:      []provider.State{provider.StateIssued},
-			Lands:     provider.StateRevoking,
-			Settles:   provider.StateRevoked,
-			Note:      noteRevoke,
+			From:    []provider.State{provider.StateIssued},
+			Lands:   provider.StateRevoking,
+			Settles: provider.StateRevoked,
+			Note:    noteRevoke,
 		},
 		Delete: provider.OpCapability{
 			Supported: true,
