@@ -1,6 +1,7 @@
 package huawei
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/certbroker/certbroker/huawei/huaweitest"
@@ -57,5 +58,46 @@ func TestCancelLateFailureReadsIssued(t *testing.T) {
 	_, err = h.a.Cancel(t.Context(), provider.CancelRequest{ID: issuing})
 	if k := provider.KindOf(err); k != provider.KindInvalidState {
 		t.Fatalf("cancel from ISSUING: %v, want invalid_state", err)
+	}
+}
+
+// TestDeleteByPurchase: Delete.From lists pending_application, but SCM
+// deletes a PAID certificate only when it is free (user guide,
+// 删除SSL证书; fidelity H11), and an ISSUED one only when it is paid.
+func TestDeleteByPurchase(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cert huaweitest.Cert
+		want provider.Kind // KindOther: deleted
+	}{
+		{"free PAID", huaweitest.Cert{Status: huaweitest.StatusPaid, Source: huaweitest.SourceFree}, provider.KindOther},
+		{"paid PAID", huaweitest.Cert{Status: huaweitest.StatusPaid}, provider.KindInvalidState},
+		{"paid PAID, cancelled", huaweitest.Cert{Status: huaweitest.StatusPaid, Cancelled: true}, provider.KindInvalidState},
+		{"free ISSUED", huaweitest.Cert{Status: huaweitest.StatusIssued, Source: huaweitest.SourceFree}, provider.KindInvalidState},
+		{"paid ISSUED", huaweitest.Cert{Status: huaweitest.StatusIssued}, provider.KindOther},
+		{"free EXPIRED", huaweitest.Cert{Status: huaweitest.StatusExpired, Source: huaweitest.SourceFree}, provider.KindOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newEmulated(t, false)
+			id := h.srv.SeedCert(tt.cert)
+			res, err := h.a.Delete(t.Context(), provider.DeleteRequest{ID: id})
+			_, exists := h.srv.Cert(id)
+			if tt.want == provider.KindOther {
+				if err != nil || !res.Deleted || exists {
+					t.Fatalf("Delete = %+v, %v; exists %t", res, err, exists)
+				}
+				return
+			}
+			if k := provider.KindOf(err); k != tt.want || !exists {
+				t.Fatalf("Delete: %v (kind %s), exists %t; want %s and the certificate kept", err, k, exists, tt.want)
+			}
+		})
+	}
+	if c := mustNew(t, stubConfig("http://127.0.0.1:1")).Capabilities().Delete; !c.Allows(provider.StatePendingApplication) ||
+		!strings.Contains(c.Note, "free") {
+		t.Errorf("Delete capability %+v does not say pending_application is for free certificates", c)
 	}
 }

@@ -14,9 +14,12 @@ const (
 	noteRevoke = "POST /v2/{project_id}/scm/cert/{cert_id}/revoke with the reason (0-63 characters): asynchronous " +
 		"(REVOKING, then REVOKED); OV/EV revocations also need the contact's e-mail confirmation. Refused (SCM.0010) " +
 		"within one month before expiry (the renewal period, reported as expiring) and for uploaded certificates."
-	noteDelete = "DELETE /v3/scm/certificates/{certificate_id}: allowed for ISSUED, REVOKED, EXPIRED and UPLOAD " +
-		"certificates only (user guide: unissued certificates cannot be deleted). Deleting an issued certificate " +
-		"does not revoke it."
+	noteDelete = "DELETE /v3/scm/certificates/{certificate_id}: the user guide allows paid certificates that are " +
+		"ISSUED, REVOKED or EXPIRED, free (DigiCert DV Basic single-domain) certificates that are PAID, REVOKED or " +
+		"EXPIRED, and uploaded ones. From therefore lists pending_application for free certificates only: a paid " +
+		"certificate pending application is refused (invalid_state), and so is a free one that is issued or expiring. " +
+		"Status's type field (DV_SSL_CERT_BASIC, SINGLE_DOMAIN) tells free from paid. Deleting an issued " +
+		"certificate does not revoke it."
 	noteRenewOff = "Huawei SCM has no renewal API: renewing is buying a new certificate with the identical spec, " +
 		"which is billed. Disabled; set Config.RenewByPurchase to enable it."
 	noteRenewOn = "Renewal by purchase (billed): POST /v2/{project_id}/scm/cert/purchase with the identical spec " +
@@ -27,9 +30,9 @@ const (
 )
 
 // capabilities describes the adapter. Delete follows the SCM user guide
-// (ISSUED, REVOKED, EXPIRED, UPLOAD), not the broader set once suggested in
-// the issue that asked for this adapter (which also named UNPASSED and
-// PAID): the cloud refuses those with SCM.0010.
+// (删除SSL证书; fidelity H11), per source: paid ISSUED, REVOKED, EXPIRED;
+// free PAID, REVOKED, EXPIRED; UPLOAD. UNPASSED, once suggested by the issue
+// that asked for this adapter, is refused with SCM.0010.
 func capabilities(renew bool) provider.Capabilities {
 	c := provider.Capabilities{
 		Paced: true,
@@ -59,9 +62,12 @@ func capabilities(renew bool) provider.Capabilities {
 		},
 		Delete: provider.OpCapability{
 			Supported: true,
+			// By normalized state, so wider than any one certificate:
+			// pending_application only for free certificates, issued and
+			// expiring only for paid ones (see noteDelete).
 			From: []provider.State{
-				provider.StateIssued, provider.StateExpiring, provider.StateRevoked,
-				provider.StateExpired, provider.StateHosted,
+				provider.StatePendingApplication, provider.StateIssued, provider.StateExpiring,
+				provider.StateRevoked, provider.StateExpired, provider.StateHosted,
 			},
 			Lands:   provider.StateUnknown,
 			Settles: provider.StateUnknown,

@@ -94,12 +94,15 @@
 // accepted from issued only and lands in revoking, settling to revoked: SCM
 // refuses revocation "in the renewal period, within one month before
 // expiry" (user guide, 吊销SSL证书; fidelity H2), which is exactly what
-// Status reports as expiring, and uploaded certificates cannot be revoked. Delete is accepted from what the SCM user guide allows: ISSUED,
-// REVOKED, EXPIRED and UPLOAD (normalized issued, expiring, revoked,
-// expired, hosted): "unissued certificates cannot be deleted". The issue
-// that asked for this adapter suggested UNPASSED and PAID as well; the
-// documentation says otherwise and the adapter follows the documentation.
-// Deleting an issued certificate does not revoke it.
+// Status reports as expiring, and uploaded certificates cannot be revoked. Delete is accepted from what the SCM user guide allows
+// (删除SSL证书; fidelity H11), which depends on how the certificate was
+// obtained: paid ones when ISSUED, REVOKED or EXPIRED, free ones (DigiCert
+// DV (Basic), single domain) when PAID, REVOKED or EXPIRED, uploaded ones.
+// Capabilities speaks in normalized states, so Delete.From is the union
+// (pending_application, issued, expiring, revoked, expired, hosted) and its
+// note says which applies to which; a paid certificate pending application
+// is refused with invalid_state. UNPASSED is never deletable. Deleting an
+// issued certificate does not revoke it.
 //
 // Renew is off by default (KindUnsupported): Huawei has no renewal API,
 // and renewing is buying a certificate with the identical spec, which is

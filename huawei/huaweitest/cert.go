@@ -52,6 +52,16 @@ const (
 	SourceFree      Source = "free"      // a free test certificate
 )
 
+// The spec SeedCert gives a free certificate whose fields are empty.
+const (
+	// FreeType is cert_type / type of the free DigiCert DV (Basic)
+	// certificate, the only free one (fidelity H10).
+	FreeType = "DV_SSL_CERT_BASIC"
+	// FreeBrand is its brand [unverified spelling: the v3 details document
+	// only GLOBALSIGN, SYMANTEC, GEOTRUST and CFCA].
+	FreeBrand = "DIGICERT"
+)
+
 // ExpiringWindow is how close to NotAfter an issued, purchased certificate
 // counts as expiring (provider.StateExpiring): the 30 calendar days in
 // which SCM allows renewal.

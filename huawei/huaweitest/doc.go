@@ -61,9 +61,11 @@
 //     REVOKING, which settles to REVOKED. The body {"reason": string} is
 //     required; a missing body or field, or a reason over 63 characters
 //     (Unicode code points), is SCM.0005. Answers {"message":"success"}.
-//   - delete: ISSUED, REVOKED, EXPIRED and UPLOAD only (the user guide: "unissued
-//     certificates cannot be deleted"); the certificate is then gone and
-//     later calls answer SCM.0008. Answers {"message":"success"}.
+//   - delete: by the user guide (删除SSL证书; fidelity H11), purchased
+//     certificates when ISSUED, REVOKED or EXPIRED, free ones (Source free,
+//     DigiCert DV (Basic) single-domain) when PAID, REVOKED or EXPIRED, and
+//     UPLOAD; anything else is SCM.0010. The certificate is then gone and
+//     later v2 calls answer SCM.0008. Answers {"message":"success"}.
 //   - details: any status. The v2 details carry no expiry date; the fields are
 //     those of the documentation (cert_id, order_id, cert_name, cert_type,
 //     cert_brand, domain_type, domain_name, domain_number, cert_describe,

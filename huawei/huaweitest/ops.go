@@ -125,8 +125,8 @@ func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *a
 	return messageBody{Message: "success"}, nil
 }
 
-// deleteCert removes an ISSUED, REVOKED, EXPIRED or UPLOAD certificate;
-// v3 answers an unknown certificate with 404.
+// deleteCert removes a certificate the user guide lets be deleted (see
+// deletable); v3 answers an unknown certificate with 404.
 func (s *Server) deleteCert(project, id string, now time.Time, v3 bool) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -137,13 +137,26 @@ func (s *Server) deleteCert(project, id string, now time.Time, v3 bool) *apiErro
 		}
 		return err
 	}
-	switch c.Status {
-	case StatusIssued, StatusRevoked, StatusExpired, StatusUpload:
-		delete(s.certs, id)
-	default:
+	if !deletable(c) {
 		return errStatus()
 	}
+	delete(s.certs, id)
 	return nil
+}
+
+// deletable applies the user guide's rules (删除SSL证书; fidelity H11):
+// paid certificates when ISSUED, REVOKED or EXPIRED; free ones when PAID
+// (pending application), REVOKED or EXPIRED; uploaded ones (UPLOAD).
+func deletable(c *cert) bool {
+	switch c.Status {
+	case StatusRevoked, StatusExpired, StatusUpload:
+		return true
+	case StatusIssued:
+		return c.Source == SourcePurchased
+	case StatusPaid:
+		return c.Source == SourceFree
+	}
+	return false
 }
 
 // authEntry is one domain validation entry of the details.

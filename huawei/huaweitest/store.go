@@ -130,6 +130,20 @@ func (s *Server) SeedCert(c Cert) string {
 
 // fillSpec gives empty spec fields their defaults.
 func fillSpec(c *Cert) {
+	if c.Source == SourceFree {
+		// The free certificate is DigiCert DV (Basic), single domain
+		// (user guide, 手动续费; CCM FAQ ccm_01_0230; fidelity H10). The
+		// brand's spelling in the API is [unverified].
+		if c.Brand == "" {
+			c.Brand = FreeBrand
+		}
+		if c.Type == "" {
+			c.Type = FreeType
+		}
+		if c.DomainType == "" {
+			c.DomainType = "SINGLE_DOMAIN"
+		}
+	}
 	if c.Brand == "" {
 		c.Brand = "GLOBALSIGN"
 	}
