@@ -16,8 +16,9 @@ const (
 		"within one month before expiry (the renewal period, reported as expiring) and for uploaded certificates."
 	noteDelete = "DELETE /v3/scm/certificates/{certificate_id}: the user guide allows paid certificates that are " +
 		"ISSUED, REVOKED or EXPIRED, free (DigiCert DV Basic single-domain) certificates that are PAID, REVOKED or " +
-		"EXPIRED, and uploaded ones. From therefore lists pending_application for free certificates only: a paid " +
-		"certificate pending application is refused (invalid_state), and so is a free one that is issued or expiring. " +
+		"EXPIRED, and uploaded ones. From lists what holds for paid certificates; in addition a free certificate " +
+		"pending application (PAID) can be deleted, which From cannot say without claiming every PAID certificate " +
+		"is deletable: a paid one is refused (invalid_state), and so is a free one that is issued or expiring. " +
 		"Status's type field (DV_SSL_CERT_BASIC, SINGLE_DOMAIN) tells free from paid. Deleting an issued " +
 		"certificate does not revoke it."
 	noteRenewOff = "Huawei SCM has no renewal API: renewing is buying a new certificate with the identical spec, " +
@@ -62,11 +63,12 @@ func capabilities(renew bool) provider.Capabilities {
 		},
 		Delete: provider.OpCapability{
 			Supported: true,
-			// By normalized state, so wider than any one certificate:
-			// pending_application only for free certificates, issued and
-			// expiring only for paid ones (see noteDelete).
+			// By normalized state, for paid certificates; a free one is
+			// also deletable while pending application, and not while
+			// issued (see noteDelete). pending_application is left out
+			// so that nothing claims a paid PAID certificate deletable.
 			From: []provider.State{
-				provider.StatePendingApplication, provider.StateIssued, provider.StateExpiring,
+				provider.StateIssued, provider.StateExpiring,
 				provider.StateRevoked, provider.StateExpired, provider.StateHosted,
 			},
 			Lands:   provider.StateUnknown,

@@ -31,17 +31,9 @@ func newEmulated(t testing.TB, renew bool, opts ...huaweitest.Option) *harness {
 	return &harness{srv: srv, a: a}
 }
 
-func (h *harness) Provider() provider.Provider { return h.a }
-func (h *harness) States() []provider.State    { return huaweitest.States() }
-func (h *harness) Seed(_ testing.TB, s provider.State) string {
-	if s == provider.StatePendingApplication {
-		// The only certificates SCM deletes while PAID are free ones
-		// (Delete.From lists pending_application for them); a paid one
-		// is refused, see TestDeleteByPurchase.
-		return h.srv.SeedCert(huaweitest.Cert{Status: huaweitest.StatusPaid, Source: huaweitest.SourceFree})
-	}
-	return h.srv.Seed(s)
-}
+func (h *harness) Provider() provider.Provider                          { return h.a }
+func (h *harness) States() []provider.State                             { return huaweitest.States() }
+func (h *harness) Seed(_ testing.TB, s provider.State) string           { return h.srv.Seed(s) }
 func (h *harness) State(_ testing.TB, id string) (provider.State, bool) { return h.srv.State(id) }
 func (h *harness) Settle(_ testing.TB, id string)                       { h.srv.Settle(id) }
 func (h *harness) UnknownID(testing.TB) string                          { return h.srv.UnknownID() }

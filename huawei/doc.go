@@ -98,10 +98,12 @@
 // (删除SSL证书; fidelity H11), which depends on how the certificate was
 // obtained: paid ones when ISSUED, REVOKED or EXPIRED, free ones (DigiCert
 // DV (Basic), single domain) when PAID, REVOKED or EXPIRED, uploaded ones.
-// Capabilities speaks in normalized states, so Delete.From is the union
-// (pending_application, issued, expiring, revoked, expired, hosted) and its
-// note says which applies to which; a paid certificate pending application
-// is refused with invalid_state. UNPASSED is never deletable. Deleting an
+// Capabilities speaks in normalized states, so Delete.From lists what holds
+// for paid certificates (issued, expiring, revoked, expired, hosted) and its
+// note adds that a free certificate pending application is deletable too:
+// listing pending_application would claim that every PAID certificate is,
+// and a paid one is refused with invalid_state. UNPASSED is never
+// deletable. Deleting an
 // issued certificate does not revoke it.
 //
 // Renew is off by default (KindUnsupported): Huawei has no renewal API,
