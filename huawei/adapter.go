@@ -21,7 +21,7 @@ const userAgent = "certbroker-huawei"
 
 // Adapter is a provider.Provider for one Huawei Cloud account and project
 // (one origin), over the SCM v2 API. It also implements
-// provider.IDChecker and provider.RateAdvisor. It is safe for concurrent
+// provider.IDChecker, provider.Checker (see Check) and provider.RateAdvisor. It is safe for concurrent
 // use; build it once and share it.
 type Adapter struct {
 	origin    string

@@ -1,7 +1,8 @@
 // Package huawei is the certbroker adapter for Huawei Cloud SSL Certificate
 // Manager (SCM), over its v2 REST API and the official Go SDK
 // (github.com/huaweicloud/huaweicloud-sdk-go-v3). An [Adapter] implements
-// provider.Provider, provider.IDChecker and provider.RateAdvisor for one
+// provider.Provider, provider.IDChecker, provider.Checker and
+// provider.RateAdvisor for one
 // account and project (one origin). The emulator of the same API, for
 // tests, is in huawei/huaweitest.
 //
@@ -37,7 +38,9 @@
 // Certificate IDs are "scs" followed by 13 digits, 16 characters in all
 // (the SCM v3 reference documents exactly 16; the v2 examples are
 // scs1481110651012 and scs1554192131150). Every operation checks the ID,
-// and Revoke its reason, before any request; CheckID applies the same rule.
+// and Revoke its reason, before any request; CheckID applies the same rule,
+// and Check (provider.Checker) runs exactly the checks the operation runs
+// (the same function) without sending anything.
 //
 // # States
 //

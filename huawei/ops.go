@@ -18,8 +18,8 @@ import (
 // StatePendingApplication. Other states fail with KindInvalidState
 // (SCM.0010).
 func (a *Adapter) Cancel(ctx context.Context, req provider.CancelRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpCancel, req.ID, err)
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
 	_, rid, err := a.do(ctx, request{
 		op: provider.OpCancel, id: req.ID, api: apiCancel, mutating: true,
@@ -41,11 +41,8 @@ func (a *Adapter) Cancel(ctx context.Context, req provider.CancelRequest) (*prov
 // contact's e-mail confirmation), so the result is StateRevoking; the
 // certificate settles to REVOKED.
 func (a *Adapter) Revoke(ctx context.Context, req provider.RevokeRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpRevoke, req.ID, err)
-	}
-	if err := checkReason(req.Reason); err != nil {
-		return nil, a.invalid(provider.OpRevoke, req.ID, err)
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
 	_, rid, err := a.do(ctx, request{
 		op: provider.OpRevoke, id: req.ID, api: apiRevoke, mutating: true,
@@ -63,8 +60,8 @@ func (a *Adapter) Revoke(ctx context.Context, req provider.RevokeRequest) (*prov
 // for ISSUED, REVOKED, EXPIRED and UPLOAD certificates; it does not revoke
 // an issued one. The result has Deleted set.
 func (a *Adapter) Delete(ctx context.Context, req provider.DeleteRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpDelete, req.ID, err)
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
 	_, rid, err := a.do(ctx, request{
 		op: provider.OpDelete, id: req.ID, api: apiDelete, mutating: true,
@@ -85,8 +82,8 @@ func (a *Adapter) Delete(ctx context.Context, req provider.DeleteRequest) (*prov
 // StateExpiring. A not_after that cannot be parsed leaves NotAfter zero
 // (and ISSUED reads as issued); it never fails the call.
 func (a *Adapter) Status(ctx context.Context, req provider.StatusRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpStatus, req.ID, err)
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
 	d, rid, err := a.show(ctx, provider.OpStatus, req.ID)
 	if err != nil {

@@ -38,18 +38,8 @@ import (
 // purchase after it may have reached the cloud is KindOutcomeUnknown and
 // must not be retried blindly: look for a new PAID certificate first.
 func (a *Adapter) Renew(ctx context.Context, req provider.RenewRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpRenew, req.ID, err)
-	}
-	if !a.renew {
-		return nil, a.fail(provider.KindUnsupported, req.ID, noteRenewOff)
-	}
-	if strings.TrimSpace(req.CSR) != "" {
-		return nil, a.fail(provider.KindInvalidArgument, req.ID,
-			"Huawei's purchase API takes no CSR: the new certificate's key is chosen when its application is completed")
-	}
-	if len(req.Tags) > 0 {
-		return nil, a.fail(provider.KindInvalidArgument, req.ID, "Huawei's v2 purchase API takes no tags")
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
 
 	d, _, err := a.details(ctx, provider.OpRenew, req.ID)
