@@ -1,9 +1,8 @@
 // Package huawei is the certbroker adapter for Huawei Cloud SSL Certificate
-// Manager (SCM), over its v2 REST API and the official Go SDK
+// Manager (SCM), over its v2 and v3 REST APIs and the official Go SDK
 // (github.com/huaweicloud/huaweicloud-sdk-go-v3). An [Adapter] implements
 // provider.Provider, provider.IDChecker, provider.Checker and
-// provider.RateAdvisor for one
-// account and project (one origin). The emulator of the same API, for
+// provider.RateAdvisor for one account and project (one origin). The emulator of the same API, for
 // tests, is in huawei/huaweitest.
 //
 //	cfg, err := huawei.ConfigFromEnv(os.LookupEnv)
