@@ -23,11 +23,14 @@ const (
 		"certificate does not revoke it."
 	noteRenewOff = "Huawei SCM has no renewal API: renewing is buying a new certificate with the identical spec, " +
 		"which is billed. Disabled; set Config.RenewByPurchase to enable it."
-	noteRenewOn = "Renewal by purchase (billed): POST /v2/{project_id}/scm/cert/purchase with the identical spec " +
-		"(brand, OV/EV type, domain type, domain count; one year; one certificate) for a purchased, issued " +
-		"certificate within 30 days of expiry. The new certificate starts PAID: its application (domains, " +
-		"contacts, validation) still has to be completed. The console's bonus days for renewing through the " +
-		"renewal entry point are not granted. No CSR or tags."
+	noteRenewOn = "Renewal by purchase (billed): POST /v3/scm/certificates/buy with the identical spec (brand, type, " +
+		"domain type, domain count; one year; one certificate), is_auto_pay and the request's tags, for an ISSUED " +
+		"certificate within 30 days of expiry that is not the free DigiCert DV (Basic) single-domain one and not " +
+		"multi-year (those apply for their next certificate themselves). Auto-renew must be off: the API does not " +
+		"show it, so the adapter cannot check it, and with it on a renewal buys a second certificate. No CSR. The " +
+		"new certificate starts PAID: its application still has to be completed. If the order is left unpaid, the " +
+		"result has NewID, State unknown and NativeState the new certificate's status (e.g. UNPAID; empty when the " +
+		"payment could not be confirmed): pay it in the console, and do not renew again. The console's bonus days for renewing through its renewal entry point are not granted."
 )
 
 // capabilities describes the adapter. Delete follows the SCM user guide

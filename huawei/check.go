@@ -24,9 +24,9 @@ func (a *Adapter) Check(req provider.Request) error {
 
 // precheck is every check an operation makes before its first request:
 // the ID's shape for all; the reason for Revoke; for Renew, whether
-// renewal is enabled, then that no CSR and no tags are given (the
-// purchase takes neither, and dropping them silently would buy a
-// certificate that is not what was asked for).
+// renewal is enabled, then that no CSR is given (the purchase takes none,
+// and dropping it silently would buy a certificate that is not what was
+// asked for) and that the tags fit Huawei's limits (see checkTags).
 func (a *Adapter) precheck(req provider.Request) *provider.Error {
 	op, id := req.Op(), req.TargetID()
 	if err := checkID(id); err != nil {
@@ -44,8 +44,9 @@ func (a *Adapter) precheck(req provider.Request) *provider.Error {
 		case strings.TrimSpace(r.CSR) != "":
 			return a.fail(provider.KindInvalidArgument, id,
 				"Huawei's purchase API takes no CSR: the new certificate's key is chosen when its application is completed")
-		case len(r.Tags) > 0:
-			return a.fail(provider.KindInvalidArgument, id, "Huawei's purchase API takes no tags")
+		}
+		if err := checkTags(r.Tags); err != nil {
+			return a.fail(provider.KindInvalidArgument, id, "renewal tags: "+err.Error())
 		}
 	}
 	return nil

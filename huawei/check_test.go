@@ -31,7 +31,9 @@ func TestCheckAgreesWithTheCall(t *testing.T) {
 		{"renew disabled", false, provider.RenewRequest{ID: testCertID}, provider.KindUnsupported},
 		{"renew disabled, bad ID first", false, provider.RenewRequest{ID: "x"}, provider.KindInvalidArgument},
 		{"renew CSR", true, provider.RenewRequest{ID: testCertID, CSR: "-----BEGIN CERTIFICATE REQUEST-----"}, provider.KindInvalidArgument},
-		{"renew tags", true, provider.RenewRequest{ID: testCertID, Tags: []provider.Tag{{Key: "k", Value: "v"}}}, provider.KindInvalidArgument},
+		{"renew tag without key", true, provider.RenewRequest{ID: testCertID, Tags: []provider.Tag{{Key: "", Value: "v"}}}, provider.KindInvalidArgument},
+		{"renew tag value too long", true, provider.RenewRequest{ID: testCertID, Tags: []provider.Tag{{Key: "k", Value: strings.Repeat("v", 256)}}}, provider.KindInvalidArgument},
+		{"renew tags, disabled first", false, provider.RenewRequest{ID: testCertID, Tags: []provider.Tag{{Key: ""}}}, provider.KindUnsupported},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,7 +58,7 @@ func TestCheckAgreesWithTheCall(t *testing.T) {
 	for _, req := range []provider.Request{
 		provider.StatusRequest{ID: testCertID}, provider.CancelRequest{ID: testCertID},
 		provider.DeleteRequest{ID: testCertID}, provider.RevokeRequest{ID: testCertID, Reason: strings.Repeat("é", MaxReasonLen)},
-		provider.RenewRequest{ID: testCertID, CSR: "  "},
+		provider.RenewRequest{ID: testCertID, CSR: "  ", Tags: []provider.Tag{{Key: "k", Value: "v"}}},
 	} {
 		if err := h.a.Check(req); err != nil {
 			t.Errorf("Check(%+v) = %v, want nil", req, err)

@@ -22,8 +22,8 @@
 //	Revoke  POST   /v2/{project_id}/scm/cert/{cert_id}/revoke   {"reason": …}
 //	Delete  DELETE /v3/scm/certificates/{certificate_id}        (204)
 //	Status  GET    /v3/scm/certificates/{certificate_id}
-//	Renew   GET /v2/{project_id}/scm/cert/{cert_id} and …/certlist (spec and
-//	        expiry), then POST /v2/{project_id}/scm/cert/purchase
+//	Renew   GET /v3/scm/certificates/{certificate_id}, POST
+//	        /v3/scm/certificates/buy, then GET the new certificate's details
 //
 // Why these versions: cancel-cert is the product's defining endpoint and
 // v2's is kept; v3 has no revoke at all, so revoke stays v2. The v3
@@ -32,7 +32,10 @@
 // lookup for the expiry. Delete uses v3 because the v2 delete page is
 // marked "to be deprecated" and v3 answers a missing certificate with a
 // documented 404 and SCM's error body (CCM API status codes; fidelity H7),
-// the one shape the adapter reads as not_found.
+// the one shape the adapter reads as not_found. Renew buys through v3
+// because only the v3 buy has a pay flag (is_auto_pay; v2's purchase has
+// none, fidelity H9), takes tags and sells every type the v3 details
+// report; the v2 purchase is gone from the adapter.
 //
 // Certificate IDs are "scs" followed by 13 digits, 16 characters in all
 // (the SCM v3 reference documents exactly 16; the v2 examples are
@@ -111,7 +114,12 @@
 // Renew is off by default (KindUnsupported): Huawei has no renewal API,
 // and renewing is buying a certificate with the identical spec, which is
 // billed. Config.RenewByPurchase turns it on; see [Adapter.Renew] for the
-// checks, the spec mapping and the definition of a free certificate.
+// prerequisites it checks (ISSUED, within 30 days, not the free DigiCert
+// DV (Basic) single-domain certificate, not multi-year), the one it cannot
+// (auto-renew off: no response shows it), the spec mapping, and how an
+// unpaid purchase is reported: a success (the purchase was made) that is
+// not a plain renewal, with NewID, State unknown and NativeState the new
+// certificate's status (e.g. UNPAID).
 //
 // # Errors
 //

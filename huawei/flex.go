@@ -13,48 +13,10 @@ import (
 // types (a count sent as "19", an epoch time as a digit string), so the
 // fields the adapter depends on decode leniently.
 
-// flexInt decodes a JSON number or a string of digits; null and "" are 0.
-type flexInt int64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *flexInt) UnmarshalJSON(b []byte) error {
-	s, err := flexScalar(b)
-	if err != nil {
-		return err
-	}
-	if s == "" {
-		*n = 0
-		return nil
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return fmt.Errorf("not an integer: %q", s)
-	}
-	*n = flexInt(v)
-	return nil
-}
-
-// flexTime decodes an expiry time: a JSON number or a digit string holding
-// milliseconds since the Unix epoch (as documented), or seconds when the
-// value is below 1e11 (which as milliseconds would be 1973); or an RFC 3339
-// or "2006-01-02 15:04:05" (UTC) string. null and "" are the zero time.
-type flexTime struct{ time.Time }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *flexTime) UnmarshalJSON(b []byte) error {
-	s, err := flexScalar(b)
-	if err != nil {
-		return err
-	}
-	v, err := parseExpiry(s)
-	if err != nil {
-		return err
-	}
-	t.Time = v
-	return nil
-}
-
-// parseExpiry parses the text forms accepted by flexTime.
+// parseExpiry parses an expiry time: a number or digit string of
+// milliseconds since the Unix epoch, or seconds when below 1e11 (which as
+// milliseconds would be 1973); RFC 3339; or "2006-01-02 15:04:05" (UTC),
+// with or without fractional seconds. "" is the zero time.
 func parseExpiry(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil

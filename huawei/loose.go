@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -69,6 +68,3 @@ func (t *looseTime) UnmarshalJSON(b []byte) error {
 }
 
 var _ = []json.Unmarshaler{(*looseString)(nil), (*looseInt)(nil), (*looseTime)(nil)}
-
-// trimmed returns s without surrounding spaces.
-func (s looseString) trimmed() string { return strings.TrimSpace(string(s)) }

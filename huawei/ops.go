@@ -3,9 +3,6 @@ package huawei
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"strings"
-	"time"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -110,66 +107,6 @@ func (a *Adapter) show(ctx context.Context, op provider.Op, id string) (*showRes
 			Message: fmt.Sprintf("unexpected details response type %T", out)}, id)
 	}
 	return d, rid, nil
-}
-
-// details reads the certificate details (never mutating).
-func (a *Adapter) details(ctx context.Context, op provider.Op, id string) (*detailsResp, string, error) {
-	out, rid, err := a.do(ctx, request{
-		op: op, id: id, api: apiDetails, body: &certReq{CertID: id}, def: detailsDef(),
-	})
-	if err != nil {
-		return nil, rid, err
-	}
-	d, ok := out.(*detailsResp)
-	if !ok || d == nil {
-		return nil, rid, a.stamp(&provider.Error{Kind: provider.KindUnavailable, Op: op, RequestID: rid,
-			Message: fmt.Sprintf("unexpected details response type %T", out)}, id)
-	}
-	return d, rid, nil
-}
-
-// listLimit is the page size of the certificate-list lookups (the
-// reference allows 10, 20 or 50).
-const listLimit = "50"
-
-// expiry finds the expiry time of issued certificate id in the
-// certificate list: first with content=<id>, then, if no row carries the
-// ID, with content=<its first domain>, both with order_status=ISSUED and
-// one page of 50 rows. expired_time is read leniently (see flexTime). It
-// returns the zero time when no row matches or the row has no expiry.
-func (a *Adapter) expiry(ctx context.Context, op provider.Op, id string, d *detailsResp) (time.Time, error) {
-	keys := []string{id}
-	if dom := firstDomain(d.DomainName); dom != "" {
-		keys = append(keys, dom)
-	}
-	for _, key := range keys {
-		status, limit, content := nativeIssued, listLimit, key
-		out, _, err := a.do(ctx, request{
-			op: op, id: id, api: apiList,
-			body: &listReq{OrderStatus: &status, Content: &content, Limit: &limit}, def: listDef(),
-		})
-		if err != nil {
-			return time.Time{}, err
-		}
-		l, _ := out.(*listResp)
-		if l == nil {
-			continue
-		}
-		for _, row := range l.OrderList {
-			if strings.TrimSpace(row.CertID) == id {
-				return row.ExpiredTime.Time, nil
-			}
-		}
-	}
-	a.log.LogAttrs(ctx, slog.LevelDebug, "huawei scm: issued certificate not in the certificate list; expiry unknown",
-		slog.String("origin", a.origin), slog.String("id", id))
-	return time.Time{}, nil
-}
-
-// firstDomain returns the first of the ';'-separated domain names.
-func firstDomain(names string) string {
-	first, _, _ := strings.Cut(names, ";")
-	return strings.TrimSpace(first)
 }
 
 // result builds a successful result.

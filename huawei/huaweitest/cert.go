@@ -36,7 +36,7 @@ const (
 var statuses = []string{
 	StatusPaid, StatusChecking, StatusCancelChecking, StatusUnpassed, StatusIssued, StatusExpired,
 	StatusRevoking, StatusRevoked, StatusUpload, StatusSupplementChecking, StatusCancelSupplementing,
-	StatusCancelRevoking, StatusIssuing,
+	StatusCancelRevoking, StatusIssuing, StatusUnpaid,
 }
 
 func knownStatus(st string) bool { return slices.Contains(statuses, st) }
@@ -106,6 +106,9 @@ type Cert struct {
 	Source Source
 	// RevokeReason is the reason given to revoke.
 	RevokeReason string
+	// AutoRenew is set when auto-renew is on: SCM then buys the next
+	// certificate itself (user guide, 自动续费). The API does not show it.
+	AutoRenew bool
 }
 
 func (c Cert) clone() Cert {

@@ -30,6 +30,7 @@
 //	POST   /v2/{project_id}/scm/cert/purchase                APIPurchase
 //	GET    /v3/scm/certificates/{certificate_id}             APIDetails (v3)
 //	DELETE /v3/scm/certificates/{certificate_id}             APIDelete (v3)
+//	POST   /v3/scm/certificates/buy                          APIPurchase (v3)
 //
 // The v3 paths carry no project: the certificate's project is the
 // X-Project-Id header's, which must be a known project. A v2 and a v3
@@ -88,7 +89,22 @@
 //   - v3 delete: the same rules as v2's, answered 204 with no body; a
 //     missing certificate is 404 as above.
 //   - list: see below.
-//   - purchase: creates order_number new certificates in PAID. See Purchases.
+//   - purchase (v2): creates order_number new certificates in PAID (v2 has
+//     no pay flag). See Purchases.
+//   - buy (v3; the SDK's PurchaseCertificateRequestBody): cert_brand one of
+//     GEOTRUST, GLOBALSIGN, SYMANTEC, CFCA, TRUSTASIA, VTRUS; cert_type one
+//     of DV_SSL_CERT, DV_SSL_CERT_BASIC, EV_SSL_CERT, EV_SSL_CERT_PRO,
+//     OV_SSL_CERT, OV_SSL_CERT_PRO; effective_time 1 to 3; order_number 1
+//     to 100; tags (key 1-128, value up to 255 characters [unverified
+//     limits]). The new certificates are PAID when is_auto_pay is true and
+//     the automatic payment succeeds (SetAutoPay), otherwise StatusUnpaid
+//     ("UNPAID" [unverified: SCM documents no unpaid status; Terraform
+//     polls until PAID, fidelity H9]) until PayOrder. A purchase matching a
+//     certificate that renews itself (Cert.AutoRenew, or EffectiveTime over
+//     one year: SCM applies for the next one itself, user guide 自动续费,
+//     手动续费; H8) is recorded with Purchase.SelfRenewing, the duplicate
+//     the guide warns about. The v3 details show validity_period as
+//     12 × EffectiveTime months; auto-renew appears in no response.
 //
 // Pending transitions (CANCELCHECKING, CANCELSUPPLEMENTING, REVOKING) settle
 // when Settle or SettleAll is called, or, with WithSettleDelay(d), once the
@@ -205,12 +221,15 @@ const (
 	APICancelCert = "cancel-cert"
 	// APIRevoke is POST /v2/{project_id}/scm/cert/{cert_id}/revoke.
 	APIRevoke = "revoke"
-	// APIDelete is DELETE /v2/{project_id}/scm/cert/{cert_id}.
+	// APIDelete is DELETE /v2/{project_id}/scm/cert/{cert_id} and DELETE
+	// /v3/scm/certificates/{certificate_id}.
 	APIDelete = "delete"
-	// APIDetails is GET /v2/{project_id}/scm/cert/{cert_id}.
+	// APIDetails is GET /v2/{project_id}/scm/cert/{cert_id} and GET
+	// /v3/scm/certificates/{certificate_id}.
 	APIDetails = "details"
 	// APIList is GET /v2/{project_id}/scm/certlist.
 	APIList = "list"
-	// APIPurchase is POST /v2/{project_id}/scm/cert/purchase.
+	// APIPurchase is POST /v2/{project_id}/scm/cert/purchase and POST
+	// /v3/scm/certificates/buy.
 	APIPurchase = "purchase"
 )

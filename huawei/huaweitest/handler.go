@@ -27,6 +27,12 @@ type route struct {
 func parseRoute(method, path string) (route, bool) {
 	parts := strings.Split(path, "/")
 	if len(parts) == 5 && parts[0] == "" && parts[1] == "v3" && parts[2] == "scm" && parts[3] == "certificates" && parts[4] != "" {
+		if parts[4] == "buy" {
+			if method == http.MethodPost {
+				return route{api: APIPurchase, v3: true}, true
+			}
+			return route{}, false
+		}
 		switch method {
 		case http.MethodGet:
 			return route{api: APIDetails, certID: parts[4], v3: true}, true

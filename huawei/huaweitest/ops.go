@@ -19,6 +19,8 @@ func (s *Server) apply(rt route, body []byte, now time.Time) (int, []byte, *apiE
 		err *apiError
 	)
 	switch {
+	case rt.v3 && rt.api == APIPurchase:
+		v, err = s.buy(rt.project, body, now)
 	case rt.v3 && !validCertID(rt.certID):
 		// The v3 reference bounds certificate_id to 16 characters.
 		return 0, nil, errCertID()
@@ -27,7 +29,7 @@ func (s *Server) apply(rt route, body []byte, now time.Time) (int, []byte, *apiE
 			return 0, nil, err
 		}
 		return http.StatusNoContent, nil, nil
-	case rt.v3:
+	case rt.v3 && rt.api == APIDetails:
 		v, err = s.showCertificate(rt.project, rt.certID, now)
 	}
 	switch {

@@ -36,7 +36,8 @@ type Server struct {
 	purchases []Purchase
 	locks     map[string]*lockout // per access key
 
-	timeFormat TimeFormat // of the v3 details' times
+	timeFormat   TimeFormat // of the v3 details' times
+	autoPayFails bool       // see SetAutoPay
 
 	// reqs is the request log, with its own lock (see receive).
 	reqs reqlog.Log[Request]
