@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The SCM reference's samples disagree with its own field tables about
@@ -50,17 +51,24 @@ func flexScalar(b []byte) (string, error) {
 	case len(b) == 0 || bytes.Equal(b, []byte("null")):
 		return "", nil
 	case b[0] == '"':
+		// The common case, a string without escapes, is cut out directly
+		// (Status decodes a dozen of them per call); anything else goes
+		// through encoding/json.
+		if len(b) >= 2 && b[len(b)-1] == '"' {
+			if in := b[1 : len(b)-1]; bytes.IndexByte(in, '\\') < 0 && bytes.IndexByte(in, '"') < 0 && utf8.Valid(in) {
+				return string(bytes.TrimSpace(in)), nil
+			}
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return "", err
 		}
 		return strings.TrimSpace(s), nil
 	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return "", err
+		if !json.Valid(b) {
+			return "", fmt.Errorf("not a JSON number: %.20s", b)
 		}
-		return n.String(), nil
+		return string(b), nil
 	default:
 		return "", fmt.Errorf("want a number or a string, got %.20s", b)
 	}

@@ -248,3 +248,23 @@ func TestStatusOneRequestAgainstEmulator(t *testing.T) {
 		}
 	}
 }
+
+// TestFlexScalar: the fast path for plain strings agrees with
+// encoding/json, and odd input never panics.
+func TestFlexScalar(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		`"ISSUED"`: "ISSUED", `" ISSUED "`: "ISSUED", `"a\"b"`: `a"b`, `"\u00e9t\u00e9"`: "été", `"été"`: "été",
+		`12`: "12", `-1.5e3`: "-1.5e3", `null`: "", ``: "", `""`: "",
+	}
+	for in, want := range cases {
+		if got, err := flexScalar([]byte(in)); err != nil || got != want {
+			t.Errorf("flexScalar(%s) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{`"`, `"abc`, `-`, `1-2`, `{}`, `[1]`, `true`, `"\x`} {
+		if got, err := flexScalar([]byte(bad)); err == nil {
+			t.Errorf("flexScalar(%s) = %q, want an error", bad, got)
+		}
+	}
+}
