@@ -2,8 +2,8 @@
 // Manager (SCM), over its v2 and v3 REST APIs and the official Go SDK
 // (github.com/huaweicloud/huaweicloud-sdk-go-v3). An [Adapter] implements
 // provider.Provider, provider.IDChecker, provider.Checker and
-// provider.RateAdvisor for one account and project (one origin). The emulator of the same API, for
-// tests, is in huawei/huaweitest.
+// provider.RateAdvisor for one account and project (one origin). The
+// emulator of the same API, for tests, is in huawei/huaweitest.
 //
 //	cfg, err := huawei.ConfigFromEnv(os.LookupEnv)
 //	...
@@ -95,21 +95,33 @@
 // # Operations and capabilities
 //
 // Cancel is accepted from under_review and lands in cancelling
-// (CANCELCHECKING), settling to cancelled (PAID; see above). Revoke is
-// accepted from issued only and lands in revoking, settling to revoked: SCM
-// refuses revocation "in the renewal period, within one month before
-// expiry" (user guide, 吊销SSL证书; fidelity H2), which is exactly what
-// Status reports as expiring, and uploaded certificates cannot be revoked. Delete is accepted from what the SCM user guide allows
-// (删除SSL证书; fidelity H11), which depends on how the certificate was
-// obtained: paid ones when ISSUED, REVOKED or EXPIRED, free ones (DigiCert
-// DV (Basic), single domain) when PAID, REVOKED or EXPIRED, uploaded ones.
-// Capabilities speaks in normalized states, so Delete.From lists what holds
-// for paid certificates (issued, expiring, revoked, expired, hosted) and its
-// note adds that a free certificate pending application is deletable too:
+// (CANCELCHECKING), settling to cancelled (PAID; see above). The user
+// guide (撤回SSL证书申请; fidelity H12, H13) allows it while domain or
+// organisation validation is pending and while added domains are under
+// review, not from ISSUING, which Status also reports as under_review (SCM
+// is expected to refuse it with invalid_state [unverified]). A withdrawal
+// can fail late, when the CA had already approved, and the certificate then
+// ends ISSUED; one from SUPPLEMENTCHECKING settles back to ISSUED by
+// design. No documented field tells either from a certificate nobody tried
+// to cancel, so Cancel.ReportedAs lists issued and expiring as well as
+// pending_application: after an ambiguous cancel, those states prove
+// nothing (Capabilities.Evidence).
+//
+// Revoke is accepted from issued only and lands in revoking, settling to
+// revoked: SCM refuses revocation "in the renewal period, within one month
+// before expiry" (user guide, 吊销SSL证书; fidelity H2), which is what Status
+// reports as expiring, and uploaded certificates cannot be revoked.
+//
+// Delete is accepted from what the user guide allows (删除SSL证书;
+// fidelity H11), which depends on how the certificate was obtained: paid
+// ones when ISSUED, REVOKED or EXPIRED, free ones (DigiCert DV (Basic),
+// single domain) when PAID, REVOKED or EXPIRED, uploaded ones. Capabilities
+// speaks in normalized states, so Delete.From lists what holds for paid
+// certificates (issued, expiring, revoked, expired, hosted) and its note
+// adds that a free certificate pending application is deletable too:
 // listing pending_application would claim that every PAID certificate is,
-// and a paid one is refused with invalid_state. UNPASSED is never
-// deletable. Deleting an
-// issued certificate does not revoke it.
+// and a paid one is refused with invalid_state. Deleting an issued
+// certificate does not revoke it.
 //
 // Renew is off by default (KindUnsupported): Huawei has no renewal API,
 // and renewing is buying a certificate with the identical spec, which is

@@ -1,8 +1,7 @@
 // Package huaweitest is a wire-level emulator of the Huawei Cloud SCM REST
-// API (the v2 "historical" certificate API and the v3 details and delete),
-// in the spirit of
-// net/http/httptest: NewServer starts it on a loopback port at once, URL
-// says where, and Close releases everything.
+// API (the v2 "historical" certificate API, and the v3 details, delete and
+// buy), in the spirit of net/http/httptest: NewServer starts it on a
+// loopback port at once, URL says where, and Close releases everything.
 //
 // It speaks the API exactly as github.com/huaweicloud/huaweicloud-sdk-go-v3
 // (v0.1.207) sends it, so an adapter built on the SDK's core client can be
@@ -35,7 +34,8 @@
 // The v3 paths carry no project: the certificate's project is the
 // X-Project-Id header's, which must be a known project. A v2 and a v3
 // request for the same thing share an API name, so a fault or QPS limit
-// on "details" or "delete" covers both; Request.Path tells them apart.
+// on "details", "delete" or "purchase" covers both; Request.Path tells
+// them apart.
 //
 // The API names (APICancelCert, ...) are what InjectFault, SetQPS and the
 // request log use.
@@ -106,7 +106,8 @@
 //     the guide warns about. The v3 details show validity_period as
 //     12 × EffectiveTime months; auto-renew appears in no response.
 //
-// Pending transitions (CANCELCHECKING, CANCELSUPPLEMENTING, REVOKING) settle
+// Pending transitions (CANCELCHECKING, CANCELSUPPLEMENTING, REVOKING,
+// CANCLEREVOKING) settle
 // when Settle or SettleAll is called, or, with WithSettleDelay(d), once the
 // emulator's clock has moved d past the transition. The emulator checks this
 // lazily, whenever it is consulted (any request, State, Cert, Settle), so a
@@ -118,9 +119,10 @@
 // EV_SSL_CERT, and the v3 names DV_SSL_CERT, DV_SSL_CERT_BASIC,
 // OV_SSL_CERT_PRO, EV_SSL_CERT_PRO); details and list report cert_type in the
 // short form of the documentation sample, with "_SSL_CERT" removed: "OV",
-// "EV", "DV", "OV_PRO", "EV_PRO", "DV_BASIC". An adapter that renews by
-// purchasing an identical spec must map them back. Cert.Type holds the
-// purchase form.
+// "EV", "DV", "OV_PRO", "EV_PRO", "DV_BASIC"; the v3 details report the
+// purchase form, as documented. Cert.Type holds the purchase form. Free
+// certificates (Source free) are DV_SSL_CERT_BASIC, SINGLE_DOMAIN, brand
+// FreeBrand unless seeded otherwise.
 //
 // # List
 //
