@@ -85,8 +85,10 @@
 //	anything else        unknown
 //
 // Status reads not_after from the v3 details (a string whose format the
-// reference does not give: decimal milliseconds or seconds since the
-// epoch, RFC 3339, or "2006-01-02 15:04:05" in UTC are read). Every field
+// reference does not give for the details; its list example writes
+// expire_time as "2021-05-27 16:46:25.0"). Decimal milliseconds or seconds
+// since the epoch, RFC 3339, and "2006-01-02 15:04:05" with or without
+// fractional seconds are read, the last as UTC [unverified zone]. Every field
 // of that response decodes leniently: a value in an unexpected form (an
 // unparsable not_after, a count written as a word) leaves that field
 // empty, so NotAfter is zero and ISSUED reads as issued, and never fails

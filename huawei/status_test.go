@@ -226,7 +226,7 @@ func TestRenewRefusedForEveryOtherStatus(t *testing.T) {
 // writes not_after in, and NotAfter is the certificate's expiry.
 func TestStatusOneRequestAgainstEmulator(t *testing.T) {
 	t.Parallel()
-	for _, f := range []huaweitest.TimeFormat{huaweitest.TimeMillis, huaweitest.TimeDateTime, huaweitest.TimeRFC3339} {
+	for _, f := range []huaweitest.TimeFormat{huaweitest.TimeMillis, huaweitest.TimeDateTime, huaweitest.TimeRFC3339, huaweitest.TimeListSample} {
 		for _, st := range []provider.State{provider.StateIssued, provider.StateExpiring} {
 			t.Run(fmt.Sprintf("format=%d/%s", f, st), func(t *testing.T) {
 				t.Parallel()

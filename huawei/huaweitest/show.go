@@ -46,7 +46,8 @@ type v3Auth struct {
 
 // TimeFormat is a way of writing the v3 details' time fields. The API
 // reference types them as strings of at most 32 characters and shows no
-// example, so the emulator picks one of these per server from its seed
+// example for the details (only the list's expire_time has one), so the
+// emulator picks one of these per server from its seed
 // (WithSeed; WithTimeFormat overrides): an adapter that reads only one of
 // them fails against some seeds [unverified format].
 type TimeFormat int
@@ -60,6 +61,10 @@ const (
 	TimeDateTime
 	// TimeRFC3339 is RFC 3339 in UTC: "2006-01-02T15:04:05Z".
 	TimeRFC3339
+	// TimeListSample is the form of the v3 list's expire_time in the API
+	// reference's example (api-ccm ccm_02_0048: "2021-05-27 16:46:25.0"),
+	// taken as UTC [unverified zone].
+	TimeListSample
 	timeFormats
 )
 
@@ -73,6 +78,8 @@ func (f TimeFormat) format(t time.Time) string {
 		return t.Format("2006-01-02 15:04:05")
 	case TimeRFC3339:
 		return t.Format(time.RFC3339)
+	case TimeListSample:
+		return t.Format("2006-01-02 15:04:05.0")
 	}
 	return strconv.FormatInt(t.UnixMilli(), 10)
 }

@@ -41,7 +41,7 @@ func newScmClient(t testing.TB, s *huaweitest.Server) *scm.ScmClient {
 // months.
 func TestShowCertificate(t *testing.T) {
 	t.Parallel()
-	for _, f := range []huaweitest.TimeFormat{huaweitest.TimeMillis, huaweitest.TimeDateTime, huaweitest.TimeRFC3339} {
+	for _, f := range []huaweitest.TimeFormat{huaweitest.TimeMillis, huaweitest.TimeDateTime, huaweitest.TimeRFC3339, huaweitest.TimeListSample} {
 		t.Run("format="+strconv.Itoa(int(f)), func(t *testing.T) {
 			t.Parallel()
 			clk := newFakeClock()
@@ -94,6 +94,8 @@ func parseTimeFormat(t *testing.T, f huaweitest.TimeFormat, s string) time.Time 
 		v = time.UnixMilli(n).Truncate(time.Second)
 	case huaweitest.TimeDateTime:
 		v, err = time.Parse("2006-01-02 15:04:05", s)
+	case huaweitest.TimeListSample:
+		v, err = time.Parse("2006-01-02 15:04:05.0", s)
 	default:
 		v, err = time.Parse(time.RFC3339, s)
 	}
