@@ -79,7 +79,9 @@ func (f TimeFormat) format(t time.Time) string {
 	case TimeRFC3339:
 		return t.Format(time.RFC3339)
 	case TimeListSample:
-		return t.Format("2006-01-02 15:04:05.0")
+		// Whole seconds with a literal ".0", as in the sample (Go's ".0"
+		// layout would write tenths).
+		return t.Format("2006-01-02 15:04:05") + ".0"
 	}
 	return strconv.FormatInt(t.UnixMilli(), 10)
 }

@@ -3,6 +3,7 @@ package huaweitest_test
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,7 +96,10 @@ func parseTimeFormat(t *testing.T, f huaweitest.TimeFormat, s string) time.Time 
 	case huaweitest.TimeDateTime:
 		v, err = time.Parse("2006-01-02 15:04:05", s)
 	case huaweitest.TimeListSample:
-		v, err = time.Parse("2006-01-02 15:04:05.0", s)
+		if !strings.HasSuffix(s, ".0") {
+			t.Fatalf("not_after %q lacks the sample's \".0\"", s)
+		}
+		v, err = time.Parse("2006-01-02 15:04:05", strings.TrimSuffix(s, ".0"))
 	default:
 		v, err = time.Parse(time.RFC3339, s)
 	}
