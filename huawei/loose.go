@@ -10,8 +10,8 @@ import (
 // The v3 details decode leniently: a field SCM writes in a form the
 // adapter does not expect (a number where a string is documented, an
 // object, a time in an unknown layout) leaves that one field at its zero
-// value and never fails the whole response (fidelity H6). The raw text
-// is kept for diagnostics.
+// value and never fails the whole response (fidelity H6). looseTime keeps
+// the raw text, so a refusal can quote what could not be read.
 
 // looseString decodes a JSON string; a number or boolean becomes its
 // text; anything else is "".
