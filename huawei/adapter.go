@@ -20,9 +20,10 @@ import (
 const userAgent = "certbroker-huawei"
 
 // Adapter is a provider.Provider for one Huawei Cloud account and project
-// (one origin), over the SCM v2 API. It also implements
-// provider.IDChecker and provider.RateAdvisor. It is safe for concurrent
-// use; build it once and share it.
+// (one origin), over the SCM v2 and v3 APIs. It also implements
+// provider.IDChecker, provider.Checker (see Check) and
+// provider.RateAdvisor. It is safe for concurrent use; build it once and
+// share it.
 type Adapter struct {
 	origin    string
 	projectID string

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 )
@@ -55,10 +56,20 @@ func TestErrorMapping(t *testing.T) {
 		{"throttle", 429, scmError("APIGW.0308", "The throttling threshold has been reached"), provider.KindThrottled, provider.KindThrottled, "APIGW.0308"},
 		{"bare_429", 429, "slow down", provider.KindThrottled, provider.KindThrottled, ""},
 		{"no_route", 404, scmError("APIGW.0101", "API not found"), provider.KindInvalidArgument, provider.KindInvalidArgument, "APIGW.0101"},
-		{"bare_404", 404, "not found", provider.KindNotFound, provider.KindNotFound, ""},
+		// A 404 is not_found only in SCM's own shape (a JSON body with an
+		// SCM code, fidelity H7); a code-less one (a proxy's page, an
+		// empty body) or a gateway code never is (internal/classify).
+		{"bare_404", 404, "not found", provider.KindOther, provider.KindOther, ""},
+		{"html_404", 404, "<html><body><h1>404 Not Found</h1></body></html>", provider.KindOther, provider.KindOther, ""},
+		{"empty_404", 404, "", provider.KindOther, provider.KindOther, ""},
+		{"scm_404", 404, scmError("SCM.0404", "certificate does not exist"), provider.KindNotFound, provider.KindNotFound, "SCM.0404"},
+		{"clock_skew", 401, scmError("APIGW.0303", "request expired"), provider.KindUnauthorized, provider.KindUnauthorized, "APIGW.0303"},
+		// Codes before statuses (fidelity H16): SCM.0010 answered as a 500
+		// is still invalid_state, not outcome_unknown.
+		{"code_over_status", 500, scmError("SCM.0010", "not allowed"), provider.KindInvalidState, provider.KindInvalidState, "SCM.0010"},
 		{"server", 500, scmError("SCM.4001", "pdp failed"), U, K, "SCM.4001"},
 		{"server_encrypt", 500, scmError("SCM.0037", "encrypt failed"), U, K, "SCM.0037"},
-		{"unavailable", 503, scmError("APIGW.0202", "unavailable"), U, K, "APIGW.0202"},
+		{"unavailable", 503, scmError("APIGW.0613", "unavailable"), U, K, "APIGW.0613"},
 		{"bad_gateway_html", 502, "<html>bad gateway</html>", U, K, ""},
 		{"malformed_2xx", 200, `{"status": "ISS`, U, K, ""},
 		{"unknown_code", 400, scmError("SCM.9999", "something new"), provider.KindOther, provider.KindOther, "SCM.9999"},
@@ -197,11 +208,17 @@ func FuzzDecodeError(f *testing.F) {
 			if strings.ContainsFunc(e.Message, unicode.IsControl) || len(e.Message) > maxMessageLen+100 {
 				t.Fatalf("message not one bounded line: %q", e.Message)
 			}
-			if _, known := codeKind(e.Code); !known {
-				want := statusKind(status, mutating)
+			if _, known := codeKind(e.Code); !known && status >= 400 {
+				want := classify.HTTP(status, mutating)
+				if status == http.StatusNotFound && isSCMCode(e.Code) {
+					want = provider.KindNotFound
+				}
 				if e.Kind != want {
 					t.Fatalf("unknown code %q, status %d: kind %s, want %s", e.Code, status, e.Kind, want)
 				}
+			}
+			if e.Kind == provider.KindNotFound && !(status == http.StatusNotFound && isSCMCode(e.Code)) && !strings.EqualFold(e.Code, "SCM.0008") {
+				t.Fatalf("not_found without SCM's own answer: status %d code %q", status, e.Code)
 			}
 			if (status >= 500 || status < 300) && mutating && e.Kind == provider.KindUnavailable {
 				t.Fatalf("a mutating %d must never be unavailable", status)

@@ -164,7 +164,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 func TestSuggestedRate(t *testing.T) {
 	t.Parallel()
 	a := mustNew(t, stubConfig("http://127.0.0.1:1"))
-	for _, api := range []string{apiCancel, apiRevoke, apiDelete, apiDetails, apiList, apiPurchase} {
+	for _, api := range []string{apiCancel, apiRevoke, apiDelete, apiShow, apiPurchase} {
 		rate, burst := a.SuggestedRate(api)
 		want, wantBurst := 20.0, 10
 		if api == apiPurchase {

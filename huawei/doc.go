@@ -1,9 +1,9 @@
 // Package huawei is the certbroker adapter for Huawei Cloud SSL Certificate
-// Manager (SCM), over its v2 REST API and the official Go SDK
+// Manager (SCM), over its v2 and v3 REST APIs and the official Go SDK
 // (github.com/huaweicloud/huaweicloud-sdk-go-v3). An [Adapter] implements
-// provider.Provider, provider.IDChecker and provider.RateAdvisor for one
-// account and project (one origin). The emulator of the same API, for
-// tests, is in huawei/huaweitest.
+// provider.Provider, provider.IDChecker, provider.Checker and
+// provider.RateAdvisor for one account and project (one origin). The
+// emulator of the same API, for tests, is in huawei/huaweitest.
 //
 //	cfg, err := huawei.ConfigFromEnv(os.LookupEnv)
 //	...
@@ -13,22 +13,36 @@
 // # Calls
 //
 // The SDK's SCM v3 client has no v2 paths and no revoke, so the adapter
-// declares the v2 requests with the SDK core's request definitions and
-// sends them through one core.HcHttpClient, keeping the SDK's
-// SDK-HMAC-SHA256 signing, endpoint handling and error decoding. Basic
-// credentials fill {project_id}. Paths (relative to the endpoint):
+// declares every request with the SDK core's request definitions and sends
+// it through one core.HcHttpClient, keeping the SDK's SDK-HMAC-SHA256
+// signing, endpoint handling and error decoding. Basic credentials fill
+// {project_id} and send X-Project-Id. Paths (relative to the endpoint):
 //
 //	Cancel  POST   /v2/{project_id}/scm/cert/{cert_id}/cancel-cert
 //	Revoke  POST   /v2/{project_id}/scm/cert/{cert_id}/revoke   {"reason": …}
-//	Delete  DELETE /v2/{project_id}/scm/cert/{cert_id}
-//	Status  GET    /v2/{project_id}/scm/cert/{cert_id}
-//	        and, for ISSUED, GET /v2/{project_id}/scm/certlist (expiry)
-//	Renew   the Status reads, then POST /v2/{project_id}/scm/cert/purchase
+//	Delete  DELETE /v3/scm/certificates/{certificate_id}        (204)
+//	Status  GET    /v3/scm/certificates/{certificate_id}
+//	Renew   GET /v3/scm/certificates/{certificate_id}, POST
+//	        /v3/scm/certificates/buy, then GET the new certificate's details
+//
+// Why these versions: cancel-cert is the product's defining endpoint and
+// v2's is kept; v3 has no revoke at all, so revoke stays v2. The v3
+// details carry status and not_after in one request (api-ccm
+// ShowCertificate), where v2 needed the details plus a certificate-list
+// lookup for the expiry. Delete uses v3 because the v2 delete page is
+// marked "to be deprecated" and v3 answers a missing certificate with a
+// documented 404 and SCM's error body (CCM API status codes; fidelity H7),
+// the one shape the adapter reads as not_found. Renew buys through v3
+// because only the v3 buy has a pay flag (is_auto_pay; v2's purchase has
+// none, fidelity H9), takes tags and sells every type the v3 details
+// report; the v2 purchase is gone from the adapter.
 //
 // Certificate IDs are "scs" followed by 13 digits, 16 characters in all
 // (the SCM v3 reference documents exactly 16; the v2 examples are
 // scs1481110651012 and scs1554192131150). Every operation checks the ID,
-// and Revoke its reason, before any request; CheckID applies the same rule.
+// and Revoke its reason, before any request; CheckID applies the same rule,
+// and Check (provider.Checker) runs exactly the checks the operation runs
+// (the same function) without sending anything.
 //
 // # States
 //
@@ -57,45 +71,77 @@
 //	                     but SCM still says ISSUED)
 //	EXPIRED              expired
 //	REVOKING             revoking             revocation under review
-//	CANCLEREVOKING       revoking             (sic; v3 docs only) withdrawal of a
-//	                                          revocation under review: the
-//	                                          certificate is not settled either way
+//	CANCLEREVOKING       unknown              (sic; v3 docs only) withdrawal of a
+//	                                          revocation under review. A revoked-
+//	                                          then-withdrawn certificate shows it,
+//	                                          and it settles back to ISSUED, so it
+//	                                          is no proof that a Revoke was applied
+//	                                          (revoking would be read as such by
+//	                                          Capabilities.Evidence) nor that one
+//	                                          was not; unknown proves nothing and
+//	                                          NativeState names it
 //	REVOKED              revoked
 //	UPLOAD               hosted               uploaded by the user
 //	anything else        unknown
 //
-// The v2 details carry no expiry. For an ISSUED certificate Status (and
-// Renew) therefore makes an extra request: the certificate list with
-// order_status=ISSUED and content=<cert id> (then, if no row has that ID,
-// content=<its first domain>), one page of 50 rows, taking expired_time
-// from the row whose cert_id matches. expired_time is read leniently: a
-// number or a digit string of milliseconds since the epoch (seconds below
-// 1e11), or an RFC 3339 or "2006-01-02 15:04:05" string. When no row
-// matches, Status reports issued with a zero NotAfter.
+// Status reads not_after from the v3 details (a string whose format the
+// reference does not give for the details; its list example writes
+// expire_time as "2021-05-27 16:46:25.0"). Decimal milliseconds or seconds
+// since the epoch, RFC 3339, and "2006-01-02 15:04:05" with or without
+// fractional seconds are read, the last as UTC [unverified zone]. Every field
+// of that response decodes leniently: a value in an unexpected form (an
+// unparsable not_after, a count written as a word) leaves that field
+// empty, so NotAfter is zero and ISSUED reads as issued, and never fails
+// the whole response.
 //
 // # Operations and capabilities
 //
 // Cancel is accepted from under_review and lands in cancelling
-// (CANCELCHECKING), settling to cancelled (PAID; see above). Revoke is
-// accepted from issued and expiring and lands in revoking, settling to
-// revoked. Delete is accepted from what the SCM user guide allows: ISSUED,
-// REVOKED, EXPIRED and UPLOAD (normalized issued, expiring, revoked,
-// expired, hosted): "unissued certificates cannot be deleted". The issue
-// that asked for this adapter suggested UNPASSED and PAID as well; the
-// documentation says otherwise and the adapter follows the documentation.
-// Deleting an issued certificate does not revoke it.
+// (CANCELCHECKING), settling to cancelled (PAID; see above). The user
+// guide (撤回SSL证书申请; fidelity H12, H13) allows it while domain or
+// organisation validation is pending and while added domains are under
+// review, not from ISSUING, which Status also reports as under_review (SCM
+// is expected to refuse it with invalid_state [unverified]). A withdrawal
+// can fail late, when the CA had already approved, and the certificate then
+// ends ISSUED; one from SUPPLEMENTCHECKING settles back to ISSUED by
+// design. No documented field tells either from a certificate nobody tried
+// to cancel, so Cancel.ReportedAs lists issued and expiring as well as
+// pending_application: after an ambiguous cancel, those states prove
+// nothing (Capabilities.Evidence).
+//
+// Revoke is accepted from issued only and lands in revoking, settling to
+// revoked: SCM refuses revocation "in the renewal period, within one month
+// before expiry" (user guide, 吊销SSL证书; fidelity H2), which is what Status
+// reports as expiring, and uploaded certificates cannot be revoked.
+//
+// Delete is accepted from what the user guide allows (删除SSL证书;
+// fidelity H11), which depends on how the certificate was obtained: paid
+// ones when ISSUED, REVOKED or EXPIRED, free ones (DigiCert DV (Basic),
+// single domain) when PAID, REVOKED or EXPIRED, uploaded ones. Capabilities
+// speaks in normalized states, so Delete.From lists what holds for paid
+// certificates (issued, expiring, revoked, expired, hosted) and its note
+// adds that a free certificate pending application is deletable too:
+// listing pending_application would claim that every PAID certificate is,
+// and a paid one is refused with invalid_state. Deleting an issued
+// certificate does not revoke it.
 //
 // Renew is off by default (KindUnsupported): Huawei has no renewal API,
 // and renewing is buying a certificate with the identical spec, which is
 // billed. Config.RenewByPurchase turns it on; see [Adapter.Renew] for the
-// checks, the spec mapping and the definition of a free certificate.
+// prerequisites it checks (ISSUED, within 30 days, not the free DigiCert
+// DV (Basic) single-domain certificate, not multi-year), the one it cannot
+// (auto-renew off: no response shows it), the spec mapping, and how an
+// unpaid purchase is reported: a success (the purchase was made) that is
+// not a plain renewal, with NewID, State unknown and NativeState the new
+// certificate's status (e.g. UNPAID).
 //
 // # Errors
 //
 // Failures are *provider.Error with the SCM error_code as Code, error_msg
 // as Message, the X-Request-Id header as RequestID and the HTTP status;
 // errors.As reaches the SDK's *sdkerr.ServiceResponseError. Codes are
-// classified first, the HTTP status only when the code is not listed:
+// classified first, whatever the HTTP status (SCM's documented statuses
+// are unreliable: SCM.0016 has been seen as a 500; fidelity H16):
 //
 //	SCM.0010                               invalid_state
 //	SCM.0008                               not_found (certificate ID abnormal;
@@ -108,15 +154,23 @@
 //	SCM.0009, 0012-0015, 0031, 0032, 0069, 0070, APIGW.0101
 //	                                       invalid_argument
 //	SCM.0011                               quota_exceeded
-//	SCM.1000, APIGW.0301                   unauthorized
+//	SCM.1000, APIGW.0301, APIGW.0303       unauthorized
 //	SCM.0002, 0003, 4002, 1004, 1009, 1010 forbidden (SCM.0003, a certificate of
 //	                                       another tenant, is not not_found for
 //	                                       the same reason as SCM.0020)
 //	APIGW.0308                             throttled
-//	other codes, by status: 401 unauthorized, 403 forbidden, 404 not_found,
-//	429 throttled, 5xx unavailable for Status and for the reads inside Renew,
-//	outcome_unknown for Cancel, Revoke, Delete and the purchase; otherwise
-//	other.
+//	any other SCM.xxxx code with HTTP 404  not_found: the shape in which SCM's v3
+//	                                       API answers for a missing or deleted
+//	                                       certificate (fidelity H7, from
+//	                                       terraform-provider-huaweicloud's CCM
+//	                                       resource, which waits for that 404)
+//
+// Everything else goes to internal/classify, the rules shared with the
+// other adapter: 401 unauthorized, 403 forbidden, 429 throttled, 5xx
+// unavailable for a read and outcome_unknown for a mutating request, any
+// other status other. A 404 without SCM's JSON error body (a proxy's HTML
+// page, an empty body, a gateway code) is never not_found, so a retried
+// Delete is never reported done on a proxy's word.
 //
 // The APIG.xxxx spellings of the gateway codes are treated alike. A 2xx
 // whose body cannot be decoded is outcome_unknown for a mutating request

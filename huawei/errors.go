@@ -9,13 +9,15 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 )
 
 // codeKind maps the native error codes the adapter knows to kinds. Codes
-// come first; the HTTP status decides only for codes not listed here (see
-// statusKind). The choices are documented in the package documentation.
+// come first (fidelity H16: SCM's HTTP statuses are unreliable, SCM.0016
+// has been seen as a 500); see responseKind for everything else. The
+// choices are documented in the package documentation.
 func codeKind(code string) (provider.Kind, bool) {
 	switch strings.ToUpper(strings.TrimSpace(code)) {
 	case "SCM.0010":
@@ -29,7 +31,7 @@ func codeKind(code string) (provider.Kind, bool) {
 		return provider.KindInvalidArgument, true
 	case "SCM.0011":
 		return provider.KindQuotaExceeded, true
-	case "SCM.1000", "APIGW.0301", "APIG.0301":
+	case "SCM.1000", "APIGW.0301", "APIG.0301", "APIGW.0303", "APIG.0303":
 		return provider.KindUnauthorized, true
 	case "SCM.0002", "SCM.0003", "SCM.4002", "SCM.1004", "SCM.1009", "SCM.1010":
 		return provider.KindForbidden, true
@@ -39,32 +41,27 @@ func codeKind(code string) (provider.Kind, bool) {
 	return provider.KindOther, false
 }
 
-// statusKind maps an HTTP status when the code is unknown or absent.
-// A 5xx may have applied a mutating operation, and cannot have harmed a
-// read.
-func statusKind(status int, mutating bool) provider.Kind {
-	switch {
-	case status < 400:
-		// A success whose body could not be decoded.
-		if mutating {
-			return provider.KindOutcomeUnknown
-		}
-		return provider.KindUnavailable
-	case status == http.StatusUnauthorized:
-		return provider.KindUnauthorized
-	case status == http.StatusForbidden:
-		return provider.KindForbidden
-	case status == http.StatusNotFound:
-		return provider.KindNotFound
-	case status == http.StatusTooManyRequests:
-		return provider.KindThrottled
-	case status >= 500:
-		if mutating {
-			return provider.KindOutcomeUnknown
-		}
-		return provider.KindUnavailable
+// isSCMCode reports whether code is one of SCM's own error codes
+// ("SCM.xxxx"), as opposed to a gateway code or none at all.
+func isSCMCode(code string) bool {
+	return len(code) > 4 && strings.EqualFold(code[:4], "SCM.")
+}
+
+// responseKind classifies an HTTP error response (status 400 or more):
+// a code the adapter knows decides; then a 404 that SCM itself answered
+// (a JSON error body with an SCM.xxxx code: the shape in which SCM's v3
+// API reports a missing certificate, fidelity H7) is not_found; every
+// other response goes to the cloud-independent rules of internal/classify,
+// under which a 404 without such a body (an HTML page from a proxy, an
+// empty body, a gateway code) is never not_found.
+func responseKind(status int, code string, mutating bool) provider.Kind {
+	if k, ok := codeKind(code); ok {
+		return k
 	}
-	return provider.KindOther
+	if status == http.StatusNotFound && isSCMCode(strings.TrimSpace(code)) {
+		return provider.KindNotFound
+	}
+	return classify.HTTP(status, mutating)
 }
 
 // maxMessageLen bounds Error.Message: without a JSON error the SDK puts the
@@ -103,16 +100,15 @@ func classifyResponse(op provider.Op, mutating bool, sre *sdkerr.ServiceResponse
 		Err:        sre,
 	}
 	if sre.StatusCode < 400 {
-		e.Kind = statusKind(sre.StatusCode, mutating)
+		e.Kind = classify.HTTP(sre.StatusCode, mutating)
 		e.Message = "the response body could not be decoded: " + cleanMessage(sre.ErrorMessage)
 		return e
 	}
 	e.Message = cleanMessage(sre.ErrorMessage)
-	if k, ok := codeKind(e.Code); ok {
-		e.Kind = k
-	} else {
-		e.Kind = statusKind(sre.StatusCode, mutating)
+	if e.Message == "" {
+		e.Message = fmt.Sprintf("HTTP %d without an error body", sre.StatusCode)
 	}
+	e.Kind = responseKind(sre.StatusCode, e.Code, mutating)
 	return e
 }
 
@@ -133,48 +129,41 @@ func (e *timeoutError) Timeout() bool { return true }
 
 // classifyTransport classifies an error that carries no HTTP response:
 // a transport failure, a cancelled context, a timeout, or a failure of the
-// SDK before it handed the request over.
+// SDK before it handed the request over. The kind comes from
+// classify.Transport; the adapter adds only its messages and one rule of
+// its own: a read that prepares a change (Renew's checks) cut off by the
+// caller is canceled, because the change itself was never attempted.
 func classifyTransport(op provider.Op, mutating bool, err error, c *call, callerCtx, callCtx context.Context, timeout time.Duration) *provider.Error {
 	e := &provider.Error{Op: op, Err: err, Message: err.Error()}
-	maybeSent := c.gotConn.Load()
-	ambiguous := func() provider.Kind {
-		if maybeSent && mutating {
-			return provider.KindOutcomeUnknown
-		}
-		return provider.KindUnavailable
+	x := classify.Exchange{
+		Mutating:    mutating,
+		Started:     c.started.Load(),
+		MaybeSent:   c.gotConn.Load(),
+		CallerEnded: callerCtx.Err() != nil,
 	}
+	e.Kind = classify.Transport(x)
 	switch {
-	case callerCtx.Err() != nil:
+	case x.CallerEnded:
 		ctxErr := callerCtx.Err()
 		if !errors.Is(err, ctxErr) {
 			e.Err = fmt.Errorf("%w: %w", ctxErr, err)
 		}
 		switch {
-		case !maybeSent:
-			e.Kind = provider.KindCanceled
+		case !x.MaybeSent:
 			e.Message = "the context ended before the request was sent: " + ctxErr.Error()
-			return e
 		case !mutating && op.Mutating():
-			// A read that prepares a change (Renew's checks): the change
-			// itself was never attempted.
 			e.Kind = provider.KindCanceled
 			e.Message = "the context ended before the operation was attempted: " + ctxErr.Error()
-			return e
+		default:
+			e.Message = "the context ended while the request was in flight: " + ctxErr.Error()
 		}
-		e.Kind = ambiguous()
-		e.Message = "the context ended while the request was in flight: " + ctxErr.Error()
 	case callCtx.Err() != nil:
 		e.Err = &timeoutError{after: timeout, cause: err.Error()}
 		e.Message = e.Err.Error()
-		e.Kind = ambiguous()
-	case !c.started.Load():
-		// The SDK failed while building or signing: nothing was sent, and
-		// trying again will not help.
-		e.Kind = provider.KindOther
-	case !maybeSent:
-		e.Kind = provider.KindUnavailable
-	default:
-		e.Kind = ambiguous()
+		if !x.Started {
+			// Config.Timeout fired before the transport had the request.
+			e.Kind = provider.KindUnavailable
+		}
 	}
 	return e
 }

@@ -7,54 +7,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The SCM reference's samples disagree with its own field tables about
 // types (a count sent as "19", an epoch time as a digit string), so the
 // fields the adapter depends on decode leniently.
 
-// flexInt decodes a JSON number or a string of digits; null and "" are 0.
-type flexInt int64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *flexInt) UnmarshalJSON(b []byte) error {
-	s, err := flexScalar(b)
-	if err != nil {
-		return err
-	}
-	if s == "" {
-		*n = 0
-		return nil
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return fmt.Errorf("not an integer: %q", s)
-	}
-	*n = flexInt(v)
-	return nil
-}
-
-// flexTime decodes an expiry time: a JSON number or a digit string holding
-// milliseconds since the Unix epoch (as documented), or seconds when the
-// value is below 1e11 (which as milliseconds would be 1973); or an RFC 3339
-// or "2006-01-02 15:04:05" (UTC) string. null and "" are the zero time.
-type flexTime struct{ time.Time }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *flexTime) UnmarshalJSON(b []byte) error {
-	s, err := flexScalar(b)
-	if err != nil {
-		return err
-	}
-	v, err := parseExpiry(s)
-	if err != nil {
-		return err
-	}
-	t.Time = v
-	return nil
-}
-
-// parseExpiry parses the text forms accepted by flexTime.
+// parseExpiry parses an expiry time: a number or digit string of
+// milliseconds since the Unix epoch, or seconds when below 1e11 (which as
+// milliseconds would be 1973); RFC 3339; or "2006-01-02 15:04:05" (UTC),
+// with or without fractional seconds. "" is the zero time.
 func parseExpiry(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -72,7 +35,7 @@ func parseExpiry(s string) (time.Time, error) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 && f < 1e15 {
 		return time.UnixMilli(int64(f)).UTC(), nil
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05"} {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05.999999999"} {
 		if v, err := time.Parse(layout, s); err == nil {
 			return v.UTC(), nil
 		}
@@ -88,17 +51,24 @@ func flexScalar(b []byte) (string, error) {
 	case len(b) == 0 || bytes.Equal(b, []byte("null")):
 		return "", nil
 	case b[0] == '"':
+		// The common case, a string without escapes, is cut out directly
+		// (Status decodes a dozen of them per call); anything else goes
+		// through encoding/json.
+		if len(b) >= 2 && b[len(b)-1] == '"' {
+			if in := b[1 : len(b)-1]; bytes.IndexByte(in, '\\') < 0 && bytes.IndexByte(in, '"') < 0 && utf8.Valid(in) {
+				return string(bytes.TrimSpace(in)), nil
+			}
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return "", err
 		}
 		return strings.TrimSpace(s), nil
 	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return "", err
+		if !json.Valid(b) {
+			return "", fmt.Errorf("not a JSON number: %.20s", b)
 		}
-		return n.String(), nil
+		return string(b), nil
 	default:
 		return "", fmt.Errorf("want a number or a string, got %.20s", b)
 	}

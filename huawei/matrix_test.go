@@ -60,7 +60,8 @@ func matrixExpect(op provider.Op, seed string) matrixWant {
 			return matrixWant{ok, huaweitest.StatusCancelSupplementing, provider.StateCancelling}
 		}
 	case provider.OpRevoke:
-		if native == huaweitest.StatusIssued {
+		// Refused in the renewal period (user guide, 吊销SSL证书; H2).
+		if native == huaweitest.StatusIssued && seed != "ISSUED_expiring" {
 			return matrixWant{ok, huaweitest.StatusRevoking, provider.StateRevoking}
 		}
 	case provider.OpDelete:

@@ -3,9 +3,6 @@ package huawei
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"strings"
-	"time"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -18,8 +15,8 @@ import (
 // StatePendingApplication. Other states fail with KindInvalidState
 // (SCM.0010).
 func (a *Adapter) Cancel(ctx context.Context, req provider.CancelRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpCancel, req.ID, err)
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
 	_, rid, err := a.do(ctx, request{
 		op: provider.OpCancel, id: req.ID, api: apiCancel, mutating: true,
@@ -41,11 +38,8 @@ func (a *Adapter) Cancel(ctx context.Context, req provider.CancelRequest) (*prov
 // contact's e-mail confirmation), so the result is StateRevoking; the
 // certificate settles to REVOKED.
 func (a *Adapter) Revoke(ctx context.Context, req provider.RevokeRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpRevoke, req.ID, err)
-	}
-	if err := checkReason(req.Reason); err != nil {
-		return nil, a.invalid(provider.OpRevoke, req.ID, err)
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
 	_, rid, err := a.do(ctx, request{
 		op: provider.OpRevoke, id: req.ID, api: apiRevoke, mutating: true,
@@ -57,16 +51,18 @@ func (a *Adapter) Revoke(ctx context.Context, req provider.RevokeRequest) (*prov
 	return a.result(provider.OpRevoke, req.ID, provider.StateRevoking, nativeRevoking, rid), nil
 }
 
-// Delete removes a certificate: DELETE /v2/{project_id}/scm/cert/{cert_id}.
-// SCM allows it for ISSUED, REVOKED, EXPIRED and UPLOAD certificates; it
-// does not revoke an issued one. The result has Deleted set.
+// Delete removes a certificate: DELETE /v3/scm/certificates/{certificate_id}
+// (v3, answered 204; the v2 delete is marked "to be deprecated", and v3
+// answers a missing certificate with the documented 404). SCM allows it
+// for ISSUED, REVOKED, EXPIRED and UPLOAD certificates; it does not revoke
+// an issued one. The result has Deleted set.
 func (a *Adapter) Delete(ctx context.Context, req provider.DeleteRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpDelete, req.ID, err)
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
 	_, rid, err := a.do(ctx, request{
 		op: provider.OpDelete, id: req.ID, api: apiDelete, mutating: true,
-		body: &certReq{CertID: req.ID}, def: deleteDef(),
+		body: &v3CertReq{CertificateID: req.ID}, def: deleteDef(),
 	})
 	if err != nil {
 		return nil, err
@@ -76,89 +72,41 @@ func (a *Adapter) Delete(ctx context.Context, req provider.DeleteRequest) (*prov
 	return r, nil
 }
 
-// Status reads GET /v2/{project_id}/scm/cert/{cert_id} and maps its status
-// (see the package documentation). The v2 details carry no expiry, so for
-// an ISSUED certificate Status makes a second request, the certificate
-// list (GET /v2/{project_id}/scm/certlist, see expiry), to fill
-// Result.NotAfter and to report StateExpiring within 30 days of it.
+// Status reads the v3 details, GET /v3/scm/certificates/{certificate_id}:
+// one request, which carries both the status and not_after. It maps the
+// status (see the package documentation) and fills Result.NotAfter from
+// not_after, reporting an ISSUED certificate within 30 days of it as
+// StateExpiring. A not_after that cannot be parsed leaves NotAfter zero
+// (and ISSUED reads as issued); it never fails the call.
 func (a *Adapter) Status(ctx context.Context, req provider.StatusRequest) (*provider.Result, error) {
-	if err := checkID(req.ID); err != nil {
-		return nil, a.invalid(provider.OpStatus, req.ID, err)
+	if e := a.precheck(req); e != nil {
+		return nil, e
 	}
-	d, rid, err := a.details(ctx, provider.OpStatus, req.ID)
+	d, rid, err := a.show(ctx, provider.OpStatus, req.ID)
 	if err != nil {
 		return nil, err
 	}
-	native := normalizeNative(d.Status)
-	var notAfter time.Time
-	if native == nativeIssued {
-		if notAfter, err = a.expiry(ctx, provider.OpStatus, req.ID, d); err != nil {
-			return nil, err
-		}
-	}
+	native := normalizeNative(string(d.Status))
+	notAfter := d.NotAfter.Time
 	r := a.result(provider.OpStatus, req.ID, stateOf(native, notAfter, a.now()), native, rid)
 	r.NotAfter = notAfter
 	return r, nil
 }
 
-// details reads the certificate details (never mutating).
-func (a *Adapter) details(ctx context.Context, op provider.Op, id string) (*detailsResp, string, error) {
+// show reads the v3 certificate details (never mutating).
+func (a *Adapter) show(ctx context.Context, op provider.Op, id string) (*showResp, string, error) {
 	out, rid, err := a.do(ctx, request{
-		op: op, id: id, api: apiDetails, body: &certReq{CertID: id}, def: detailsDef(),
+		op: op, id: id, api: apiShow, body: &v3CertReq{CertificateID: id}, def: showDef(),
 	})
 	if err != nil {
 		return nil, rid, err
 	}
-	d, ok := out.(*detailsResp)
+	d, ok := out.(*showResp)
 	if !ok || d == nil {
 		return nil, rid, a.stamp(&provider.Error{Kind: provider.KindUnavailable, Op: op, RequestID: rid,
 			Message: fmt.Sprintf("unexpected details response type %T", out)}, id)
 	}
 	return d, rid, nil
-}
-
-// listLimit is the page size of the certificate-list lookups (the
-// reference allows 10, 20 or 50).
-const listLimit = "50"
-
-// expiry finds the expiry time of issued certificate id in the
-// certificate list: first with content=<id>, then, if no row carries the
-// ID, with content=<its first domain>, both with order_status=ISSUED and
-// one page of 50 rows. expired_time is read leniently (see flexTime). It
-// returns the zero time when no row matches or the row has no expiry.
-func (a *Adapter) expiry(ctx context.Context, op provider.Op, id string, d *detailsResp) (time.Time, error) {
-	keys := []string{id}
-	if dom := firstDomain(d.DomainName); dom != "" {
-		keys = append(keys, dom)
-	}
-	for _, key := range keys {
-		status, limit, content := nativeIssued, listLimit, key
-		out, _, err := a.do(ctx, request{
-			op: op, id: id, api: apiList,
-			body: &listReq{OrderStatus: &status, Content: &content, Limit: &limit}, def: listDef(),
-		})
-		if err != nil {
-			return time.Time{}, err
-		}
-		l, _ := out.(*listResp)
-		if l == nil {
-			continue
-		}
-		for _, row := range l.OrderList {
-			if strings.TrimSpace(row.CertID) == id {
-				return row.ExpiredTime.Time, nil
-			}
-		}
-	}
-	a.log.LogAttrs(ctx, slog.LevelDebug, "huawei scm: issued certificate not in the certificate list; expiry unknown",
-		slog.String("origin", a.origin), slog.String("id", id))
-	return time.Time{}, nil
-}
-
-// firstDomain returns the first of the ';'-separated domain names.
-func firstDomain(names string) string {
-	first, _, _ := strings.Cut(names, ";")
-	return strings.TrimSpace(first)
 }
 
 // result builds a successful result.

@@ -49,8 +49,13 @@ func nativeState(native string) (s provider.State, ok bool) {
 		return provider.StateIssued, true
 	case nativeExpired:
 		return provider.StateExpired, true
-	case nativeRevoking, nativeCancelRevoking:
+	case nativeRevoking:
 		return provider.StateRevoking, true
+	case nativeCancelRevoking:
+		// A revocation being withdrawn: neither revoking (which would
+		// count as proof of an applied Revoke) nor issued. Unknown proves
+		// nothing either way; NativeState says which it is.
+		return provider.StateUnknown, true
 	case nativeRevoked:
 		return provider.StateRevoked, true
 	case nativeUpload:

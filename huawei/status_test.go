@@ -8,16 +8,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
-// fakeSCM answers details with status and the certificate list with one
-// row for testCertID whose expired_time is the JSON expired.
+// fakeSCM answers the v3 details with status and not_after set to the
+// JSON expired, the v2 details with status, and the certificate list with
+// one row for testCertID whose expired_time is the JSON expired.
 func fakeSCM(status, expired string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Request-Id", "req-"+r.Method)
 		switch {
+		case strings.HasPrefix(r.URL.Path, "/v3/scm/certificates/") && r.Method == http.MethodGet:
+			fmt.Fprintf(w, `{"id":"%s","status":%q,"not_after":%s,"domain":"a.example.com","sans":"b.example.com",`+
+				`"domain_count":2,"validity_period":12,"type":"OV_SSL_CERT","brand":"GLOBALSIGN","domain_type":"MULTI_DOMAIN"}`,
+				testCertID, status, expired)
 		case strings.HasSuffix(r.URL.Path, "/scm/certlist"):
 			fmt.Fprintf(w, `{"total":"2","free_remain":"19","order_list":[`+
 				`{"cert_id":"%s","order_state":"ISSUED","expired_time":"1"},`+
@@ -57,7 +63,9 @@ func TestStatusMapsEveryNativeStatus(t *testing.T) {
 		{"ISSUED", `null`, provider.StateIssued},
 		{"EXPIRED", far, provider.StateExpired},
 		{"REVOKING", far, provider.StateRevoking},
-		{"CANCLEREVOKING", far, provider.StateRevoking},
+		// A revocation being withdrawn proves neither an applied Revoke
+		// nor a valid certificate: unknown, native kept.
+		{"CANCLEREVOKING", far, provider.StateUnknown},
 		{"REVOKED", far, provider.StateRevoked},
 		{"UPLOAD", far, provider.StateHosted},
 		{"SOMETHING_NEW", far, provider.StateUnknown},
@@ -78,26 +86,17 @@ func TestStatusMapsEveryNativeStatus(t *testing.T) {
 			if res.ID != testCertID || res.Op != provider.OpStatus || res.Origin != DefaultOrigin || res.RequestID != "req-GET" {
 				t.Errorf("result %+v", res)
 			}
+			// One request, whatever the status: the v3 details carry
+			// not_after.
 			reqs := s.requests()
-			wantReqs := 1
-			if c.native == "ISSUED" {
-				wantReqs = 2
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests, want 1: %+v", len(reqs), reqs)
 			}
-			if len(reqs) != wantReqs {
-				t.Fatalf("%d requests, want %d: %+v", len(reqs), wantReqs, reqs)
-			}
-			if reqs[0].Path != "/v2/"+testProject+"/scm/cert/"+testCertID || reqs[0].Method != http.MethodGet {
+			if reqs[0].Path != "/v3/scm/certificates/"+testCertID || reqs[0].Method != http.MethodGet {
 				t.Errorf("details request %s %s", reqs[0].Method, reqs[0].Path)
 			}
-			if wantReqs > 1 {
-				q := reqs[1].RawQuery
-				if reqs[1].Path != "/v2/"+testProject+"/scm/certlist" || !strings.Contains(q, "content="+testCertID) ||
-					!strings.Contains(q, "order_status=ISSUED") || !strings.Contains(q, "limit=50") {
-					t.Errorf("list request %s?%s", reqs[1].Path, q)
-				}
-				if c.expiry != "null" && res.NotAfter.IsZero() {
-					t.Errorf("NotAfter not filled")
-				}
+			if c.expiry != "null" && res.NotAfter.IsZero() {
+				t.Errorf("NotAfter not filled")
 			}
 			for _, r := range reqs {
 				for name := range r.Header {
@@ -159,43 +158,43 @@ func TestParseExpiry(t *testing.T) {
 	}
 }
 
-// TestStatusBadExpiry: an expiry that cannot be read makes the list
-// response undecodable, which for a read is unavailable.
-func TestStatusBadExpiry(t *testing.T) {
+// TestStatusLenientDecode: fields SCM writes in an unexpected form leave
+// those fields empty and never fail the response. A not_after that cannot
+// be read leaves NotAfter zero and ISSUED reads as issued.
+func TestStatusLenientDecode(t *testing.T) {
 	t.Parallel()
-	s := newStub(t, fakeSCM("ISSUED", `{"a":1}`))
+	cases := []struct{ name, body string }{
+		{"object not_after", `{"id":"` + testCertID + `","status":"ISSUED","not_after":{"a":1}}`},
+		{"word not_after", `{"id":"` + testCertID + `","status":"ISSUED","not_after":"soon"}`},
+		{"array not_after", `{"id":"` + testCertID + `","status":"ISSUED","not_after":[1,2]}`},
+		{"bad counts", `{"id":"` + testCertID + `","status":"ISSUED","domain_count":"many","validity_period":{},"not_after":""}`},
+		{"numeric strings", `{"id":12,"status":"ISSUED","type":true,"brand":null,"not_after":false}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStub(t, answer(200, c.body))
+			a := mustNew(t, stubConfig(s.URL))
+			res, err := a.Status(t.Context(), statusReq(testCertID))
+			if err != nil {
+				t.Fatalf("Status failed on one odd field: %v", err)
+			}
+			if res.State != provider.StateIssued || res.NativeState != "ISSUED" || !res.NotAfter.IsZero() {
+				t.Errorf("state %s native %q NotAfter %v; want issued, ISSUED, zero", res.State, res.NativeState, res.NotAfter)
+			}
+		})
+	}
+}
+
+// TestStatusUndecodableBody: a 200 that is not JSON at all is still
+// unavailable for a read.
+func TestStatusUndecodableBody(t *testing.T) {
+	t.Parallel()
+	s := newStub(t, answer(200, `{"status": "ISS`))
 	a := mustNew(t, stubConfig(s.URL))
 	_, err := a.Status(t.Context(), statusReq(testCertID))
 	if pe := asProviderError(t, err); pe.Kind != provider.KindUnavailable || pe.HTTPStatus != 200 {
 		t.Errorf("got %v, want unavailable with HTTP 200", err)
-	}
-}
-
-// TestStatusExpiryByDomain: when the list searched by certificate ID has no
-// row for it, Status searches by the first domain.
-func TestStatusExpiryByDomain(t *testing.T) {
-	t.Parallel()
-	exp := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	inner := fakeSCM("ISSUED", strconv.FormatInt(exp.UnixMilli(), 10))
-	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("content") == testCertID {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"total":0,"order_list":[]}`))
-			return
-		}
-		inner(w, r)
-	})
-	a := mustNew(t, stubConfig(s.URL), WithClock(func() time.Time { return exp.Add(-24 * time.Hour) }))
-	res, err := a.Status(t.Context(), statusReq(testCertID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.State != provider.StateExpiring || !res.NotAfter.Equal(exp) {
-		t.Errorf("state %s NotAfter %v, want expiring %v", res.State, res.NotAfter, exp)
-	}
-	reqs := s.requests()
-	if len(reqs) != 3 || !strings.Contains(reqs[2].RawQuery, "content=a.example.com") {
-		t.Errorf("requests %+v, want details, list by ID, list by a.example.com", reqs)
 	}
 }
 
@@ -218,6 +217,54 @@ func TestRenewRefusedForEveryOtherStatus(t *testing.T) {
 		}
 		if n := len(s.requests()); n != 1 {
 			t.Errorf("%s: %d requests, want only the details", native, n)
+		}
+	}
+}
+
+// TestStatusOneRequestAgainstEmulator: Status of an issued certificate is
+// exactly one request, the v3 details, whichever time format the emulator
+// writes not_after in, and NotAfter is the certificate's expiry.
+func TestStatusOneRequestAgainstEmulator(t *testing.T) {
+	t.Parallel()
+	for _, f := range []huaweitest.TimeFormat{huaweitest.TimeMillis, huaweitest.TimeDateTime, huaweitest.TimeRFC3339, huaweitest.TimeListSample} {
+		for _, st := range []provider.State{provider.StateIssued, provider.StateExpiring} {
+			t.Run(fmt.Sprintf("format=%d/%s", f, st), func(t *testing.T) {
+				t.Parallel()
+				h := newEmulated(t, false, huaweitest.WithTimeFormat(f))
+				id := h.srv.Seed(st)
+				cert, _ := h.srv.Cert(id)
+				res, err := h.a.Status(t.Context(), statusReq(id))
+				if err != nil {
+					t.Fatal(err)
+				}
+				reqs := h.srv.Requests()
+				if len(reqs) != 1 || reqs[0].Action != huaweitest.APIDetails || reqs[0].Path != "/v3/scm/certificates/"+id {
+					t.Fatalf("requests %+v, want one v3 details", reqs)
+				}
+				if d := res.NotAfter.Sub(cert.NotAfter); res.State != st || d <= -time.Second || d >= time.Second {
+					t.Fatalf("state %s NotAfter %v; want %s %v", res.State, res.NotAfter, st, cert.NotAfter)
+				}
+			})
+		}
+	}
+}
+
+// TestFlexScalar: the fast path for plain strings agrees with
+// encoding/json, and odd input never panics.
+func TestFlexScalar(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		`"ISSUED"`: "ISSUED", `" ISSUED "`: "ISSUED", `"a\"b"`: `a"b`, `"\u00e9t\u00e9"`: "été", `"été"`: "été",
+		`12`: "12", `-1.5e3`: "-1.5e3", `null`: "", ``: "", `""`: "",
+	}
+	for in, want := range cases {
+		if got, err := flexScalar([]byte(in)); err != nil || got != want {
+			t.Errorf("flexScalar(%s) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{`"`, `"abc`, `-`, `1-2`, `{}`, `[1]`, `true`, `"\x`} {
+		if got, err := flexScalar([]byte(bad)); err == nil {
+			t.Errorf("flexScalar(%s) = %q, want an error", bad, got)
 		}
 	}
 }

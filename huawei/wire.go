@@ -15,22 +15,20 @@ import (
 // a new definition is built for every call, because the SDK keeps the
 // decoded response in the definition.
 
-// API names, as used in logs (and as the emulator names its actions).
+// API names, as passed to provider.Pace and used in logs.
 const (
 	apiCancel   = "cancel-cert"
 	apiRevoke   = "revoke"
-	apiDelete   = "delete"
-	apiDetails  = "details"
-	apiList     = "list"
+	apiDelete   = "delete-certificate" // v3
+	apiShow     = "show-certificate"   // v3 details
 	apiPurchase = "purchase"
 )
 
 const (
-	pathCert     = "/v2/{project_id}/scm/cert/{cert_id}"
-	pathCancel   = "/v2/{project_id}/scm/cert/{cert_id}/cancel-cert"
-	pathRevoke   = "/v2/{project_id}/scm/cert/{cert_id}/revoke"
-	pathList     = "/v2/{project_id}/scm/certlist"
-	pathPurchase = "/v2/{project_id}/scm/cert/purchase"
+	pathV3Cert = "/v3/scm/certificates/{certificate_id}"
+	pathV3Buy  = "/v3/scm/certificates/buy"
+	pathCancel = "/v2/{project_id}/scm/cert/{cert_id}/cancel-cert"
+	pathRevoke = "/v2/{project_id}/scm/cert/{cert_id}/revoke"
 )
 
 // certReq addresses one certificate by path.
@@ -47,25 +45,26 @@ type revokeReq struct {
 	Body   *revokeBody `json:"body,omitempty"`
 }
 
-// listReq is the certlist query; nil fields are not sent.
-type listReq struct {
-	OrderStatus *string `json:"order_status,omitempty"`
-	Content     *string `json:"content,omitempty"`
-	Limit       *string `json:"limit,omitempty"`
+type buyTag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
-type purchaseBody struct {
-	CertBrand              string `json:"cert_brand"`
-	CertType               string `json:"cert_type"`
-	DomainType             string `json:"domain_type"`
-	EffectiveTime          int    `json:"effective_time"`
-	DomainNumbers          int    `json:"domain_numbers"`
-	OrderNumber            int    `json:"order_number"`
-	AgreePrivacyProtection bool   `json:"agree_privacy_protection"`
+// buyBody is the v3 buy body (the SDK's PurchaseCertificateRequestBody).
+type buyBody struct {
+	CertBrand              string   `json:"cert_brand"`
+	CertType               string   `json:"cert_type"`
+	DomainType             string   `json:"domain_type"`
+	EffectiveTime          int      `json:"effective_time"`
+	DomainNumbers          int      `json:"domain_numbers"`
+	OrderNumber            int      `json:"order_number"`
+	AgreePrivacyProtection bool     `json:"agree_privacy_protection"`
+	IsAutoPay              bool     `json:"is_auto_pay"`
+	Tags                   []buyTag `json:"tags,omitempty"`
 }
 
-type purchaseReq struct {
-	Body *purchaseBody `json:"body,omitempty"`
+type buyReq struct {
+	Body *buyBody `json:"body,omitempty"`
 }
 
 // messageResp is the answer of cancel-cert, revoke and delete.
@@ -75,34 +74,28 @@ type messageResp struct {
 	HttpStatusCode int    `json:"-"`
 }
 
-// detailsResp holds the fields of the certificate details the adapter
-// uses.
-type detailsResp struct {
-	CertID         string  `json:"cert_id"`
-	CertType       string  `json:"cert_type"`
-	CertBrand      string  `json:"cert_brand"`
-	DomainType     string  `json:"domain_type"`
-	DomainName     string  `json:"domain_name"`
-	DomainNumber   flexInt `json:"domain_number"`
-	Status         string  `json:"status"`
-	HttpStatusCode int     `json:"-"`
+// v3CertReq addresses one certificate on a v3 path.
+type v3CertReq struct {
+	CertificateID string `json:"certificate_id"`
 }
 
-// listRow is one entry of certlist's order_list. The documented sample
-// writes order_state where the field table says order_status; both are
-// read.
-type listRow struct {
-	CertID      string   `json:"cert_id"`
-	Domain      string   `json:"domain"`
-	OrderStatus string   `json:"order_status"`
-	OrderState  string   `json:"order_state"`
-	ExpiredTime flexTime `json:"expired_time"`
-}
-
-type listResp struct {
-	Total          flexInt   `json:"total"`
-	OrderList      []listRow `json:"order_list"`
-	HttpStatusCode int       `json:"-"`
+// showResp holds the fields of the v3 certificate details the adapter
+// uses. Every field decodes leniently (see loose.go): one field SCM
+// writes in an unexpected form leaves that field empty instead of failing
+// the whole response.
+type showResp struct {
+	ID              looseString `json:"id"`
+	Status          looseString `json:"status"`
+	Type            looseString `json:"type"`
+	Brand           looseString `json:"brand"`
+	DomainType      looseString `json:"domain_type"`
+	Domain          looseString `json:"domain"`
+	DomainCount     looseInt    `json:"domain_count"`
+	WildcardCount   looseInt    `json:"wildcard_count"`
+	MultiDomainType looseString `json:"multi_domain_type"`
+	ValidityPeriod  looseInt    `json:"validity_period"`
+	NotAfter        looseTime   `json:"not_after"`
+	HttpStatusCode  int         `json:"-"`
 }
 
 type purchasedCert struct {
@@ -117,10 +110,6 @@ type purchaseResp struct {
 
 func pathField(name, tag string) *def.FieldDef {
 	return def.NewFieldDef().WithName(name).WithJsonTag(tag).WithLocationType(def.Path)
-}
-
-func queryField(name, tag string) *def.FieldDef {
-	return def.NewFieldDef().WithName(name).WithJsonTag(tag).WithLocationType(def.Query)
 }
 
 func bodyField() *def.FieldDef {
@@ -149,20 +138,13 @@ func revokeDef() *def.HttpRequestDef {
 }
 
 func deleteDef() *def.HttpRequestDef {
-	return newDef(http.MethodDelete, pathCert, new(messageResp), pathField("CertID", "cert_id"))
+	return newDef(http.MethodDelete, pathV3Cert, new(messageResp), pathField("CertificateID", "certificate_id"))
 }
 
-func detailsDef() *def.HttpRequestDef {
-	return newDef(http.MethodGet, pathCert, new(detailsResp), pathField("CertID", "cert_id"))
+func showDef() *def.HttpRequestDef {
+	return newDef(http.MethodGet, pathV3Cert, new(showResp), pathField("CertificateID", "certificate_id"))
 }
 
-func listDef() *def.HttpRequestDef {
-	return newDef(http.MethodGet, pathList, new(listResp),
-		queryField("OrderStatus", "order_status"),
-		queryField("Content", "content"),
-		queryField("Limit", "limit"))
-}
-
-func purchaseDef() *def.HttpRequestDef {
-	return newDef(http.MethodPost, pathPurchase, new(purchaseResp), bodyField())
+func buyDef() *def.HttpRequestDef {
+	return newDef(http.MethodPost, pathV3Buy, new(purchaseResp), bodyField())
 }

@@ -117,7 +117,8 @@ func TestRevokeReasonRefused(t *testing.T) {
 	}
 }
 
-// TestDeleteWire checks the delete request.
+// TestDeleteWire checks the delete request: v3 DELETE, answered 204; the
+// second delete meets v3's documented 404 and is not found.
 func TestDeleteWire(t *testing.T) {
 	t.Parallel()
 	h := newEmulated(t, false)
@@ -127,12 +128,12 @@ func TestDeleteWire(t *testing.T) {
 		t.Fatalf("Delete = %+v, %v", res, err)
 	}
 	r := h.srv.Requests()[0]
-	if r.Method != http.MethodDelete || r.Path != "/v2/"+h.srv.ProjectID()+"/scm/cert/"+id {
-		t.Errorf("sent %s %s", r.Method, r.Path)
+	if r.Method != http.MethodDelete || r.Path != "/v3/scm/certificates/"+id || r.Status != http.StatusNoContent {
+		t.Errorf("sent %s %s, answered %d", r.Method, r.Path, r.Status)
 	}
 	_, err = h.a.Delete(t.Context(), provider.DeleteRequest{ID: id})
-	if !errors.Is(err, provider.ErrNotFound) {
-		t.Errorf("second delete: %v, want not found", err)
+	if pe := asProviderError(t, err); !errors.Is(err, provider.ErrNotFound) || pe.HTTPStatus != http.StatusNotFound {
+		t.Errorf("second delete: %v, want not found from a 404", err)
 	}
 }
 

@@ -30,7 +30,16 @@ func TestEveryAPIFromEveryStatus(t *testing.T) {
 		{"CANCELCHECKING", huaweitest.Cert{Status: huaweitest.StatusCancelChecking}, invalid, invalid, invalid},
 		{"UNPASSED", huaweitest.Cert{Status: huaweitest.StatusUnpassed}, invalid, invalid, invalid},
 		{"ISSUED", huaweitest.Cert{Status: huaweitest.StatusIssued}, invalid, huaweitest.StatusRevoking, "gone"},
-		{"ISSUED expiring", huaweitest.Cert{Status: huaweitest.StatusIssued, NotAfter: soon}, invalid, huaweitest.StatusRevoking, "gone"},
+		// No revocation in the renewal period (user guide, 吊销SSL证书;
+		// fidelity H2), whatever the source.
+		{"ISSUED expiring", huaweitest.Cert{Status: huaweitest.StatusIssued, NotAfter: soon}, invalid, invalid, "gone"},
+		// Deletion by source (user guide, 删除SSL证书; fidelity H11): free
+		// certificates in PAID, REVOKED, EXPIRED, never ISSUED.
+		{"ISSUED free, expiring", huaweitest.Cert{Status: huaweitest.StatusIssued, NotAfter: soon, Source: huaweitest.SourceFree}, invalid, invalid, invalid},
+		{"ISSUED free", huaweitest.Cert{Status: huaweitest.StatusIssued, Source: huaweitest.SourceFree}, invalid, huaweitest.StatusRevoking, invalid},
+		{"PAID free", huaweitest.Cert{Status: huaweitest.StatusPaid, Source: huaweitest.SourceFree}, invalid, invalid, "gone"},
+		{"REVOKED free", huaweitest.Cert{Status: huaweitest.StatusRevoked, Source: huaweitest.SourceFree}, invalid, invalid, "gone"},
+		{"EXPIRED free", huaweitest.Cert{Status: huaweitest.StatusExpired, Source: huaweitest.SourceFree}, invalid, invalid, "gone"},
 		{"EXPIRED", huaweitest.Cert{Status: huaweitest.StatusExpired}, invalid, invalid, "gone"},
 		{"REVOKING", huaweitest.Cert{Status: huaweitest.StatusRevoking}, invalid, invalid, invalid},
 		{"REVOKED", huaweitest.Cert{Status: huaweitest.StatusRevoked}, invalid, invalid, "gone"},

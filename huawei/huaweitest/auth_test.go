@@ -74,7 +74,7 @@ func TestAuthenticationFailures(t *testing.T) {
 			client: func(t *testing.T, s *huaweitest.Server) *client {
 				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: huaweitest.CodeClockSkew,
 		},
 		{
 			name: "X-Sdk-Date 20 minutes ahead of the server",
@@ -82,7 +82,7 @@ func TestAuthenticationFailures(t *testing.T) {
 			client: func(t *testing.T, s *huaweitest.Server) *client {
 				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: huaweitest.CodeClockSkew,
 		},
 		{
 			name: "body changed after signing",

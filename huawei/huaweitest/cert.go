@@ -22,11 +22,21 @@ const (
 	StatusUpload              = "UPLOAD"              // uploaded by the user and hosted
 	StatusSupplementChecking  = "SUPPLEMENTCHECKING"  // extra domains under review
 	StatusCancelSupplementing = "CANCELSUPPLEMENTING" // cancel of the extra-domain review in progress
+	// StatusIssuing is the v3 status of an approved application about to
+	// be issued ("ISSUING", a v3 list filter value). Only SeedCert
+	// creates it; cancel-cert refuses it (see the package documentation).
+	StatusIssuing = "ISSUING"
+	// StatusCancelRevoking (sic, as the v3 reference spells it): the
+	// withdrawal of a revocation is under review; it settles back to
+	// ISSUED. Only SeedCert creates it [unverified how a withdrawal is
+	// started; the console offers it].
+	StatusCancelRevoking = "CANCLEREVOKING"
 )
 
 var statuses = []string{
 	StatusPaid, StatusChecking, StatusCancelChecking, StatusUnpassed, StatusIssued, StatusExpired,
 	StatusRevoking, StatusRevoked, StatusUpload, StatusSupplementChecking, StatusCancelSupplementing,
+	StatusCancelRevoking, StatusIssuing, StatusUnpaid,
 }
 
 func knownStatus(st string) bool { return slices.Contains(statuses, st) }
@@ -40,6 +50,16 @@ const (
 	SourcePurchased Source = "purchased" // bought in SCM
 	SourceUploaded  Source = "uploaded"  // uploaded by the user (status UPLOAD)
 	SourceFree      Source = "free"      // a free test certificate
+)
+
+// The spec SeedCert gives a free certificate whose fields are empty.
+const (
+	// FreeType is cert_type / type of the free DigiCert DV (Basic)
+	// certificate, the only free one (fidelity H10).
+	FreeType = "DV_SSL_CERT_BASIC"
+	// FreeBrand is its brand [unverified spelling: the v3 details document
+	// only GLOBALSIGN, SYMANTEC, GEOTRUST and CFCA].
+	FreeBrand = "DIGICERT"
 )
 
 // ExpiringWindow is how close to NotAfter an issued, purchased certificate
@@ -86,6 +106,9 @@ type Cert struct {
 	Source Source
 	// RevokeReason is the reason given to revoke.
 	RevokeReason string
+	// AutoRenew is set when auto-renew is on: SCM then buys the next
+	// certificate itself (user guide, 自动续费). The API does not show it.
+	AutoRenew bool
 }
 
 func (c Cert) clone() Cert {
@@ -112,18 +135,27 @@ type cert struct {
 	seq          int       // creation order
 	updated      time.Time // certUpdateTime
 	pendingSince time.Time // when the current pending status began
+	// cancelFails is drawn when cancel-cert moves the certificate to
+	// CANCELCHECKING: the CA had already approved, so the withdrawal
+	// fails late and the certificate settles to ISSUED, not PAID.
+	cancelFails bool
 }
 
 func isPending(status string) bool {
-	return status == StatusCancelChecking || status == StatusCancelSupplementing || status == StatusRevoking
+	return status == StatusCancelChecking || status == StatusCancelSupplementing || status == StatusRevoking ||
+		status == StatusCancelRevoking
 }
 
 // settle completes a pending transition.
 func (c *cert) settle(now time.Time) {
 	switch c.Status {
 	case StatusCancelChecking:
-		c.Status, c.Cancelled = StatusPaid, true
-	case StatusCancelSupplementing:
+		if c.cancelFails {
+			c.settleIssued(now)
+		} else {
+			c.Status, c.Cancelled = StatusPaid, true
+		}
+	case StatusCancelSupplementing, StatusCancelRevoking:
 		c.Status = StatusIssued
 	case StatusRevoking:
 		c.Status = StatusRevoked
@@ -131,6 +163,15 @@ func (c *cert) settle(now time.Time) {
 		return
 	}
 	c.updated = now
+}
+
+// settleIssued ends a failed withdrawal: the certificate is issued, with
+// a year of validity unless it already had an expiry.
+func (c *cert) settleIssued(now time.Time) {
+	c.Status, c.Cancelled, c.cancelFails = StatusIssued, false, false
+	if c.NotAfter.IsZero() {
+		c.NotAfter = now.Add(365 * 24 * time.Hour)
+	}
 }
 
 // setStatus moves the certificate to st and records when.
@@ -150,7 +191,7 @@ func (c *Cert) normalize(now time.Time) provider.State {
 			return provider.StateCancelled
 		}
 		return provider.StatePendingApplication
-	case StatusChecking:
+	case StatusChecking, StatusIssuing:
 		return provider.StateUnderReview
 	case StatusCancelChecking:
 		return provider.StateCancelling
@@ -170,6 +211,8 @@ func (c *Cert) normalize(now time.Time) provider.State {
 	case StatusUpload:
 		return provider.StateHosted
 	}
+	// CANCLEREVOKING: a revocation being withdrawn is neither revoked nor
+	// settled back to issued.
 	return provider.StateUnknown
 }
 

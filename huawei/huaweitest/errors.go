@@ -8,11 +8,12 @@ import (
 // Error codes the emulator answers with (error_code in the body). See the
 // package documentation for when each is used.
 const (
-	CodeAuthFailed       = "APIGW.0301" // 401: AK/SK authentication failed
+	CodeAuthFailed       = "APIGW.0301" // 401: AK/SK authentication failed (also a locked AK)
+	CodeClockSkew        = "APIGW.0303" // 401: X-Sdk-Date too far from the gateway's clock
 	CodeNoAPI            = "APIGW.0101" // 404: no such API
 	CodeBadRequest       = "APIGW.0201" // 413: request entity too large
 	CodeThrottled        = "APIGW.0308" // 429: throttling threshold reached
-	CodeUnavailable      = "APIGW.0202" // 503: FaultUnavailable
+	CodeUnavailable      = "APIGW.0613" // 503: FaultUnavailable
 	CodeServerError      = "SCM.4001"   // 500: FaultServerError
 	CodeProjectMismatch  = "SCM.0002"   // 403: project does not match the credentials
 	CodeInvalidParameter = "SCM.0005"   // 400: invalid request parameter
@@ -39,6 +40,14 @@ func (e *apiError) body() []byte {
 
 func errAuth(why string) *apiError {
 	return &apiError{http.StatusUnauthorized, CodeAuthFailed, "Incorrect IAM authentication information: " + why}
+}
+
+func errClockSkew() *apiError {
+	return &apiError{http.StatusUnauthorized, CodeClockSkew, "Incorrect IAM authentication information: the request has expired (X-Sdk-Date is more than 15 minutes from the server time)"}
+}
+
+func errLocked() *apiError {
+	return &apiError{http.StatusUnauthorized, CodeAuthFailed, "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden"}
 }
 
 func errNoAPI() *apiError {
@@ -75,6 +84,14 @@ func errParam(msg string) *apiError {
 
 func errNoCert() *apiError {
 	return &apiError{http.StatusBadRequest, CodeCertNotFound, "The certificate ID is abnormal"}
+}
+
+// errNoCertV3 is SCM v3's answer for a missing or deleted certificate:
+// HTTP 404 with SCM's error body (CCM API status codes page: 404 "the
+// requested resource does not exist"; fidelity H7). The code is
+// [unverified].
+func errNoCertV3() *apiError {
+	return &apiError{http.StatusNotFound, CodeCertNotFound, "The certificate does not exist"}
 }
 
 func errStatus() *apiError {

@@ -40,7 +40,9 @@ func Example() {
 		WithCredentialsType("basic.Credentials").
 		WithCredential(cred).
 		WithEndpoints([]string{s.URL()}).
-		WithHttpConfig(config.DefaultHttpConfig()).
+		// A User-Agent of your own: without one, the SDK's first client
+		// build writes ~/.huaweicloud/application_id.
+		WithHttpConfig(config.DefaultHttpConfig().WithUserAgent("my-app-tests")).
 		SafeBuild()
 	if err != nil {
 		panic(err)

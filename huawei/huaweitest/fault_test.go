@@ -37,10 +37,16 @@ func TestFaultKinds(t *testing.T) {
 		{huaweitest.FaultThrottle, serviceError, http.StatusTooManyRequests, huaweitest.CodeThrottled},
 		{huaweitest.FaultReset, transportError, 0, ""},
 		{huaweitest.FaultMalformed, serviceError, http.StatusOK, ""},
+		{huaweitest.FaultHTMLNotFound, serviceError, http.StatusNotFound, ""},
+		{huaweitest.FaultHTMLBadGateway, serviceError, http.StatusBadGateway, ""},
 	}
+	names := map[huaweitest.FaultKind]string{huaweitest.FaultHTMLNotFound: "html_404", huaweitest.FaultHTMLBadGateway: "html_502"}
 	for _, tt := range tests {
 		for _, after := range []bool{false, true} {
 			name := tt.kind.String()
+			if n, ok := names[tt.kind]; ok {
+				name = n
+			}
 			if after {
 				name += "/after-apply"
 			}

@@ -19,7 +19,7 @@ const (
 	FaultLatency = faultinject.Latency
 	// FaultServerError answers 500 SCM.4001.
 	FaultServerError = faultinject.ServerError
-	// FaultUnavailable answers 503 APIGW.0202.
+	// FaultUnavailable answers 503 APIGW.0613.
 	FaultUnavailable = faultinject.Unavailable
 	// FaultThrottle answers 429 APIGW.0308; the request is never applied.
 	FaultThrottle = faultinject.Throttle
@@ -29,6 +29,22 @@ const (
 	FaultHang = faultinject.Hang
 	// FaultMalformed answers 200 with a body that is not valid JSON.
 	FaultMalformed = faultinject.Malformed
+)
+
+// Faults of this emulator only: answers that did not come from SCM or its
+// gateway, so they carry no error code. Their values lie far above the
+// shared kinds, so the two sets can never collide; FaultKind's String
+// does not know them (the request log's Fault field still holds the
+// value).
+const (
+	// FaultHTMLNotFound answers 404 with an HTML page and no error code,
+	// the way a proxy or load balancer in front of the endpoint does. A
+	// client must not read it as "no such certificate".
+	FaultHTMLNotFound FaultKind = 1001
+	// FaultHTMLBadGateway answers 502 with an HTML page and no error code,
+	// like a proxy whose upstream failed (the request may or may not have
+	// reached SCM).
+	FaultHTMLBadGateway FaultKind = 1002
 )
 
 // InjectFault adds a fault rule. Rules apply to requests that passed

@@ -18,11 +18,29 @@ type route struct {
 	project string
 	certID  string
 	query   string // the raw query string
+	// v3 is set for the SCM v3 paths, which carry no project: the
+	// project is the X-Project-Id header's.
+	v3 bool
 }
 
-// parseRoute matches method and the decoded path against the six APIs.
+// parseRoute matches method and the decoded path against the APIs.
 func parseRoute(method, path string) (route, bool) {
 	parts := strings.Split(path, "/")
+	if len(parts) == 5 && parts[0] == "" && parts[1] == "v3" && parts[2] == "scm" && parts[3] == "certificates" && parts[4] != "" {
+		if parts[4] == "buy" {
+			if method == http.MethodPost {
+				return route{api: APIPurchase, v3: true}, true
+			}
+			return route{}, false
+		}
+		switch method {
+		case http.MethodGet:
+			return route{api: APIDetails, certID: parts[4], v3: true}, true
+		case http.MethodDelete:
+			return route{api: APIDelete, certID: parts[4], v3: true}, true
+		}
+		return route{}, false
+	}
 	if len(parts) < 5 || parts[0] != "" || parts[1] != "v2" || parts[2] == "" || parts[3] != "scm" {
 		return route{}, false
 	}
@@ -66,6 +84,16 @@ func (ex *exchange) reply(status int, code string, body []byte) {
 	ex.s.note(ex.idx, func(q *Request) { q.Status, q.Code = status, code })
 }
 
+// replyHTML answers like a proxy: an HTML page, no error code and no
+// X-Request-Id.
+func (ex *exchange) replyHTML(status int, title string) {
+	ex.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	ex.w.WriteHeader(status)
+	_, _ = ex.w.Write([]byte("<html><head><title>" + title + "</title></head><body><center><h1>" + title +
+		"</h1></center><hr><center>nginx</center></body></html>\n"))
+	ex.s.note(ex.idx, func(q *Request) { q.Status = status })
+}
+
 func (ex *exchange) fail(e *apiError) { ex.reply(e.status, e.code, e.body()) }
 
 // reset drops the connection without a response.
@@ -93,6 +121,9 @@ func (s *Server) handle(ex *exchange) {
 		return
 	}
 	rt.query = r.URL.RawQuery
+	if rt.v3 {
+		rt.project = r.Header.Get("X-Project-Id")
+	}
 	s.note(ex.idx, func(q *Request) { q.Action, q.ProjectID, q.ID = rt.api, rt.project, rt.certID })
 	body, err := io.ReadAll(http.MaxBytesReader(ex.w, r.Body, maxBody))
 	if err != nil {
@@ -109,7 +140,7 @@ func (s *Server) handle(ex *exchange) {
 		return
 	}
 	s.note(ex.idx, func(q *Request) { q.AccessKey = ak })
-	if r.Header.Get("X-Project-Id") != rt.project {
+	if r.Header.Get("X-Project-Id") != rt.project || rt.project == "" {
 		ex.fail(errProjectMismatch())
 		return
 	}
@@ -136,7 +167,7 @@ func (s *Server) handle(ex *exchange) {
 			hit = false // plain latency: answer normally below
 		}
 	}
-	out, apiErr := s.apply(rt, body, s.now())
+	status, out, apiErr := s.apply(rt, body, s.now())
 	if apiErr == nil {
 		s.note(ex.idx, func(q *Request) { q.Applied = true })
 	}
@@ -154,7 +185,7 @@ func (s *Server) handle(ex *exchange) {
 		ex.fail(apiErr)
 		return
 	}
-	ex.reply(http.StatusOK, "", out)
+	ex.reply(status, "", out)
 }
 
 // renderFault answers with fault f instead of the operation's response.
@@ -172,6 +203,10 @@ func (s *Server) renderFault(ex *exchange, f Fault) {
 		s.faults.HangUntilGone(ex.w, ex.r)
 	case FaultMalformed:
 		ex.reply(http.StatusOK, "", []byte(`{"message": "succ`))
+	case FaultHTMLNotFound:
+		ex.replyHTML(http.StatusNotFound, "404 Not Found")
+	case FaultHTMLBadGateway:
+		ex.replyHTML(http.StatusBadGateway, "502 Bad Gateway")
 	default:
 		ex.fail(errServer())
 	}

@@ -2,6 +2,7 @@ package huaweitest
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -10,20 +11,36 @@ import (
 // maxReasonLen is the longest revoke reason, in characters.
 const maxReasonLen = 63
 
-// apply runs the operation of rt and returns the JSON success body.
-func (s *Server) apply(rt route, body []byte, now time.Time) ([]byte, *apiError) {
+// apply runs the operation of rt and returns the success status and JSON
+// body.
+func (s *Server) apply(rt route, body []byte, now time.Time) (int, []byte, *apiError) {
 	var (
 		v   any
 		err *apiError
 	)
-	switch rt.api {
-	case APIList:
+	switch {
+	case rt.v3 && rt.api == APIPurchase:
+		v, err = s.buy(rt.project, body, now)
+	case rt.v3 && !validCertID(rt.certID):
+		// The v3 reference bounds certificate_id to 16 characters.
+		return 0, nil, errCertID()
+	case rt.v3 && rt.api == APIDelete:
+		if err := s.deleteCert(rt.project, rt.certID, now, true); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusNoContent, nil, nil
+	case rt.v3 && rt.api == APIDetails:
+		v, err = s.showCertificate(rt.project, rt.certID, now)
+	}
+	switch {
+	case rt.v3:
+	case rt.api == APIList:
 		v, err = s.list(rt.project, rt.query, now)
-	case APIPurchase:
+	case rt.api == APIPurchase:
 		v, err = s.purchase(rt.project, body, now)
 	default:
 		if !validCertID(rt.certID) {
-			return nil, errCertID()
+			return 0, nil, errCertID()
 		}
 		switch rt.api {
 		case APICancelCert:
@@ -31,19 +48,21 @@ func (s *Server) apply(rt route, body []byte, now time.Time) ([]byte, *apiError)
 		case APIRevoke:
 			v, err = s.revoke(rt.project, rt.certID, body, now)
 		case APIDelete:
-			v, err = s.deleteCert(rt.project, rt.certID, now)
+			if err = s.deleteCert(rt.project, rt.certID, now, false); err == nil {
+				v = messageBody{Message: "success"}
+			}
 		default:
 			v, err = s.details(rt.project, rt.certID, now)
 		}
 	}
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	b, mErr := json.Marshal(v)
 	if mErr != nil {
-		return nil, errServer()
+		return 0, nil, errServer()
 	}
-	return b, nil
+	return http.StatusOK, b, nil
 }
 
 type messageBody struct {
@@ -52,7 +71,7 @@ type messageBody struct {
 }
 
 // cancelCert: CHECKING -> CANCELCHECKING, SUPPLEMENTCHECKING ->
-// CANCELSUPPLEMENTING.
+// CANCELSUPPLEMENTING. Anything else, ISSUING included, is SCM.0010.
 func (s *Server) cancelCert(project, id string, now time.Time) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -63,6 +82,7 @@ func (s *Server) cancelCert(project, id string, now time.Time) (any, *apiError) 
 	switch c.Status {
 	case StatusChecking:
 		c.setStatus(StatusCancelChecking, now)
+		c.cancelFails = s.cfg.lateCancel > 0 && s.cancelRNG.Float64() < s.cfg.lateCancel
 	case StatusSupplementChecking:
 		c.setStatus(StatusCancelSupplementing, now)
 	default:
@@ -71,7 +91,15 @@ func (s *Server) cancelCert(project, id string, now time.Time) (any, *apiError) 
 	return messageBody{CertID: id, Message: "success"}, nil
 }
 
-// revoke: ISSUED -> REVOKING, with the body {"reason": "..."}.
+// inRenewalPeriod reports whether c expires within ExpiringWindow: the
+// user guide (吊销SSL证书) refuses revocation "in the renewal period, within
+// one month before expiry", for every certificate.
+func inRenewalPeriod(c *cert, now time.Time) bool {
+	return !c.NotAfter.IsZero() && c.NotAfter.Sub(now) <= ExpiringWindow
+}
+
+// revoke: ISSUED -> REVOKING, with the body {"reason": "..."}, unless the
+// certificate is in its renewal period.
 func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *apiError) {
 	var req struct {
 		Reason *string `json:"reason"`
@@ -91,7 +119,7 @@ func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *a
 	if err != nil {
 		return nil, err
 	}
-	if c.Status != StatusIssued {
+	if c.Status != StatusIssued || inRenewalPeriod(c, now) {
 		return nil, errStatus()
 	}
 	c.setStatus(StatusRevoking, now)
@@ -99,21 +127,38 @@ func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *a
 	return messageBody{Message: "success"}, nil
 }
 
-// deleteCert removes an ISSUED, REVOKED, EXPIRED or UPLOAD certificate.
-func (s *Server) deleteCert(project, id string, now time.Time) (any, *apiError) {
+// deleteCert removes a certificate the user guide lets be deleted (see
+// deletable); v3 answers an unknown certificate with 404.
+func (s *Server) deleteCert(project, id string, now time.Time, v3 bool) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookupLocked(project, id, now)
 	if err != nil {
-		return nil, err
+		if v3 {
+			return errNoCertV3()
+		}
+		return err
 	}
+	if !deletable(c) {
+		return errStatus()
+	}
+	delete(s.certs, id)
+	return nil
+}
+
+// deletable applies the user guide's rules (删除SSL证书; fidelity H11):
+// paid certificates when ISSUED, REVOKED or EXPIRED; free ones when PAID
+// (pending application), REVOKED or EXPIRED; uploaded ones (UPLOAD).
+func deletable(c *cert) bool {
 	switch c.Status {
-	case StatusIssued, StatusRevoked, StatusExpired, StatusUpload:
-		delete(s.certs, id)
-	default:
-		return nil, errStatus()
+	case StatusRevoked, StatusExpired, StatusUpload:
+		return true
+	case StatusIssued:
+		return c.Source == SourcePurchased
+	case StatusPaid:
+		return c.Source == SourceFree
 	}
-	return messageBody{Message: "success"}, nil
+	return false
 }
 
 // authEntry is one domain validation entry of the details.

@@ -26,6 +26,8 @@ type config struct {
 	projects    []string
 	settleDelay time.Duration
 	logger      *slog.Logger
+	timeFormat  *TimeFormat
+	lateCancel  float64
 }
 
 func defaultConfig() config {
@@ -98,6 +100,26 @@ func WithProjectID(id string) Option {
 // complete only when Settle or SettleAll is called.
 func WithSettleDelay(d time.Duration) Option {
 	return func(c *config) { c.settleDelay = max(d, 0) }
+}
+
+// WithTimeFormat fixes how the v3 details write their times, instead of
+// the choice WithSeed makes. An unknown format is ignored.
+func WithTimeFormat(f TimeFormat) Option {
+	return func(c *config) {
+		if f >= 0 && f < timeFormats {
+			c.timeFormat = &f
+		}
+	}
+}
+
+// WithLateCancelFailure makes each cancel-cert from CHECKING fail late
+// with probability p (0 to 1, drawn from the seed, WithSeed): the CA had
+// already approved, so the certificate goes through CANCELCHECKING as usual
+// and then settles to ISSUED instead of PAID (user guide, 撤回SSL证书申请;
+// fidelity H12). The default, 0, never fails; FailCancel decides one
+// certificate on demand.
+func WithLateCancelFailure(p float64) Option {
+	return func(c *config) { c.lateCancel = min(max(p, 0), 1) }
 }
 
 // WithLogger makes the emulator log one Debug record per request (API,

@@ -26,7 +26,23 @@ type Purchase struct {
 	From string
 	// Time is when the purchase was made, by the emulator's clock.
 	Time time.Time
+	// V3 is set for POST /v3/scm/certificates/buy, unset for the v2
+	// purchase.
+	V3 bool
+	// AutoPay is is_auto_pay as sent (v3); Paid says whether the order
+	// was paid when it was created. A v2 purchase, which has no pay flag,
+	// is always paid.
+	AutoPay, Paid bool
+	// Tags are the tags sent (v3).
+	Tags []Tag
+	// SelfRenewing is set when From renews itself (auto-renew on, or a
+	// multi-year certificate that applies for its next one): the purchase
+	// then bought a second renewal (fidelity H8).
+	SelfRenewing bool
 }
+
+// Tag is one tag sent with a v3 purchase.
+type Tag struct{ Key, Value string }
 
 // Renewal is one certificate created by a purchase, seen as a renewal.
 type Renewal struct {
@@ -44,6 +60,7 @@ func (s *Server) Purchases() []Purchase {
 	out := slices.Clone(s.purchases)
 	for i := range out {
 		out[i].CertIDs = slices.Clone(out[i].CertIDs)
+		out[i].Tags = slices.Clone(out[i].Tags)
 	}
 	return out
 }
@@ -129,15 +146,25 @@ func (s *Server) purchase(project string, body []byte, now time.Time) (any, *api
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	p.Paid = true
 	p.From = s.renewalSourceLocked(project, &p, now)
+	if p.From != "" {
+		p.SelfRenewing = s.certs[p.From].selfRenewing()
+	}
+	return s.createLocked(project, &p, StatusPaid, now), nil
+}
+
+// createLocked creates the certificates of purchase p in status and
+// records p.
+func (s *Server) createLocked(project string, p *Purchase, status string, now time.Time) purchaseBody {
 	p.OrderID = s.newOrderIDLocked(now)
-	out := purchaseBody{OrderID: p.OrderID}
+	out := purchaseBody{OrderID: p.OrderID, Cert: []purchaseCertID{}}
 	for range p.OrderNumber {
 		id := s.newCertIDLocked()
 		s.seq++
 		s.certs[id] = &cert{
 			Cert: Cert{
-				ID: id, OrderID: p.OrderID, ProjectID: project, Status: StatusPaid,
+				ID: id, OrderID: p.OrderID, ProjectID: project, Status: status,
 				Brand: p.Brand, Type: p.Type, DomainType: p.DomainType, DomainCount: p.DomainNumbers,
 				Name: "cert-" + id[len(id)-6:], EffectiveTime: p.EffectiveTime, Source: SourcePurchased,
 			},
@@ -146,8 +173,8 @@ func (s *Server) purchase(project string, body []byte, now time.Time) (any, *api
 		p.CertIDs = append(p.CertIDs, id)
 		out.Cert = append(out.Cert, purchaseCertID{CertID: id})
 	}
-	s.purchases = append(s.purchases, p)
-	return out, nil
+	s.purchases = append(s.purchases, *p)
+	return out
 }
 
 // renewalSourceLocked finds the one certificate p could renew, or "".

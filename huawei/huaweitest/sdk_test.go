@@ -22,8 +22,14 @@ import (
 
 type client struct{ hc *core.HcHttpClient }
 
+// testUserAgent is the User-Agent every test client sets. Without one the
+// SDK's first client build computes its own, and doing so writes
+// $HOME/.huaweicloud/application_id (core/utils/sys_utils.go).
+const testUserAgent = "certbroker-huaweitest"
+
 // newClient builds an SDK client for endpoint; cfg nil means the default
-// HTTP config with a 10 s timeout.
+// HTTP config with a 10 s timeout. The config gets testUserAgent unless it
+// has a User-Agent already.
 func newClient(t testing.TB, endpoint, ak, sk, project string, cfg *config.HttpConfig) *client {
 	t.Helper()
 	cred, err := basic.NewCredentialsBuilder().WithAk(ak).WithSk(sk).WithProjectId(project).SafeBuild()
@@ -32,6 +38,9 @@ func newClient(t testing.TB, endpoint, ak, sk, project string, cfg *config.HttpC
 	}
 	if cfg == nil {
 		cfg = config.DefaultHttpConfig().WithTimeout(10 * time.Second)
+	}
+	if cfg.UserAgent == "" {
+		cfg.WithUserAgent(testUserAgent)
 	}
 	hc, err := core.NewHcHttpClientBuilder().
 		WithCredentialsType("basic.Credentials").

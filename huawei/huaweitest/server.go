@@ -32,7 +32,12 @@ type Server struct {
 	seq       int
 	idRNG     *rand.Rand
 	reqRNG    *rand.Rand
+	cancelRNG *rand.Rand // late cancel failures
 	purchases []Purchase
+	locks     map[string]*lockout // per access key
+
+	timeFormat   TimeFormat // of the v3 details' times
+	autoPayFails bool       // see SetAutoPay
 
 	// reqs is the request log, with its own lock (see receive).
 	reqs reqlog.Log[Request]
@@ -58,15 +63,21 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s := &Server{
-		cfg:      cfg,
-		url:      "http://" + ln.Addr().String(),
-		faults:   faultinject.New(cfg.seed),
-		log:      cfg.logger,
-		certs:    make(map[string]*cert),
-		usedIDs:  make(map[string]bool),
-		orderIDs: make(map[string]bool),
-		idRNG:    rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x5ca1ab1e0ddba11)),
-		reqRNG:   rand.New(rand.NewPCG(cfg.seed^0xfeedface, cfg.seed)),
+		cfg:       cfg,
+		url:       "http://" + ln.Addr().String(),
+		faults:    faultinject.New(cfg.seed),
+		log:       cfg.logger,
+		certs:     make(map[string]*cert),
+		usedIDs:   make(map[string]bool),
+		orderIDs:  make(map[string]bool),
+		locks:     make(map[string]*lockout),
+		idRNG:     rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x5ca1ab1e0ddba11)),
+		reqRNG:    rand.New(rand.NewPCG(cfg.seed^0xfeedface, cfg.seed)),
+		cancelRNG: rand.New(rand.NewPCG(cfg.seed^0xca9ce1, cfg.seed^0x1a7e)),
+	}
+	s.timeFormat = TimeFormat(cfg.seed % uint64(timeFormats))
+	if cfg.timeFormat != nil {
+		s.timeFormat = *cfg.timeFormat
 	}
 	s.srv = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),

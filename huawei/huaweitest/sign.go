@@ -16,7 +16,77 @@ const (
 	dateLayout    = "20060102T150405Z"
 	// maxSkew is how far X-Sdk-Date may be from the emulator's clock.
 	maxSkew = 15 * time.Minute
+	// lockAfter consecutive authentication failures of one AK lock it
+	// for lockFor (API signing guide FAQ: "more than five consecutive
+	// times ... locked for 5 minutes").
+	lockAfter = 5
+	lockFor   = 5 * time.Minute
 )
+
+// lockout counts one access key's consecutive authentication failures.
+type lockout struct {
+	failures    int
+	lockedUntil time.Time
+}
+
+// checkLock refuses ak while it is locked.
+func (s *Server) checkLock(ak string, now time.Time) *apiError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l := s.locks[ak]; l != nil && now.Before(l.lockedUntil) {
+		return errLocked()
+	}
+	return nil
+}
+
+// noteAuth records the outcome of authenticating a request signed by a
+// known ak: a success clears the count; the failure after lockAfter
+// failures in a row locks the key for lockFor.
+func (s *Server) noteAuth(ak string, ok bool, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok {
+		delete(s.locks, ak)
+		return
+	}
+	l := s.locks[ak]
+	if l == nil {
+		l = &lockout{}
+		s.locks[ak] = l
+	}
+	if !now.Before(l.lockedUntil) && !l.lockedUntil.IsZero() {
+		*l = lockout{} // the previous lock has run out
+	}
+	l.failures++
+	if l.failures > lockAfter {
+		l.lockedUntil = now.Add(lockFor)
+		l.failures = 0
+	}
+}
+
+// requiredSigned checks that the headers the gateway insists on are among
+// those signed: x-sdk-date always (API signing guide: "only X-Sdk-Date is
+// required"), and x-project-id whenever the request carries one, so that
+// an unsigned project header cannot redirect a signed request [unverified:
+// the emulator's own rule; every SDK request signs it]. host is not
+// required: the SDK never signs it (core/auth/signer adds no Host header).
+func requiredSigned(r *http.Request, signed []string) string {
+	has := func(name string) bool {
+		for _, h := range signed {
+			if h == name {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("x-sdk-date") {
+		return "x-sdk-date is not among the signed headers"
+	}
+	if _, sent := r.Header["X-Project-Id"]; sent && !has("x-project-id") {
+		return "x-project-id is sent but not signed"
+	}
+	return ""
+}
 
 // authenticate verifies the request's SDK-HMAC-SHA256 signature and
 // returns the access key ID that signed it.
@@ -37,23 +107,40 @@ func (s *Server) authenticate(r *http.Request, body []byte, now time.Time) (stri
 	if !ok {
 		return "", errAuth("the access key does not exist")
 	}
+	if e := s.checkLock(ak, now); e != nil {
+		return "", e
+	}
+	e := s.verify(r, body, now, sk, signedList, sig)
+	s.noteAuth(ak, e == nil, now)
+	if e != nil {
+		return "", e
+	}
+	return ak, nil
+}
+
+// verify checks the date, the signed-header list and the signature of a
+// request signed with secret sk.
+func (s *Server) verify(r *http.Request, body []byte, now time.Time, sk, signedList, sig string) *apiError {
 	t, err := time.Parse(dateLayout, r.Header.Get("X-Sdk-Date"))
 	if err != nil {
-		return "", errAuth("missing or malformed X-Sdk-Date")
+		return errAuth("missing or malformed X-Sdk-Date")
 	}
 	if d := now.Sub(t); d > maxSkew || d < -maxSkew {
-		return "", errAuth("the request has expired: X-Sdk-Date is too far from the server time")
+		return errClockSkew()
 	}
 	signed := strings.Split(signedList, ";")
+	if why := requiredSigned(r, signed); why != "" {
+		return errAuth(why)
+	}
 	cr := canonicalRequest(r, signed, body)
 	sts := signAlgorithm + "\n" + t.UTC().Format(dateLayout) + "\n" + hexSHA256([]byte(cr))
 	mac := hmac.New(sha256.New, []byte(sk))
 	mac.Write([]byte(sts))
 	got, err := hex.DecodeString(sig)
 	if err != nil || !hmac.Equal(mac.Sum(nil), got) {
-		return "", errAuth("verify aksk signature fail")
+		return errAuth("verify aksk signature fail")
 	}
-	return ak, nil
+	return nil
 }
 
 // parseAuthParams splits "Access=a, SignedHeaders=b;c, Signature=d".

@@ -97,7 +97,7 @@ func (s *Server) SeedCert(c Cert) string {
 	fillSpec(&c)
 	if c.NotAfter.IsZero() {
 		switch c.Status {
-		case StatusIssued, StatusRevoking, StatusRevoked, StatusUpload, StatusSupplementChecking, StatusCancelSupplementing:
+		case StatusIssued, StatusRevoking, StatusRevoked, StatusUpload, StatusSupplementChecking, StatusCancelSupplementing, StatusCancelRevoking:
 			c.NotAfter = now.Add(365 * 24 * time.Hour)
 		case StatusExpired:
 			c.NotAfter = now.Add(-10 * 24 * time.Hour)
@@ -130,6 +130,20 @@ func (s *Server) SeedCert(c Cert) string {
 
 // fillSpec gives empty spec fields their defaults.
 func fillSpec(c *Cert) {
+	if c.Source == SourceFree {
+		// The free certificate is DigiCert DV (Basic), single domain
+		// (user guide, 手动续费; CCM FAQ ccm_01_0230; fidelity H10). The
+		// brand's spelling in the API is [unverified].
+		if c.Brand == "" {
+			c.Brand = FreeBrand
+		}
+		if c.Type == "" {
+			c.Type = FreeType
+		}
+		if c.DomainType == "" {
+			c.DomainType = "SINGLE_DOMAIN"
+		}
+	}
 	if c.Brand == "" {
 		c.Brand = "GLOBALSIGN"
 	}
@@ -181,8 +195,9 @@ func (s *Server) State(id string) (provider.State, bool) {
 }
 
 // Settle completes the pending transition of certificate id now:
-// CANCELCHECKING -> PAID (Cancelled), CANCELSUPPLEMENTING -> ISSUED,
-// REVOKING -> REVOKED. It does nothing for other statuses or unknown IDs.
+// CANCELCHECKING -> PAID (Cancelled), or ISSUED when the withdrawal fails
+// late (WithLateCancelFailure, FailCancel); CANCELSUPPLEMENTING and
+// CANCLEREVOKING -> ISSUED; REVOKING -> REVOKED. It does nothing for other statuses or unknown IDs.
 func (s *Server) Settle(id string) {
 	now := s.now()
 	s.mu.Lock()
@@ -191,6 +206,26 @@ func (s *Server) Settle(id string) {
 		c.settle(now)
 		s.refreshLocked(c, now)
 	}
+}
+
+// FailCancel decides, on demand, that the pending withdrawal of
+// certificate id fails late: a certificate in CANCELCHECKING settles to
+// ISSUED instead of PAID (when Settle, SettleAll or the settle delay
+// completes it). It reports whether id was in CANCELCHECKING.
+func (s *Server) FailCancel(id string) bool {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.certs[id]
+	if !ok {
+		return false
+	}
+	s.refreshLocked(c, now)
+	if c.Status != StatusCancelChecking {
+		return false
+	}
+	c.cancelFails = true
+	return true
 }
 
 // SettleAll completes every pending transition now.
