@@ -61,7 +61,7 @@ func TestRetriedDeleteNotDeletedByProxy404(t *testing.T) {
 	if err := br.Register("huawei", h.a, broker.WithRate(1000, 100)); err != nil {
 		t.Fatal(err)
 	}
-	res, err := br.Delete(t.Context(), provider.Ref{Origin: "huawei", ID: id})
+	res, err := br.Delete(t.Context(), "huawei", provider.DeleteRequest{ID: id})
 	if err == nil || (res != nil && res.Deleted) {
 		t.Fatalf("Delete = %+v, %v; want a failure, not deleted", res, err)
 	}

@@ -51,7 +51,7 @@ func FuzzIDCannotChangeTheRequest(f *testing.F) {
 			case "huawei":
 				reqs := hwSrv.Requests()
 				r := reqs[len(reqs)-1]
-				want := "/v2/" + hwSrv.ProjectID() + "/scm/cert/" + id
+				want := "/v3/scm/certificates/" + id
 				if r.Action != huaweitest.APIDetails || r.Path != want || r.ID != id {
 					t.Fatalf("huawei: %q arrived as %s %s (api %q, id %q)", id, r.Method, r.Path, r.Action, r.ID)
 				}
