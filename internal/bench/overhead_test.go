@@ -10,11 +10,10 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+	scm "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/scm/v3"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/scm/v3/model"
 
 	"github.com/certbroker/certbroker/alibaba"
 	"github.com/certbroker/certbroker/alibaba/alibabatest"
@@ -79,34 +78,9 @@ func aliPaths(b *testing.B, st provider.State) statusPaths {
 	}
 }
 
-// hwDetails is the part of the v2 certificate details the direct path
-// decodes: the status, as the adapter does.
-type hwDetails struct {
-	CertID         string `json:"cert_id"`
-	Status         string `json:"status"`
-	HttpStatusCode int    `json:"-"` // set by the SDK, by name
-}
-
-// hwCertReq fills {cert_id}.
-type hwCertReq struct {
-	CertID string `json:"cert_id"`
-}
-
-// hwDetailsDef is GET /v2/{project_id}/scm/cert/{cert_id}; the SDK keeps
-// the decoded response in the definition, so it is built per call.
-func hwDetailsDef() *def.HttpRequestDef {
-	return def.NewHttpRequestDefBuilder().
-		WithMethod("GET").
-		WithPath("/v2/{project_id}/scm/cert/{cert_id}").
-		WithResponse(new(hwDetails)).
-		WithContentType("application/json").
-		WithRequestField(def.NewFieldDef().WithName("CertID").WithJsonTag("cert_id").WithLocationType(def.Path)).
-		Build()
-}
-
 // hwPaths builds the three paths for a Huawei certificate seeded in st.
-// direct is the SDK core client with the default HTTP config and a
-// custom request definition, as the SDK documents for APIs it lacks.
+// direct is the SDK's own SCM v3 client (ShowCertificate, the v3 details
+// that the adapter's Status reads).
 func hwPaths(b *testing.B, st provider.State) statusPaths {
 	s := huaweitest.NewServer()
 	b.Cleanup(s.Close)
@@ -116,16 +90,15 @@ func hwPaths(b *testing.B, st provider.State) statusPaths {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hc, err := core.NewHcHttpClientBuilder().
-		WithCredentialsType("basic.Credentials").
-		WithCredential(cred).
+	hc, err := scm.ScmClientBuilder().
 		WithEndpoints([]string{s.URL()}).
+		WithCredential(cred).
 		WithHttpConfig(config.DefaultHttpConfig().WithUserAgent("certbroker-bench")).
-		WithErrorHandler(sdkerr.DefaultErrorHandler{}).
 		SafeBuild()
 	if err != nil {
 		b.Fatal(err)
 	}
+	sdk := scm.NewScmClient(hc)
 
 	a, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AK(), SK: s.SK()})
 	if err != nil {
@@ -139,9 +112,9 @@ func hwPaths(b *testing.B, st provider.State) statusPaths {
 	ref := provider.Ref{Origin: "huawei", ID: id}
 	return statusPaths{
 		direct: func() error {
-			out, err := hc.Sync(&hwCertReq{CertID: id}, hwDetailsDef())
-			if err == nil && out.(*hwDetails).Status == "" {
-				return fmt.Errorf("no status in %+v", out)
+			resp, err := sdk.ShowCertificate(&model.ShowCertificateRequest{CertificateId: id})
+			if err == nil && (resp.Status == nil || *resp.Status == "") {
+				return fmt.Errorf("no status in %+v", resp)
 			}
 			return err
 		},
@@ -166,9 +139,9 @@ func hwPaths(b *testing.B, st provider.State) statusPaths {
 //
 // State under_review is the like-for-like case: one request on every
 // path. State issued shows extra work the adapter does by design: the
-// Alibaba adapter parses the returned certificate for NotAfter, and the
-// Huawei adapter makes a second request (the certificate list) because
-// the v2 details carry no expiry.
+// Alibaba adapter reads NotAfter from the returned certificate, and the
+// Huawei adapter parses not_after from the v3 details (one request, as
+// on the direct path).
 func BenchmarkOverhead(b *testing.B) {
 	type setup struct {
 		cloud string
