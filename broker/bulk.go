@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -159,13 +160,44 @@ func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[pr
 	w := newWindow(max(4*workers, 64), emit, newTracker(b, totals, total, opts.Progress), cancel)
 	jobs := make(chan job)
 	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for j := range jobs {
-				w.complete(b.item(ctx, req, j, opts), j.first)
+	var worker func()
+	worker = func() {
+		var cur *job // the item in hand, until its outcome is known
+		returned := false
+		defer func() {
+			if returned {
+				return
 			}
-		})
+			// The goroutine is ending through runtime.Goexit (a panic
+			// is contained further down): the item in hand is failed,
+			// and a new worker takes this one's place.
+			if cur != nil {
+				w.complete(goexitItem(op, *cur), cur.first)
+			}
+			wg.Go(worker)
+		}()
+		for j := range jobs {
+			cur = &j
+			it := b.item(ctx, req, j, opts)
+			cur = nil
+			w.complete(it, j.first)
+		}
+		returned = true
 	}
+	for range workers {
+		wg.Go(worker)
+	}
+	// Runs when the caller's goroutine leaves run other than by
+	// returning (runtime.Goexit in its iterator or callback): stop the
+	// workers before it goes.
+	settled := false
+	defer func() {
+		if !settled {
+			w.stop()
+			close(jobs)
+			wg.Wait()
+		}
+	}()
 	keep := -1
 	if total < 0 {
 		keep = max(streamKeep, 4*len(w.buf))
@@ -173,13 +205,31 @@ func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[pr
 	panicked := b.dispatch(ctx, refs, w, jobs, op, keep)
 	close(jobs)
 	wg.Wait()
-	if panicked != nil {
-		panic(panicked)
-	}
+	settled = true
+	// The caller's own panic first: a dispatcher panic after it may only
+	// be its consequence (an iterator that went on after being stopped).
 	if p := w.panicked(); p != nil {
 		panic(p)
 	}
+	if panicked != nil {
+		panic(panicked)
+	}
+	if w.goexited() {
+		runtime.Goexit()
+	}
 	return nil
+}
+
+// goexitItem is the item of a reference whose provider call ended its
+// goroutine with runtime.Goexit: whether it was sent is unknown.
+func goexitItem(op provider.Op, j job) Item {
+	kind := provider.KindOther
+	if op.Mutating() {
+		kind = provider.KindOutcomeUnknown
+	}
+	return Item{Index: j.index, Ref: j.ref, Err: &OpError{Op: op, Ref: j.ref, Err: &provider.Error{
+		Kind: kind, Op: op, Origin: j.ref.Origin, ID: j.ref.ID, Code: "goexit",
+		Message: "the provider ended its goroutine (runtime.Goexit) during the call"}}}
 }
 
 // dispatch reads refs and hands each distinct one to a worker, until refs

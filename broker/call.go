@@ -38,6 +38,11 @@ type execution struct {
 // req's operation made, and an *OpError or nil.
 func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req provider.Request) (*provider.Result, int, *OpError) {
 	x := &execution{b: b, o: o, ref: ref, req: req, op: req.Op()}
+	if perr := b.precheck(ctx, o, req); perr != nil {
+		// Refused before sending, as the provider itself would: bad
+		// input gets its own error, whatever state the origin is in.
+		return nil, 0, x.failure(perr, "")
+	}
 	for attempt := 1; ; attempt++ {
 		res, perr, stopped, waitErr := x.try(ctx, attempt)
 		if stopped != nil {
@@ -55,6 +60,15 @@ func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req prov
 		}
 		if perr == nil {
 			return res, attempt, nil
+		}
+		if perr.Kind == provider.KindCanceled {
+			// The provider saw the context end before it sent anything:
+			// its error is kept, but nothing was sent.
+			if attempt == 1 {
+				x.errs = append(x.errs, perr)
+				return nil, 0, x.failure(perr, "")
+			}
+			return x.finish(ctx, attempt-1, "context ended before attempt "+strconv.Itoa(attempt)+": "+perr.Error())
 		}
 		x.record(perr)
 		if x.maybeApplied && x.op == provider.OpDelete && perr.Kind == provider.KindNotFound {
@@ -129,6 +143,11 @@ func (x *execution) finish(ctx context.Context, attempts int, note string) (*pro
 		}
 		return nil, attempts, x.failure(u, joinNote(note, "the state could not be read to settle it: "+serr.Err.Error()))
 	}
+	if st.ID != x.ref.ID {
+		oe := x.failure(x.unknown(), joinNote(note, fmt.Sprintf(
+			"outcome unknown: the state read to settle it named order %q, not this one", st.ID)))
+		return nil, attempts, oe
+	}
 	switch x.o.caps.Evidence(x.op, st.State) {
 	case provider.Applied:
 		res := *st
@@ -185,10 +204,25 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 	if stopped != nil || err != nil {
 		return nil, nil, stopped, err
 	}
+	called := false
+	// Deferred, so that a provider calling runtime.Goexit (t.FailNow in a
+	// test double) still gives back the probe slot.
+	defer func() {
+		if !called {
+			o.auth.abandon(probing)
+		}
+	}()
 	if err := b.admit(ctx, o); err != nil {
-		o.auth.abandon(probing)
 		return nil, nil, nil, err
 	}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			b.release(o)
+		}
+	}
+	defer release()
 	callCtx := ctx
 	var (
 		pc  *pacer
@@ -200,8 +234,6 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 	} else {
 		lim = o.limiterFor(string(x.op))
 		if err := lim.wait(ctx, b.cfg.clock); err != nil {
-			b.release(o)
-			o.auth.abandon(probing)
 			return nil, nil, nil, err
 		}
 	}
@@ -211,7 +243,7 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 		start = b.cfg.clock.Now()
 	}
 	res, err, panicked := b.call(callCtx, o, x.req)
-	b.release(o)
+	release()
 	if pc != nil {
 		lim = pc.used()
 	}
@@ -230,6 +262,12 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 		lim.succeeded(b.cfg.clock)
 		o.budget.succeeded()
 	}
+	if pc != nil && !pc.paced() && (perr == nil || !preSend(perr.Kind)) {
+		// A provider that declares Paced but paced nothing still spends
+		// a token for what it may have sent, after the fact.
+		_ = lim.wait(ctx, b.cfg.clock)
+	}
+	called = true
 	o.auth.leave(probing, perr)
 	if perr != nil && perr.Kind == provider.KindThrottled {
 		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
@@ -244,6 +282,50 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 		b.observe(o.name, x.op, x.ref.ID, n, d, perr)
 	}
 	return res, perr, nil, nil
+}
+
+// precheck runs the provider's own pre-send checks (its IDChecker and
+// provider.Checker), containing a panic in them, and returns the refusal
+// stamped with the origin, or nil.
+func (b *Broker) precheck(ctx context.Context, o *origin, req provider.Request) *provider.Error {
+	err := b.contain(ctx, o, req, "check", func() error {
+		if o.idChecker != nil {
+			if err := o.idChecker.CheckID(req.TargetID()); err != nil {
+				return err
+			}
+		}
+		if o.reqChecker != nil {
+			return o.reqChecker.Check(req)
+		}
+		return nil
+	})
+	if err == nil {
+		return nil
+	}
+	return asProviderError(err, o.name, req.Op(), req.TargetID())
+}
+
+// contain runs f, one of a provider's own functions outside its five
+// methods, turning a panic into an error of kind other, logged with its
+// stack.
+func (b *Broker) contain(ctx context.Context, o *origin, req provider.Request, what string, f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := truncate(fmt.Sprintf("the provider panicked in %s: %v", what, r), 512)
+			b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
+				slog.String("origin", o.name), slog.String("op", string(req.Op())), slog.String("id", req.TargetID()),
+				slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
+			err = &provider.Error{Kind: provider.KindOther, Op: req.Op(), Origin: o.name, ID: req.TargetID(),
+				Code: "panic", Message: msg}
+		}
+	}()
+	return f()
+}
+
+// preSend reports whether a kind is one a provider gives before sending
+// anything.
+func preSend(k provider.Kind) bool {
+	return k == provider.KindInvalidArgument || k == provider.KindUnsupported || k == provider.KindCanceled
 }
 
 // stampResult returns res naming the registered origin, the operation and
@@ -336,6 +418,9 @@ func (p *pacer) Wait(ctx context.Context, api string) error {
 	p.last.Store(l)
 	return l.wait(ctx, p.b.cfg.clock)
 }
+
+// paced reports whether the provider asked the pacer at all.
+func (p *pacer) paced() bool { return p.last.Load() != nil }
 
 // used returns the limiter of the attempt's last request, or the origin's
 // shared one when the provider paced nothing.

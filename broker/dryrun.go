@@ -14,15 +14,8 @@ import (
 // allows the operation.
 func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, req provider.Request, check bool) (*provider.Result, *OpError) {
 	op := req.Op()
-	var err error
-	if o.idChecker != nil {
-		err = o.idChecker.CheckID(ref.ID)
-	}
-	if err == nil && o.reqChecker != nil {
-		err = o.reqChecker.Check(req)
-	}
-	if err != nil {
-		return nil, &OpError{Op: op, Ref: ref, Err: asProviderError(err, o.name, op, ref.ID), Note: "dry run"}
+	if perr := b.precheck(ctx, o, req); perr != nil {
+		return nil, &OpError{Op: op, Ref: ref, Err: perr, Note: "dry run"}
 	}
 	res := &provider.Result{Origin: o.name, ID: ref.ID, Op: op}
 	if !check {

@@ -71,6 +71,15 @@ func (e *OpError) Kind() provider.Kind { return e.Err.Kind }
 // provider's own value (it may be shared).
 func asProviderError(err error, origin string, op provider.Op, id string) *provider.Error {
 	if pe, ok := err.(*provider.Error); ok {
+		if pe == nil {
+			// A typed nil: the provider failed without saying how.
+			kind := provider.KindOther
+			if op.Mutating() {
+				kind = provider.KindOutcomeUnknown
+			}
+			return &provider.Error{Kind: kind, Op: op, Origin: origin, ID: id,
+				Message: "provider returned a nil *provider.Error as its error"}
+		}
 		cp := *pe
 		cp.Origin = origin
 		if cp.Op == "" {

@@ -18,6 +18,11 @@ const DefaultAuthFailureLimit = 3
 // one request may probe it again: Huawei's documented lock lasts as long.
 const authPause = 5 * time.Minute
 
+// authHardLimit is how many authentication failures in a row stop an
+// origin for the broker's lifetime, with no more probes: Huawei locks a
+// key after more than five, so the broker never sends a sixth.
+const authHardLimit = 5
+
 // WithAuthFailureLimit sets how many consecutive authentication failures
 // (provider.KindUnauthorized) stop the broker from sending to an origin
 // (default [DefaultAuthFailureLimit]); 0 turns this off. Until an origin
@@ -26,11 +31,13 @@ const authPause = 5 * time.Minute
 // one request at a time, so that a bad key costs at most that many
 // requests however large the batch. Once stopped, every call to the
 // origin fails at once with provider.KindUnauthorized, nothing sent, for
-// five minutes; then one request may probe it again. Negative values are
-// ignored.
+// five minutes; then one request may probe it again, until five failures
+// in a row stop it for the broker's lifetime (Huawei locks a key after
+// more than five): fix the credentials and build a new broker. Values
+// above five, and negative values, are ignored.
 func WithAuthFailureLimit(n int) Option {
 	return func(c *config) {
-		if n >= 0 {
+		if n >= 0 && n <= authHardLimit {
 			c.authLimit = n
 		}
 	}
@@ -90,10 +97,10 @@ func (g *authGate) abandon(probing bool) {
 func (g *authGate) check() (trusted bool, stopped *provider.Error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.failures >= g.limit && g.clock.Now().Before(g.until) {
+	if g.failures >= g.limit && (g.failures >= authHardLimit || g.clock.Now().Before(g.until)) {
 		return false, &provider.Error{Kind: provider.KindUnauthorized, Code: g.cause.Code,
 			Message: fmt.Sprintf("not sent: this origin failed authentication %d times in a row (last: %s); "+
-				"fix its credentials (the broker tries again after %v)", g.failures, oneLine(g.cause.Error(), 200), authPause)}
+				"fix its credentials", g.failures, oneLine(g.cause.Error(), 200))}
 	}
 	return g.trusted, nil
 }

@@ -57,6 +57,9 @@ func newLimiter(perSecond float64, burst int) *limiter {
 // wait blocks, on clk, until one request may be sent. When ctx ends first
 // it gives the token back and returns ctx's error.
 func (l *limiter) wait(ctx context.Context, clk Clock) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	now := clk.Now()
 	if l.lim.AllowN(now, 1) { // the common case, without allocating
 		return nil

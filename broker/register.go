@@ -44,13 +44,24 @@ func (o *origin) limiterFor(api string) *limiter {
 	if l, ok := o.perAPI.Load(api); ok {
 		return l.(*limiter)
 	}
-	r, burst := o.advisor.SuggestedRate(api)
+	r, burst := o.suggestedRate(api)
 	if !(r > 0) {
 		o.perAPI.LoadOrStore(api, o.shared)
 		return o.shared
 	}
 	l, _ := o.perAPI.LoadOrStore(api, newLimiter(r, max(burst, 1)))
 	return l.(*limiter)
+}
+
+// suggestedRate asks the provider's advice for api, treating a panic in
+// it as no advice.
+func (o *origin) suggestedRate(api string) (r float64, burst int) {
+	defer func() {
+		if recover() != nil {
+			r, burst = 0, 0
+		}
+	}()
+	return o.advisor.SuggestedRate(api)
 }
 
 // RegisterOption configures one registered origin.

@@ -26,6 +26,7 @@ type window struct {
 	halted  bool
 	panicV  any
 	hasPanc bool
+	goexit  bool // one of the caller's functions called runtime.Goexit
 }
 
 func newWindow(size int, emit func(Item), track *tracker, cancel func()) *window {
@@ -116,12 +117,19 @@ func (w *window) flush() {
 // guard runs one of the caller's functions, turning a panic into a stop.
 // w.mu is held.
 func (w *window) guard(f func()) {
+	returned := false
 	defer func() {
 		if r := recover(); r != nil {
 			w.haltLocked(r, true)
+			return
+		}
+		if !returned { // runtime.Goexit: raised again on the caller's goroutine
+			w.haltLocked(nil, false)
+			w.goexit = true
 		}
 	}()
 	f()
+	returned = true
 }
 
 // stop halts the window from outside (the dispatcher's own panic): no
@@ -147,6 +155,13 @@ func (w *window) stopped() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.halted
+}
+
+// goexited reports whether emit or Progress called runtime.Goexit.
+func (w *window) goexited() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.goexit
 }
 
 // panicked returns the value of a panic in emit or Progress, or nil.

@@ -190,8 +190,20 @@ func KindOf(err error) Kind {
 	if err == nil {
 		return KindOther
 	}
-	if _, isErr := err.(*Error); !isErr {
-		if members, ok := aggregated(err); ok && len(members) > 0 {
+	// Walk the chain: the first *Error, Kind or aggregate found decides,
+	// so an aggregate wrapped in fmt.Errorf("...: %w", agg) is still read
+	// as an aggregate.
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch v := e.(type) {
+		case *Error:
+			if v == nil {
+				return KindOther
+			}
+			return v.Kind
+		case Kind:
+			return v
+		}
+		if members, ok := aggregated(e); ok && len(members) > 0 {
 			most := KindOf(members[0])
 			for _, m := range members[1:] {
 				if k := KindOf(m); Severity(k) > Severity(most) {
@@ -200,14 +212,6 @@ func KindOf(err error) Kind {
 			}
 			return most
 		}
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	var k Kind
-	if errors.As(err, &k) {
-		return k
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return KindCanceled

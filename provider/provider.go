@@ -256,6 +256,10 @@ func (c Capabilities) Evidence(op Op, s State) Evidence {
 		return NoEvidence
 	case op == OpDelete:
 		return NotApplied
+	case oc.Lands == StateUnknown && oc.Settles == StateUnknown:
+		// Nothing is known about where the operation lands, so no
+		// state can prove anything.
+		return NoEvidence
 	case oc.Reached(s):
 		return Applied
 	}

@@ -87,6 +87,15 @@ func (p declaredStatusSays) Capabilities() provider.Capabilities {
 	return c
 }
 
+// claimsPaced declares Capabilities.Paced but never calls provider.Pace.
+type claimsPaced struct{ *Fake }
+
+func (p claimsPaced) Capabilities() provider.Capabilities {
+	c := p.Fake.Capabilities()
+	c.Paced = true
+	return c
+}
+
 // laxChecker's Check accepts everything, though its calls refuse bad IDs.
 type laxChecker struct{ *Fake }
 

@@ -24,7 +24,9 @@ import (
 //     ID whose order is in Lands, leaving the old order as it was.
 //     An unsupported operation must fail with KindUnsupported and send
 //     nothing; a forbidden one with KindInvalidState; both must leave the
-//     order unchanged. Status must succeed and report the state.
+//     order unchanged. Status must succeed and report the state. A
+//     provider that declares Capabilities.Paced must call provider.Pace
+//     at least once per request the backend receives.
 //   - "renew/twice": two Renews of one order create two distinct orders.
 //   - "unknown_id/<op>": KindNotFound (KindUnsupported for an unsupported
 //     operation), and no order appears.

@@ -1,9 +1,11 @@
 package providertest
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/certbroker/certbroker/provider"
@@ -74,7 +76,13 @@ func (s *suite[T]) fromState(t T, op provider.Op, from provider.State) {
 	expectState(t, h, "after Seed", id, from)
 	before := h.Requests(t)
 	what := fmt.Sprintf("%s of an order in state %s", op, from)
-	res, err := call(t.Context(), p, op, id)
+	pacer := &countingPacer{}
+	res, err := call(provider.WithPacer(t.Context(), pacer), p, op, id)
+	if c := p.Capabilities(); c.Paced {
+		if sent, paced := h.Requests(t)-before, int(pacer.n.Load()); paced < sent {
+			t.Errorf("%s: the provider declares Capabilities.Paced but called Pace %d times for %d requests", what, paced, sent)
+		}
+	}
 
 	switch {
 	case op == provider.OpStatus:
@@ -92,6 +100,14 @@ func (s *suite[T]) fromState(t T, op provider.Op, from provider.State) {
 		expectKind(t, what+fmt.Sprintf(" (allowed only from %s)", joinStates(c.From)), err, provider.KindInvalidState)
 		expectState(t, h, what, id, from)
 	}
+}
+
+// countingPacer admits every request at once and counts them.
+type countingPacer struct{ n atomic.Int64 }
+
+func (c *countingPacer) Wait(ctx context.Context, _ string) error {
+	c.n.Add(1)
+	return ctx.Err()
 }
 
 // checkApplied checks the effects of a successful mutating op.

@@ -129,6 +129,9 @@ func TestSuiteCatches(t *testing.T) {
 				}
 			},
 			[]want{{"cancel/from_under_review", "which Capabilities.Evidence reads as proof the cancel was not applied"}}},
+		{"declares Paced but never paces",
+			wrap(func(f *Fake) provider.Provider { return claimsPaced{f} }),
+			[]want{{"status/from_issued", "declares Capabilities.Paced but called Pace 0 times for 1 requests"}}},
 		{"Check disagrees with the call",
 			wrap(func(f *Fake) provider.Provider { return laxChecker{f} }),
 			[]want{{"check/invalid_ids", "Check accepted it, but the real call refused it before sending"}}},
