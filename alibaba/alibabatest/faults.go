@@ -35,16 +35,14 @@ const (
 
 // Faults of the HTTP front end rather than of CAS: a proxy, load balancer
 // or misrouted gateway answering with an HTML page and no Alibaba code.
-// They are kinds of this package only (internal/faultinject does not name
-// them: their String is "unknown"), numbered well clear of its kinds.
 const (
 	// FaultHTMLNotFound answers HTTP 404 with an HTML page and no code.
 	// A client must not read it as NotFoundOrder: the order was not
 	// looked at.
-	FaultHTMLNotFound FaultKind = 64 + iota
+	FaultHTMLNotFound = faultinject.ProxyNotFound
 	// FaultHTMLBadGateway answers HTTP 502 with an HTML page and no
 	// code. With AfterApply the action was applied first.
-	FaultHTMLBadGateway
+	FaultHTMLBadGateway = faultinject.ProxyBadGateway
 )
 
 // The HTML bodies of FaultHTMLNotFound and FaultHTMLBadGateway, shaped

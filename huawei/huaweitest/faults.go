@@ -31,20 +31,18 @@ const (
 	FaultMalformed = faultinject.Malformed
 )
 
-// Faults of this emulator only: answers that did not come from SCM or its
-// gateway, so they carry no error code. Their values lie far above the
-// shared kinds, so the two sets can never collide; FaultKind's String
-// does not know them (the request log's Fault field still holds the
-// value).
+// Faults of the HTTP front end rather than of SCM or its gateway: answers
+// that carry no error code. The kinds are shared with the Alibaba
+// emulator (internal/faultinject); the pages are this emulator's.
 const (
 	// FaultHTMLNotFound answers 404 with an HTML page and no error code,
 	// the way a proxy or load balancer in front of the endpoint does. A
 	// client must not read it as "no such certificate".
-	FaultHTMLNotFound FaultKind = 1001
+	FaultHTMLNotFound = faultinject.ProxyNotFound
 	// FaultHTMLBadGateway answers 502 with an HTML page and no error code,
 	// like a proxy whose upstream failed (the request may or may not have
 	// reached SCM).
-	FaultHTMLBadGateway FaultKind = 1002
+	FaultHTMLBadGateway = faultinject.ProxyBadGateway
 )
 
 // InjectFault adds a fault rule. Rules apply to requests that passed

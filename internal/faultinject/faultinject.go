@@ -41,11 +41,20 @@ const (
 	Hang
 	// Malformed answers HTTP 200 with a body that is not valid JSON.
 	Malformed
+	// ProxyNotFound answers HTTP 404 with an HTML page and no cloud
+	// error code, as a proxy, load balancer or misrouted gateway in front
+	// of the cloud does. A client must not read it as "no such order":
+	// the order was never looked at.
+	ProxyNotFound
+	// ProxyBadGateway answers HTTP 502 with an HTML page and no cloud
+	// error code. With AfterApply the request was applied first.
+	ProxyBadGateway
 )
 
 var kindNames = map[Kind]string{
 	Latency: "latency", ServerError: "server_error", Unavailable: "unavailable",
 	Throttle: "throttle", Reset: "reset", Hang: "hang", Malformed: "malformed",
+	ProxyNotFound: "proxy_not_found", ProxyBadGateway: "proxy_bad_gateway",
 }
 
 // String returns the fault kind's name.

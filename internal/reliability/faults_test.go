@@ -18,8 +18,8 @@ type share struct {
 // rarer because each holds a request until the adapter's timeout.
 func faultMix() []share {
 	return []share{
-		{faultinject.ServerError, false, 0.035},
-		{faultinject.ServerError, true, 0.035},
+		{faultinject.ServerError, false, 0.025},
+		{faultinject.ServerError, true, 0.025},
 		{faultinject.Unavailable, false, 0.03},
 		{faultinject.Unavailable, true, 0.03},
 		{faultinject.Throttle, false, 0.05},
@@ -27,8 +27,12 @@ func faultMix() []share {
 		{faultinject.Reset, true, 0.03},
 		{faultinject.Hang, false, 0.005},
 		{faultinject.Hang, true, 0.005},
-		{faultinject.Malformed, false, 0.025},
-		{faultinject.Malformed, true, 0.025},
+		{faultinject.Malformed, false, 0.015},
+		{faultinject.Malformed, true, 0.015},
+		// A proxy in front of the cloud: code-less HTML pages.
+		{faultinject.ProxyNotFound, false, 0.02},
+		{faultinject.ProxyBadGateway, false, 0.01},
+		{faultinject.ProxyBadGateway, true, 0.01},
 	}
 }
 
@@ -39,9 +43,11 @@ func faultMix() []share {
 // created orders can be checked exactly. Throttling is never applied.
 func renewMix() []share {
 	return []share{
-		{faultinject.ServerError, true, 0.07},
+		{faultinject.ServerError, true, 0.05},
 		{faultinject.Unavailable, true, 0.05},
-		{faultinject.Throttle, false, 0.07},
+		{faultinject.Throttle, false, 0.06},
+		{faultinject.ProxyNotFound, false, 0.01},
+		{faultinject.ProxyBadGateway, true, 0.02},
 		{faultinject.Reset, true, 0.05},
 		{faultinject.Hang, true, 0.01},
 		{faultinject.Malformed, true, 0.05},

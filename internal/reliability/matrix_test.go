@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certbroker/certbroker/broker"
+	"github.com/certbroker/certbroker/internal/faultinject"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -121,7 +122,7 @@ func allowedStates(b *backend, op provider.Op) []provider.State {
 func TestFaultMatrix(t *testing.T) {
 	t.Parallel()
 	ali, _ := newAlibaba(t, aliOptions{origin: "alibaba", timeout: 3 * time.Second, pool: 64, seed: matrixSeed})
-	hw, _ := newHuawei(t, hwOptions{origin: "huawei", timeout: 3 * time.Second, seed: matrixSeed})
+	hw, _ := newHuawei(t, hwOptions{origin: "huawei", timeout: 3 * time.Second, seed: matrixSeed, lateCancel: 0.2})
 	backends := []*backend{ali, hw}
 
 	rng := rand.New(rand.NewPCG(matrixSeed, 1))
@@ -162,7 +163,12 @@ func TestFaultMatrix(t *testing.T) {
 	for _, b := range backends {
 		hit, all := b.faulted()
 		share := float64(hit) / float64(all)
-		t.Logf("%s: %d of %d requests hit by an injected fault (%.1f%%)", b.origin, hit, all, 100*share)
+		t.Logf("%s: %d of %d requests hit by an injected fault (%.1f%%): %v", b.origin, hit, all, 100*share, b.faultsOf())
+		for _, k := range []faultinject.Kind{faultinject.ProxyNotFound, faultinject.ProxyBadGateway} {
+			if b.faultsOf()[k] == 0 {
+				t.Errorf("%s: no request hit by %v", b.origin, k)
+			}
+		}
 		if share < 0.25 || share > 0.35 {
 			t.Errorf("%s: %.1f%% of requests faulted, want about %.0f%%", b.origin, 100*share, 100*mixTotal(faultMix()))
 		}

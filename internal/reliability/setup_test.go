@@ -34,6 +34,8 @@ type backend struct {
 	// faulted counts the logged requests an injected fault hit (a QPS
 	// limit counts as a throttling fault), and all logged requests.
 	faulted func() (hit, all int)
+	// faultsOf counts the logged requests hit by each fault kind.
+	faultsOf func() map[faultinject.Kind]int
 	// wait blocks until the emulator has received n requests or ctx ends.
 	wait func(ctx context.Context, n int) error
 	// last returns the HTTP status and fault of the newest logged request.
@@ -108,6 +110,9 @@ func newAlibaba(t testing.TB, o aliOptions) (*backend, *alibabatest.Server) {
 		faulted: func() (int, int) {
 			return countFaulted(s.Requests(), func(r alibabatest.Request) faultinject.Kind { return r.Fault })
 		},
+		faultsOf: func() map[faultinject.Kind]int {
+			return countKinds(s.Requests(), func(r alibabatest.Request) faultinject.Kind { return r.Fault })
+		},
 		renewals: func() []renewal {
 			return convert(s.Renewals(), func(r alibabatest.Renewal) renewal { return renewal{From: r.From, NewID: r.NewID} })
 		},
@@ -127,7 +132,10 @@ func newAlibaba(t testing.TB, o aliOptions) (*backend, *alibabatest.Server) {
 
 // hwOptions tunes a Huawei backend.
 type hwOptions struct {
-	origin      string
+	origin string
+	// lateCancel is the share of cancels from CHECKING that fail late
+	// (huaweitest.WithLateCancelFailure).
+	lateCancel  float64
 	ak, sk      string // credentials; the emulator's default pair when empty
 	timeout     time.Duration
 	seed        uint64
@@ -152,6 +160,9 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 	}
 	if o.logger != nil {
 		sopts = append(sopts, huaweitest.WithLogger(o.logger))
+	}
+	if o.lateCancel > 0 {
+		sopts = append(sopts, huaweitest.WithLateCancelFailure(o.lateCancel))
 	}
 	s := huaweitest.NewServer(sopts...)
 	t.Cleanup(s.Close)
@@ -193,6 +204,9 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 		requests: s.RequestCount,
 		faulted: func() (int, int) {
 			return countFaulted(s.Requests(), func(r huaweitest.Request) faultinject.Kind { return r.Fault })
+		},
+		faultsOf: func() map[faultinject.Kind]int {
+			return countKinds(s.Requests(), func(r huaweitest.Request) faultinject.Kind { return r.Fault })
 		},
 		renewals: func() []renewal {
 			return convert(s.Renewals(), func(r huaweitest.Renewal) renewal { return renewal{From: r.From, NewID: r.NewID} })
@@ -241,6 +255,17 @@ func countFaulted[R any](reqs []R, fault func(R) faultinject.Kind) (hit, total i
 		}
 	}
 	return hit, len(reqs)
+}
+
+// countKinds counts reqs per fault kind.
+func countKinds[R any](reqs []R, fault func(R) faultinject.Kind) map[faultinject.Kind]int {
+	m := map[faultinject.Kind]int{}
+	for _, r := range reqs {
+		if k := fault(r); k != 0 {
+			m[k]++
+		}
+	}
+	return m
 }
 
 // convert maps every element of in with f.
