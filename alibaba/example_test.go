@@ -69,7 +69,7 @@ func ExampleNew_emulator() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("deleted:", res.Deleted)
+	fmt.Println("deleted:", res.Op == provider.OpDelete)
 
 	_, err = a.Status(ctx, provider.StatusRequest{ID: id})
 	fmt.Println("not found:", errors.Is(err, provider.ErrNotFound))

@@ -107,7 +107,6 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 		return nil, err
 	}
 	res := a.result(provider.OpDelete, r.ID, resp.RequestId)
-	res.Deleted = true
 	a.done(ctx, res, req.GetActionName(), start)
 	return res, nil
 }

@@ -94,8 +94,8 @@ func TestOperationFromEveryNativeState(t *testing.T) {
 				got, exists := s.State(id)
 				switch {
 				case op == provider.OpDelete:
-					if exists || !res.Deleted {
-						t.Errorf("after delete: exists=%v (state %s), Deleted=%v", exists, got, res.Deleted)
+					if exists || res.Op != provider.OpDelete {
+						t.Errorf("after delete: exists=%v (state %s), Op=%v", exists, got, res.Op)
 					}
 				case got != after:
 					t.Errorf("after %s the order is %s, want %s", op, got, after)

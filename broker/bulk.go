@@ -20,7 +20,7 @@ type Item struct {
 	Ref provider.Ref
 	// Result is set on success (in a dry run: the reference, and the
 	// state when it was checked).
-	Result *provider.Result
+	Result *Result
 	// Err is an *OpError on failure, nil on success.
 	Err error
 	// Attempts is how many times the operation was sent; 0 when the item

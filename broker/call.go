@@ -36,7 +36,7 @@ type execution struct {
 // exec sends req for ref to o, retrying and settling per the outcome rule
 // (see package provider). It returns the result, the number of calls of
 // req's operation made, and an *OpError or nil.
-func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req provider.Request) (*provider.Result, int, *OpError) {
+func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req provider.Request) (*Result, int, *OpError) {
 	x := &execution{b: b, o: o, ref: ref, req: req, op: req.Op()}
 	if perr := b.precheck(ctx, o, req); perr != nil {
 		// Refused before sending, as the provider itself would: bad
@@ -59,7 +59,7 @@ func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req prov
 			return x.finish(ctx, attempt-1, "context ended before attempt "+strconv.Itoa(attempt)+": "+waitErr.Error())
 		}
 		if perr == nil {
-			return res, attempt, nil
+			return &Result{Result: *res}, attempt, nil
 		}
 		if perr.Kind == provider.KindCanceled {
 			// The provider saw the context end before it sent anything:
@@ -74,7 +74,7 @@ func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req prov
 		if x.maybeApplied && x.op == provider.OpDelete && perr.Kind == provider.KindNotFound {
 			// The cloud itself says the order is gone: the proof of a
 			// Delete.
-			return x.proved(&provider.Result{Origin: o.name, ID: ref.ID, Op: x.op, Deleted: true,
+			return x.proved(&provider.Result{Origin: o.name, ID: ref.ID, Op: x.op,
 				RequestID: perr.RequestID}, attempt)
 		}
 		if note, stop := x.stop(attempt, perr); stop {
@@ -118,7 +118,7 @@ func (x *execution) stop(attempt int, perr *provider.Error) (note string, stop b
 // (success, marked AlreadyDone), proves it not applied (the last error,
 // with outcome_unknown turned into unavailable), or proves nothing
 // (outcome_unknown).
-func (x *execution) finish(ctx context.Context, attempts int, note string) (*provider.Result, int, *OpError) {
+func (x *execution) finish(ctx context.Context, attempts int, note string) (*Result, int, *OpError) {
 	if !x.maybeApplied {
 		return nil, attempts, x.failure(x.last, note)
 	}
@@ -134,7 +134,7 @@ func (x *execution) finish(ctx context.Context, attempts int, note string) (*pro
 	st, _, serr := x.b.exec(ctx, x.o, x.ref, provider.StatusRequest{ID: x.ref.ID})
 	if serr != nil {
 		if x.op == provider.OpDelete && serr.Kind() == provider.KindNotFound {
-			return x.proved(&provider.Result{Origin: x.o.name, ID: x.ref.ID, Op: x.op, Deleted: true,
+			return x.proved(&provider.Result{Origin: x.o.name, ID: x.ref.ID, Op: x.op,
 				RequestID: serr.Err.RequestID}, attempts)
 		}
 		u := x.unknown()
@@ -150,7 +150,7 @@ func (x *execution) finish(ctx context.Context, attempts int, note string) (*pro
 	}
 	switch x.o.caps.Evidence(x.op, st.State) {
 	case provider.Applied:
-		res := *st
+		res := st.Result
 		res.Op = x.op
 		return x.proved(&res, attempts)
 	case provider.NotApplied:
@@ -160,7 +160,7 @@ func (x *execution) finish(ctx context.Context, attempts int, note string) (*pro
 		}
 		oe := x.failure(&final, joinNote(note, fmt.Sprintf(
 			"the order reads %s afterwards, so the %s was not applied", st.State, x.op)))
-		oe.Read = st
+		oe.Read = &st.Result
 		return nil, attempts, oe
 	}
 	why := fmt.Sprintf("the order reads %s, which proves nothing: this cloud can show it whether or not the %s was applied",
@@ -169,15 +169,14 @@ func (x *execution) finish(ctx context.Context, attempts int, note string) (*pro
 		why = "the order's state could not be recognised (" + provider.StateUnknown.String() + "), which proves nothing"
 	}
 	oe := x.failure(x.unknown(), joinNote(note, "outcome unknown: "+why))
-	oe.Read = st
+	oe.Read = &st.Result
 	return nil, attempts, oe
 }
 
 // proved reports a success found by reconciliation.
-func (x *execution) proved(res *provider.Result, attempts int) (*provider.Result, int, *OpError) {
-	res.AlreadyDone = true
+func (x *execution) proved(res *provider.Result, attempts int) (*Result, int, *OpError) {
 	x.b.logReconciled(context.Background(), x.o.name, x.op, x.ref.ID, res.State)
-	return res, attempts, nil
+	return &Result{Result: *res, AlreadyDone: true}, attempts, nil
 }
 
 // unknown is the final error of an execution whose outcome is unknown.

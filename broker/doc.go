@@ -29,50 +29,55 @@
 // say it does not support fails with [provider.KindUnsupported] before any
 // call.
 //
-// # Retries
+// # Retries and the outcome rule
 //
-// Providers do not retry; the broker does, knowing the operation. An
-// attempt is retried when [provider.Retryable] says so: throttled and
-// unavailable errors for every operation, outcome-unknown errors for every
-// operation except Renew. A Renew whose outcome is unknown is never sent
-// again: it could create a second order, so it is reported as
-// [provider.KindOutcomeUnknown]. After an outcome-unknown failure the broker
-// reconciles instead of guessing: a retried Delete that finds the order gone
-// succeeds, and a retried Cancel or Revoke that is refused for its state
-// reads the order's state and succeeds when that state proves the operation
-// applied ([provider.OpCapability.Reached]: its Lands or Settles state). Such
-// results have [provider.Result.AlreadyDone] set. A look-alike state that a
-// refused operation leaves behind too (ReportedAs, e.g. Alibaba's payed after
-// a cancel) proves nothing: the outcome stays [provider.KindOutcomeUnknown].
+// Providers do not retry; the broker does, knowing the operation
+// ([provider.Retryable]: throttled and unavailable errors, and
+// outcome-unknown errors of every operation but Renew). Once an attempt
+// may have been applied, the broker follows the outcome rule of package
+// provider: it never reports "done" or "not applied" without proof. It
+// settles such an operation with one Status read: a state only the
+// applied operation produces, or a not-found for a Delete, is a success
+// with [Result.AlreadyDone]; a known state the applied operation would
+// not have left is the last error, with outcome-unknown turned into
+// unavailable and the read state in [OpError.Read]; anything else
+// (unknown, or a look-alike in the capability's ReportedAs) stays
+// [provider.KindOutcomeUnknown]. A Renew whose outcome is unknown is never
+// sent again. Retries back off exponentially with jitter, stop after a
+// maximum number of attempts, and draw on a per-origin retry budget.
 //
-// Retries back off exponentially with jitter, stop after a maximum number
-// of attempts, and draw on a per-origin retry budget that successes refill,
-// so a cloud that fails every call is not hammered.
+// # Pacing and credentials
 //
-// # Rate limits
-//
-// Each origin has a token bucket (per operation when the provider
-// implements [provider.RateAdvisor]); [WithRate] overrides it. A throttled
-// response halves the origin's rate, down to a floor, and each later
-// success raises it again by a small step until the configured rate is
-// back. All waiting uses the broker's [Clock], which tests can replace.
+// Rate limits pace HTTP requests: a provider that declares
+// [provider.Capabilities.Paced] asks the broker's pacer before every
+// request ([provider.Pace]), each API at the rate its [provider.RateAdvisor]
+// advises, or the whole origin at [WithRate]; other providers are paced
+// per call. A throttled response halves the rate, down to a floor, and
+// successes restore it step by step. Until an origin has answered once in
+// a way that proves its credentials, it gets one request at a time, and a
+// few authentication failures in a row stop it ([WithAuthFailureLimit]).
+// All waiting uses the broker's [Clock], which tests can replace.
 //
 // # Bulk
 //
-// [Broker.Do] runs one operation over a slice of references and
-// [Broker.Stream] over a sequence of any length, holding only a bounded
-// window of items in memory. Both report exactly one [Item] per input
-// reference, in input order, run a bounded number of items at once
-// ([WithConcurrency], [WithOriginConcurrency]), and stop starting new items
-// when the context ends: the items never started are reported with
-// [provider.KindCanceled]. [BulkOptions.DryRun] validates, routes and
-// checks capabilities (and, with CheckState, the current state) without
-// any mutating call.
+// [Broker.Do] sends one request to a slice of references and
+// [Broker.Stream] to a sequence of any length. Both report exactly one
+// [Item] per input reference, in input order; a repeated reference is sent
+// once and its later items are marked Duplicate. They run a bounded number
+// of items at once ([WithConcurrency], [WithOriginConcurrency]), and stop
+// starting new items when the context ends: the items never started are
+// reported with [provider.KindCanceled]. A provider's panic is that item's
+// error; a panic in the caller's iterator or callbacks is raised again on
+// the caller's goroutine. [BulkOptions.DryRun] checks each request as the
+// provider would before sending ([provider.Checker]) and, with CheckState,
+// the current state, without any mutating call. The aggregate error's
+// message is one line, and provider.KindOf of it is the most serious kind.
 //
 // # Observability
 //
 // The broker logs with log/slog, quietly by default ([WithLogger] turns it
 // on), with the fields origin, op, id, attempt, duration, kind, code and
-// request_id. It never logs a CSR, tags or credentials. [WithMiddleware]
-// wraps every registered provider, for metrics or tracing.
+// request_id. It never logs a CSR, tags or credentials. [WithObserver] is
+// called after every attempt, for metrics; [WithMiddleware] wraps every
+// registered provider, for tracing or auditing.
 package broker

@@ -12,12 +12,12 @@ import (
 // provider checks it before sending (its provider.Checker), and,
 // when check is set, that the order's current state (read with Status)
 // allows the operation.
-func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, req provider.Request, check bool) (*provider.Result, *OpError) {
+func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, req provider.Request, check bool) (*Result, *OpError) {
 	op := req.Op()
 	if perr := b.precheck(ctx, o, req); perr != nil {
 		return nil, &OpError{Op: op, Ref: ref, Err: perr, Note: "dry run"}
 	}
-	res := &provider.Result{Origin: o.name, ID: ref.ID, Op: op}
+	res := &Result{Result: provider.Result{Origin: o.name, ID: ref.ID, Op: op}}
 	if !check {
 		return res, nil
 	}
@@ -31,7 +31,7 @@ func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, req pr
 		return res, nil
 	}
 	if c := o.caps.For(op); !c.Allows(st.State) {
-		return nil, &OpError{Op: op, Ref: ref, Note: "dry run", Read: st, Err: &provider.Error{
+		return nil, &OpError{Op: op, Ref: ref, Note: "dry run", Read: &st.Result, Err: &provider.Error{
 			Kind: provider.KindInvalidState, Op: op, Origin: o.name, ID: ref.ID, RequestID: st.RequestID,
 			Message: fmt.Sprintf("%s is not allowed from state %s (allowed from %v)", op, st.State, c.From),
 		}}

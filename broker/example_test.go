@@ -58,7 +58,7 @@ func ExampleBroker_Do() {
 			fmt.Printf("%d %v: %s\n", it.Index, it.Ref, provider.KindOf(it.Err).String())
 			continue
 		}
-		fmt.Printf("%d %v: deleted=%v\n", it.Index, it.Ref, it.Result.Deleted)
+		fmt.Printf("%d %v: deleted=%v\n", it.Index, it.Ref, it.Result.Op == provider.OpDelete)
 	}
 
 	var all *multierror.Error

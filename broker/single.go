@@ -10,7 +10,7 @@ import (
 // Call sends req to the provider registered under origin, with the
 // broker's retries, pacing and outcome rule; every failure is an
 // *OpError. It is the one entry point the typed methods below share.
-func (b *Broker) Call(ctx context.Context, origin string, req provider.Request) (*provider.Result, error) {
+func (b *Broker) Call(ctx context.Context, origin string, req provider.Request) (*Result, error) {
 	if req == nil {
 		return nil, &OpError{Ref: provider.Ref{Origin: origin}, Err: &provider.Error{
 			Kind: provider.KindInvalidArgument, Origin: origin, Message: "nil request"}}
@@ -19,34 +19,34 @@ func (b *Broker) Call(ctx context.Context, origin string, req provider.Request) 
 }
 
 // Cancel withdraws the application of order req.ID at origin.
-func (b *Broker) Cancel(ctx context.Context, origin string, req provider.CancelRequest) (*provider.Result, error) {
+func (b *Broker) Cancel(ctx context.Context, origin string, req provider.CancelRequest) (*Result, error) {
 	return b.Call(ctx, origin, req)
 }
 
 // Revoke revokes the certificate of order req.ID at origin. Clouds
 // without a reason field ignore req.Reason.
-func (b *Broker) Revoke(ctx context.Context, origin string, req provider.RevokeRequest) (*provider.Result, error) {
+func (b *Broker) Revoke(ctx context.Context, origin string, req provider.RevokeRequest) (*Result, error) {
 	return b.Call(ctx, origin, req)
 }
 
 // Delete removes order req.ID at origin.
-func (b *Broker) Delete(ctx context.Context, origin string, req provider.DeleteRequest) (*provider.Result, error) {
+func (b *Broker) Delete(ctx context.Context, origin string, req provider.DeleteRequest) (*Result, error) {
 	return b.Call(ctx, origin, req)
 }
 
 // Renew creates a renewal order for order req.ID at origin; the result's
 // NewID names it. A Renew whose outcome is unknown is not retried.
-func (b *Broker) Renew(ctx context.Context, origin string, req provider.RenewRequest) (*provider.Result, error) {
+func (b *Broker) Renew(ctx context.Context, origin string, req provider.RenewRequest) (*Result, error) {
 	return b.Call(ctx, origin, req)
 }
 
 // Status reads the state of order req.ID at origin.
-func (b *Broker) Status(ctx context.Context, origin string, req provider.StatusRequest) (*provider.Result, error) {
+func (b *Broker) Status(ctx context.Context, origin string, req provider.StatusRequest) (*Result, error) {
 	return b.Call(ctx, origin, req)
 }
 
 // one runs a single operation; every failure is an *OpError.
-func (b *Broker) one(ctx context.Context, ref provider.Ref, req provider.Request) (*provider.Result, error) {
+func (b *Broker) one(ctx context.Context, ref provider.Ref, req provider.Request) (*Result, error) {
 	o, oe := b.prepare(ref, req.Op())
 	if oe != nil {
 		return nil, oe

@@ -87,7 +87,7 @@ func TestDeleteByPurchase(t *testing.T) {
 			res, err := h.a.Delete(t.Context(), provider.DeleteRequest{ID: id})
 			_, exists := h.srv.Cert(id)
 			if tt.want == provider.KindOther {
-				if err != nil || !res.Deleted || exists {
+				if err != nil || res.Op != provider.OpDelete || exists {
 					t.Fatalf("Delete = %+v, %v; exists %t", res, err, exists)
 				}
 				return

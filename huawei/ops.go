@@ -68,7 +68,6 @@ func (a *Adapter) Delete(ctx context.Context, req provider.DeleteRequest) (*prov
 		return nil, err
 	}
 	r := a.result(provider.OpDelete, req.ID, provider.StateUnknown, "", rid)
-	r.Deleted = true
 	return r, nil
 }
 

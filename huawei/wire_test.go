@@ -124,7 +124,7 @@ func TestDeleteWire(t *testing.T) {
 	h := newEmulated(t, false)
 	id := h.srv.Seed(provider.StateRevoked)
 	res, err := h.a.Delete(t.Context(), provider.DeleteRequest{ID: id})
-	if err != nil || !res.Deleted || res.State != provider.StateUnknown {
+	if err != nil || res.Op != provider.OpDelete || res.State != provider.StateUnknown {
 		t.Fatalf("Delete = %+v, %v", res, err)
 	}
 	r := h.srv.Requests()[0]

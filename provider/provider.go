@@ -104,8 +104,9 @@ type Result struct {
 	// Op is the operation that produced the result.
 	Op Op
 	// State is the normalized state of order ID after the call, or
-	// StateUnknown when the call does not reveal it. After a Delete it is
-	// StateUnknown and Deleted is true. After a Renew it describes the old
+	// StateUnknown when the call does not reveal it. After a Delete (a
+	// successful Result with Op OpDelete: the order is gone) it is
+	// StateUnknown. After a Renew it describes the old
 	// order (ID), which Renew leaves unchanged, or is StateUnknown; the new
 	// order NewID is in the state Capabilities().Renew.Lands.
 	State State
@@ -115,14 +116,9 @@ type Result struct {
 	NewID string
 	// NotAfter is the end of the certificate's validity, when known.
 	NotAfter time.Time
-	// Deleted is true after a successful Delete.
-	Deleted bool
 	// RequestID is the cloud's request ID of the call that produced the
 	// result, for audit and support tickets.
 	RequestID string
-	// AlreadyDone is set by reconciling callers (the broker) when a retry
-	// after an ambiguous failure found the operation already applied.
-	AlreadyDone bool
 }
 
 // Ref returns the result's origin and ID as a [Ref].

@@ -96,7 +96,7 @@ func gotText(it broker.Item) string {
 	} else {
 		r := it.Result
 		switch {
-		case r.Deleted:
+		case r.Op == provider.OpDelete:
 			parts = append(parts, "ok, deleted")
 		case r.State != provider.StateUnknown:
 			parts = append(parts, "ok, "+r.State.String())

@@ -48,7 +48,7 @@ func outcomeOf(op provider.Op, it broker.Item, dryRun, billed bool) outcome {
 		notes = append(notes, "dry run: would "+string(op)+" (billed)")
 	case dryRun:
 		notes = append(notes, "dry run: would "+string(op))
-	case r.Deleted:
+	case r.Op == provider.OpDelete:
 		notes = append(notes, "deleted")
 	}
 	if r.AlreadyDone {

@@ -229,8 +229,8 @@ func checkSuccess(o outcome, news []string, fail func(outcome, string, ...any)) 
 			fail(o, "status changed the order: now %v (exists %v)", st, exists)
 		}
 	case provider.OpDelete:
-		if !res.Deleted || exists {
-			fail(o, "delete reported Deleted=%v, but the order exists=%v (%v)", res.Deleted, exists, st)
+		if res.Op != provider.OpDelete || exists {
+			fail(o, "delete reported success (op %v), but the order exists=%v (%v)", res.Op, exists, st)
 		}
 	case provider.OpRenew:
 		if len(news) != 1 || news[0] != res.NewID {

@@ -180,7 +180,7 @@ func secretsRound(ctx context.Context, br *broker.Broker, origin string, ali *al
 		seed = hw.Seed
 	}
 	var errs []error
-	keep := func(_ *provider.Result, err error) {
+	keep := func(_ *broker.Result, err error) {
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -271,7 +271,6 @@ func (f *Fake) applyLocked(op provider.Op, id, reqID string) (*provider.Result, 
 		o.state = c.Lands
 	case provider.OpDelete:
 		delete(f.orders, id)
-		res.Deleted = true
 		return res, nil
 	case provider.OpRenew:
 		newID := f.newIDLocked()

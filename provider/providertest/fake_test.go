@@ -88,7 +88,7 @@ func TestFakeTransitions(t *testing.T) {
 				got, exists := f.StateOf(id)
 				switch op {
 				case provider.OpDelete:
-					if exists || !res.Deleted || res.State != provider.StateUnknown {
+					if exists || res.Op != provider.OpDelete || res.State != provider.StateUnknown {
 						t.Errorf("after delete: exists=%t, result %+v", exists, res)
 					}
 					_, err := f.Status(t.Context(), provider.StatusRequest{ID: id})
