@@ -38,9 +38,24 @@ type hostileID struct {
 	label, id string
 }
 
-// hostileIDs returns the generic invalid IDs, some built on the
-// well-formed ID valid.
+// HostileIDs returns the IDs every provider must refuse with
+// [provider.KindInvalidArgument] before sending anything, by label: path,
+// query and encoding tricks, control, invisible and bidirectional
+// characters, broken UTF-8 and excessive lengths, alone and around valid,
+// a well-formed ID of the provider. [Run] checks them all; tests of a
+// provider can add the look-alikes that only its own ID shape rules out.
+func HostileIDs(valid string) map[string]string {
+	m := make(map[string]string)
+	for _, h := range hostileIDs(valid) {
+		m[h.label] = h.id
+	}
+	return m
+}
+
+// hostileIDs is HostileIDs in a fixed order.
 func hostileIDs(valid string) []hostileID {
+	mid := len(valid) / 2
+	inside := func(s string) string { return valid[:mid] + s + valid[mid:] }
 	return []hostileID{
 		{"empty", ""},
 		{"dot", "."},
@@ -48,6 +63,7 @@ func hostileIDs(valid string) []hostileID {
 		{"dotdot_slash", "../x"},
 		{"slash", "a/b"},
 		{"percent_2F", "%2F"},
+		{"percent_encoded_dots", "%2e%2e"},
 		{"question", "a?b"},
 		{"hash", "a#b"},
 		{"nul", "a\x00b"},
@@ -56,16 +72,27 @@ func hostileIDs(valid string) []hostileID {
 		{"backslash", `a\b`},
 		{"invalid_utf8", "\xff"},
 		{"long_200", strings.Repeat("9", 200)},
+		{"long_10000", strings.Repeat("1", 10_000)},
 		{"valid_then_dotdot", valid + "/../x"},
 		{"valid_then_slash", valid + "/"},
 		{"valid_then_query", valid + "?x=1"},
 		{"valid_then_fragment", valid + "#x"},
 		{"valid_then_percent", valid + "%2F"},
+		{"valid_then_encoded_nul", valid + "%00"},
 		{"valid_then_space", valid + " "},
 		{"space_then_valid", " " + valid},
 		{"valid_then_newline", valid + "\n"},
 		{"valid_then_tab", valid + "\t"},
 		{"valid_then_nul", valid + "\x00"},
+		{"valid_then_backslash", valid + `\x`},
+		{"valid_then_line_separator", valid + "\u2028"},
+		{"valid_then_invalid_utf8", valid + "\xff"},
+		{"rtl_override_then_valid", "\u202e" + valid},
+		{"valid_then_rtl_override", valid + "\u202e"},
+		{"bom_then_valid", "\ufeff" + valid},
+		{"zero_width_space_inside", inside("\u200b")},
+		{"zero_width_joiner_inside", inside("\u200d")},
+		{"slash_inside", inside("/")},
 		{"valid_padded_to_200", valid + strings.Repeat("0", max(0, 200-len(valid)))},
 	}
 }
