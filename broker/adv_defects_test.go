@@ -137,7 +137,7 @@ func (c *cancelOnSleep) Sleep(ctx context.Context, d time.Duration) error {
 // An attempt that sent nothing is treated as proof that the credentials work.
 func TestAdvAuthGateTrustsOriginAfterPacingWaitCancelled(t *testing.T) {
 	clk := &cancelOnSleep{jumpClock: newJumpClock()}
-	b := broker.New(broker.WithClock(clk), broker.WithJitter(noJitter), broker.WithConcurrency(16))
+	b := broker.New(broker.WithClock(clk), broker.WithRetry(func(p *broker.RetryPolicy) { p.Jitter = noJitter }), broker.WithConcurrency(16))
 	bad := fakeAt("bad", nil)
 	register(t, b, "bad", bad, broker.WithRate(1000, 1))
 	bad.InjectError(providertest.AllOps, provider.ErrUnauthorized)

@@ -19,7 +19,7 @@ import (
 // for an aggregate only at the top of the chain, then falls back to
 // errors.As, which finds the first member depth-first.
 func TestAdvKindOfWrappedAggregate(t *testing.T) {
-	b, _ := fastBroker(t, broker.WithMaxAttempts(1))
+	b, _ := fastBroker(t, broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 1 }))
 	f := providertest.NewFake()
 	register(t, b, "cloud", f)
 	a, c := f.Seed(provider.StateExpiring), f.Seed(provider.StateExpiring)

@@ -37,7 +37,7 @@ func (b bareCaps) Capabilities() provider.Capabilities {
 // read can prove nothing (NoEvidence).
 func TestAdvUnsetLandsProvesNotApplied(t *testing.T) {
 	for _, attempts := range []int{1, 4} {
-		b, _ := fastBroker(t, broker.WithMaxAttempts(attempts))
+		b, _ := fastBroker(t, broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = attempts }))
 		f := providertest.NewFake()
 		register(t, b, "cloud", bareCaps{f})
 		id := f.Seed(provider.StateUnderReview)
@@ -73,7 +73,7 @@ func (o otherIDStatus) Status(ctx context.Context, r provider.StatusRequest) (*p
 // st.State as the state of x.ref without checking st.ID (stampResult only
 // fills an empty ID), and reports success, AlreadyDone.
 func TestAdvSettleTrustsResultForAnotherID(t *testing.T) {
-	b, _ := fastBroker(t, broker.WithMaxAttempts(1))
+	b, _ := fastBroker(t, broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 1 }))
 	f := providertest.NewFake()
 	other := f.Seed(provider.StateCancelled)
 	register(t, b, "cloud", otherIDStatus{Fake: f, other: other})

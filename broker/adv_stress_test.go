@@ -83,7 +83,7 @@ func TestAdvStressOutcomes(t *testing.T) {
 func stressOnce(t *testing.T, seed uint64, conc int, op provider.Op, stream bool) {
 	rng := rand.New(rand.NewPCG(seed, uint64(conc)))
 	b, _ := fastBroker(t, broker.WithConcurrency(conc), broker.WithAuthFailureLimit(0),
-		broker.WithRetryBudget(1e9, 1))
+		broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = 1e9, 1 }))
 	f := providertest.NewFake()
 	p := &randPanicky{Fake: f, rng: rand.New(rand.NewPCG(seed, 7)), pct: 5}
 	register(t, b, "cloud", p)

@@ -2,7 +2,6 @@ package broker
 
 import (
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,20 +38,15 @@ type Broker struct {
 	regMu   sync.Mutex // serialises Register
 	origins atomic.Pointer[registry]
 
-	jitterMu sync.Mutex // guards cfg.jitter, which need not be safe
+	jitterMu sync.Mutex // guards cfg.retry.Jitter, which need not be safe
 }
 
 type config struct {
 	concurrency  int
-	maxAttempts  int
-	backoffBase  time.Duration
-	backoffMax   time.Duration
-	jitter       func() float64
+	retry        RetryPolicy
 	clock        Clock
 	logger       *slog.Logger
 	middleware   []func(origin string, p provider.Provider) provider.Provider
-	budgetMax    float64
-	budgetRefill float64
 	defaultRate  float64
 	defaultBurst int
 	authLimit    int
@@ -64,21 +58,17 @@ type config struct {
 func New(opts ...Option) *Broker {
 	cfg := config{
 		concurrency:  DefaultConcurrency,
-		maxAttempts:  DefaultMaxAttempts,
-		backoffBase:  DefaultBackoffBase,
-		backoffMax:   DefaultBackoffMax,
+		retry:        DefaultRetryPolicy(),
 		clock:        SystemClock(),
 		logger:       slog.New(slog.DiscardHandler),
-		budgetMax:    DefaultRetryBudget,
-		budgetRefill: DefaultRetryRefill,
 		defaultRate:  Unlimited,
 		defaultBurst: 1,
 		authLimit:    DefaultAuthFailureLimit,
-		jitter:       rand.Float64,
 	}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
+	cfg.retry = cfg.retry.normalized()
 	b := &Broker{cfg: cfg, slots: make(chan struct{}, cfg.concurrency)}
 	b.origins.Store(&registry{byName: map[string]*origin{}})
 	return b
@@ -94,44 +84,6 @@ func WithConcurrency(n int) Option {
 	return func(c *config) {
 		if n >= 1 {
 			c.concurrency = n
-		}
-	}
-}
-
-// WithMaxAttempts sets how many times an operation is sent at most,
-// counting the first attempt (default [DefaultMaxAttempts]); 1 disables
-// retries. Values below 1 are ignored.
-func WithMaxAttempts(n int) Option {
-	return func(c *config) {
-		if n >= 1 {
-			c.maxAttempts = n
-		}
-	}
-}
-
-// WithBackoff sets the backoff before the first retry and its cap (default
-// [DefaultBackoffBase] and [DefaultBackoffMax]). The backoff doubles per
-// retry; the actual pause is drawn between half of it and all of it.
-// Non-positive values are ignored, and max is raised to base if lower.
-func WithBackoff(base, maxBackoff time.Duration) Option {
-	return func(c *config) {
-		if base > 0 {
-			c.backoffBase = base
-		}
-		if maxBackoff > 0 {
-			c.backoffMax = maxBackoff
-		}
-		c.backoffMax = max(c.backoffMax, c.backoffBase)
-	}
-}
-
-// WithJitter sets the source of randomness for backoff jitter: a function
-// returning a number in [0, 1). The broker serialises its calls, so a
-// math/rand.Rand's Float64 is fine. The default is math/rand/v2.Float64.
-func WithJitter(f func() float64) Option {
-	return func(c *config) {
-		if f != nil {
-			c.jitter = f
 		}
 	}
 }
@@ -166,23 +118,6 @@ func WithMiddleware(mw func(origin string, p provider.Provider) provider.Provide
 	return func(c *config) {
 		if mw != nil {
 			c.middleware = append(c.middleware, mw)
-		}
-	}
-}
-
-// WithRetryBudget sets each origin's retry budget: it starts with max
-// retries, every retry spends one, and every success gives back refill (up
-// to max). When the budget is empty the broker stops retrying at that
-// origin until successes refill it. The default is [DefaultRetryBudget]
-// and [DefaultRetryRefill]; math.Inf(1) as max means no budget. Negative
-// values are ignored.
-func WithRetryBudget(maxRetries, refill float64) Option {
-	return func(c *config) {
-		if maxRetries >= 0 {
-			c.budgetMax = maxRetries
-		}
-		if refill >= 0 {
-			c.budgetRefill = refill
 		}
 	}
 }

@@ -98,7 +98,7 @@ func TestBulkOrderAndOutcomes(t *testing.T) {
 			t.Parallel()
 			s := newSpy(seed, 200*time.Microsecond)
 			b := broker.New(broker.WithConcurrency(8), broker.WithMiddleware(s.wrap),
-				broker.WithBackoff(time.Microsecond, 10*time.Microsecond), broker.WithRetryBudget(1000, 1))
+				broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = time.Microsecond, 10*time.Microsecond }), broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = 1000, 1 }))
 			refs, want := mixedBatch(t, b, 400, seed)
 
 			items, err := b.Do(context.Background(), provider.RevokeRequest{Reason: "test"}, refs, broker.BulkOptions{})
@@ -138,7 +138,7 @@ func TestStreamOrder(t *testing.T) {
 	t.Parallel()
 	s := newSpy(7, 100*time.Microsecond)
 	b := broker.New(broker.WithConcurrency(4), broker.WithMiddleware(s.wrap),
-		broker.WithBackoff(time.Microsecond, 10*time.Microsecond), broker.WithRetryBudget(1000, 1))
+		broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = time.Microsecond, 10*time.Microsecond }), broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = 1000, 1 }))
 	refs, want := mixedBatch(t, b, 300, 7)
 	next, failed := 0, 0
 	err := b.Stream(context.Background(), provider.RevokeRequest{}, slices.Values(refs), broker.BulkOptions{}, func(it broker.Item) {

@@ -103,7 +103,7 @@ func (x *execution) stop(attempt int, perr *provider.Error) (note string, stop b
 		return "the provider panicked; not called again", true
 	case !provider.Retryable(x.op, perr):
 		return "", true
-	case attempt >= x.b.cfg.maxAttempts:
+	case attempt >= x.b.cfg.retry.MaxAttempts:
 		return fmt.Sprintf("gave up after %d attempts", attempt), true
 	case !x.o.budget.take():
 		return fmt.Sprintf("retry budget of origin %q exhausted", x.o.name), true
@@ -433,13 +433,13 @@ func (p *pacer) used() *limiter {
 // backoff returns the pause after the given failed attempt: exponential
 // in the attempt number, capped, with the upper half jittered.
 func (b *Broker) backoff(attempt int) time.Duration {
-	d := b.cfg.backoffBase
-	for i := 1; i < attempt && d < b.cfg.backoffMax; i++ {
+	d := b.cfg.retry.BackoffBase
+	for i := 1; i < attempt && d < b.cfg.retry.BackoffMax; i++ {
 		d *= 2
 	}
-	d = min(d, b.cfg.backoffMax)
+	d = min(d, b.cfg.retry.BackoffMax)
 	b.jitterMu.Lock()
-	j := b.cfg.jitter()
+	j := b.cfg.retry.Jitter()
 	b.jitterMu.Unlock()
 	j = min(max(j, 0), 1)
 	return d/2 + time.Duration(j*float64(d/2))

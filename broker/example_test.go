@@ -125,7 +125,7 @@ func Example_fake() {
 	id := fake.Seed(provider.StateUnderReview)
 	fake.InjectError(provider.OpCancel, provider.ErrOutcomeUnknown, providertest.Once(), providertest.AfterApply())
 
-	b := broker.New(broker.WithBackoff(1, 1)) // no real waiting in tests
+	b := broker.New(broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = 1, 1 })) // no real waiting in tests
 	_ = b.Register("alibaba", fake)
 	err := withdraw(context.Background(), b, provider.Ref{Origin: "alibaba", ID: id})
 	fmt.Println("error:", err)

@@ -19,7 +19,7 @@ func noJitter() float64 { return 0 }
 func fastBroker(t testing.TB, opts ...broker.Option) (*broker.Broker, *jumpClock) {
 	t.Helper()
 	clk := newJumpClock()
-	base := []broker.Option{broker.WithClock(clk), broker.WithJitter(noJitter)}
+	base := []broker.Option{broker.WithClock(clk), broker.WithRetry(func(p *broker.RetryPolicy) { p.Jitter = noJitter })}
 	return broker.New(append(base, opts...)...), clk
 }
 

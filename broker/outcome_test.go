@@ -137,7 +137,7 @@ func TestSettleWithoutRetry(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s/applied=%v", tc.op, tc.applied), func(t *testing.T) {
 			t.Parallel()
-			b, _ := fastBroker(t, broker.WithMaxAttempts(1))
+			b, _ := fastBroker(t, broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 1 }))
 			f := providertest.NewFake()
 			register(t, b, "cloud", f)
 			id := f.Seed(tc.seed)

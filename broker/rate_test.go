@@ -192,8 +192,8 @@ func TestThrottleSlowdownAndRecovery(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			clk := newJumpClock()
-			b := broker.New(broker.WithClock(clk), broker.WithConcurrency(1), broker.WithJitter(noJitter),
-				broker.WithBackoff(10*ms, 10*ms), broker.WithMaxAttempts(1000), broker.WithRetryBudget(1e9, 0))
+			b := broker.New(broker.WithClock(clk), broker.WithConcurrency(1), broker.WithRetry(func(p *broker.RetryPolicy) { p.Jitter = noJitter }),
+				broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = 10*ms, 10*ms }), broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 1000 }), broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = 1e9, 0 }))
 			f := fakeAt("cloud", clk)
 			p := &throttler{Provider: f, clk: clk, from: tc.from, to: tc.to}
 			register(t, b, "cloud", p, broker.WithRate(10, 1))
@@ -234,8 +234,8 @@ func TestThrottleSlowdownAndRecovery(t *testing.T) {
 func TestThrottleUnlimitedOrigin(t *testing.T) {
 	t.Parallel()
 	clk := newJumpClock()
-	b := broker.New(broker.WithClock(clk), broker.WithConcurrency(1), broker.WithJitter(noJitter),
-		broker.WithBackoff(time.Millisecond, time.Millisecond))
+	b := broker.New(broker.WithClock(clk), broker.WithConcurrency(1), broker.WithRetry(func(p *broker.RetryPolicy) { p.Jitter = noJitter }),
+		broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = time.Millisecond, time.Millisecond }))
 	f := fakeAt("cloud", clk)
 	p := &throttler{Provider: f, clk: clk, from: 0, to: time.Nanosecond} // only the very first call
 	register(t, b, "cloud", p)

@@ -144,7 +144,7 @@ func (b *Broker) Register(name string, p provider.Provider, opts ...RegisterOpti
 }
 
 func (b *Broker) newOrigin(name string, p provider.Provider, oc originConfig) *origin {
-	o := &origin{name: name, caps: p.Capabilities(), budget: newBudget(b.cfg.budgetMax, b.cfg.budgetRefill),
+	o := &origin{name: name, caps: p.Capabilities(), budget: newBudget(b.cfg.retry.Budget, b.cfg.retry.Refill),
 		auth: newAuthGate(b.cfg.authLimit, b.cfg.clock)}
 	o.idChecker, _ = p.(provider.IDChecker)
 	o.reqChecker, _ = p.(provider.Checker)

@@ -87,7 +87,7 @@ func TestRetryPolicy(t *testing.T) {
 // is unknown, never a second order.
 func TestRenewNotResent(t *testing.T) {
 	t.Parallel()
-	b, _ := fastBroker(t, broker.WithMaxAttempts(10))
+	b, _ := fastBroker(t, broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 10 }))
 	f := providertest.NewFake()
 	register(t, b, "cloud", f)
 	id := f.Seed(provider.StateExpiring)
@@ -195,7 +195,7 @@ func equalCounts(a, b map[provider.Op]int) bool {
 // TestAttemptsKept checks that the final error keeps every attempt's cause.
 func TestAttemptsKept(t *testing.T) {
 	t.Parallel()
-	b, _ := fastBroker(t, broker.WithMaxAttempts(3))
+	b, _ := fastBroker(t, broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 3 }))
 	f := providertest.NewFake()
 	register(t, b, "cloud", f)
 	id := f.Seed(provider.StateIssued)
@@ -222,7 +222,7 @@ func TestRetryBudget(t *testing.T) {
 	t.Parallel()
 	t.Run("exhausted", func(t *testing.T) {
 		t.Parallel()
-		b, _ := fastBroker(t, broker.WithConcurrency(1), broker.WithMaxAttempts(5), broker.WithRetryBudget(3, 0))
+		b, _ := fastBroker(t, broker.WithConcurrency(1), broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 5 }), broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = 3, 0 }))
 		down, up := providertest.NewFake(), providertest.NewFake()
 		register(t, b, "down", down)
 		register(t, b, "up", up)
@@ -256,7 +256,7 @@ func TestRetryBudget(t *testing.T) {
 			refill     float64
 			wantFailed int
 		}{{0.5, 0}, {0, 1}} {
-			b, _ := fastBroker(t, broker.WithConcurrency(1), broker.WithRetryBudget(1, tc.refill))
+			b, _ := fastBroker(t, broker.WithConcurrency(1), broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = 1, tc.refill }))
 			f := providertest.NewFake()
 			register(t, b, "cloud", f)
 			var refs []provider.Ref
@@ -292,8 +292,8 @@ func TestBackoff(t *testing.T) {
 		{0.5, []time.Duration{75 * ms, 150 * ms, 300 * ms, 600 * ms, 750 * ms, 750 * ms}},
 	} {
 		clk := newJumpClock()
-		b := broker.New(broker.WithClock(clk), broker.WithJitter(func() float64 { return tc.jitter }),
-			broker.WithBackoff(100*ms, time.Second), broker.WithMaxAttempts(7), broker.WithRetryBudget(100, 0))
+		b := broker.New(broker.WithClock(clk), broker.WithRetry(func(p *broker.RetryPolicy) { p.Jitter = func() float64 { return tc.jitter } }),
+			broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = 100*ms, time.Second }), broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 7 }), broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = 100, 0 }))
 		f := providertest.NewFake()
 		register(t, b, "cloud", f)
 		f.InjectError(provider.OpStatus, provider.ErrUnavailable)

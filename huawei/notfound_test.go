@@ -57,7 +57,7 @@ func TestRetriedDeleteNotDeletedByProxy404(t *testing.T) {
 	id := h.srv.Seed(provider.StateRevoked)
 	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIDelete, Kind: huaweitest.FaultHTMLBadGateway, Times: 1})
 	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIDelete, Kind: huaweitest.FaultHTMLNotFound})
-	br := broker.New(broker.WithMaxAttempts(3), broker.WithBackoff(time.Millisecond, time.Millisecond))
+	br := broker.New(broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 3 }), broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = time.Millisecond, time.Millisecond }))
 	if err := br.Register("huawei", h.a, broker.WithRate(1000, 100)); err != nil {
 		t.Fatal(err)
 	}

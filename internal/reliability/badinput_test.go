@@ -55,7 +55,7 @@ func TestHostileIDsRejectedBeforeAnyRequest(t *testing.T) {
 	ali, _ := newAlibaba(t, aliOptions{origin: "alibaba"})
 	hw, _ := newHuawei(t, hwOptions{origin: "huawei"})
 	backends := []*backend{ali, hw}
-	br := broker.New(broker.WithMaxAttempts(1))
+	br := broker.New(broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 1 }))
 	for _, b := range backends {
 		if err := br.Register(b.origin, b.p, broker.WithRate(broker.Unlimited, 1)); err != nil {
 			t.Fatal(err)

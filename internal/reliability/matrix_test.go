@@ -136,10 +136,10 @@ func TestFaultMatrix(t *testing.T) {
 	br := broker.New(
 		broker.WithMiddleware(mw),
 		broker.WithConcurrency(64),
-		broker.WithMaxAttempts(4),
-		broker.WithBackoff(time.Millisecond, 8*time.Millisecond),
-		broker.WithRetryBudget(math.Inf(1), 0),
-		broker.WithJitter(jitter.Float64),
+		broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 4 }),
+		broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = time.Millisecond, 8*time.Millisecond }),
+		broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = math.Inf(1), 0 }),
+		broker.WithRetry(func(p *broker.RetryPolicy) { p.Jitter = jitter.Float64 }),
 	)
 	for _, b := range backends {
 		if err := br.Register(b.origin, b.p, broker.WithRate(1e6, 1000)); err != nil {

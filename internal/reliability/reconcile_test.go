@@ -40,7 +40,7 @@ func TestReconcileClaimsOnlyWhatHappened(t *testing.T) {
 			}
 			id := b.seed(provider.StatePendingApplication)
 			b.inject(faultinject.Fault{Action: action, Kind: faultinject.ServerError, AfterApply: true, Times: 1})
-			br := broker.New(broker.WithBackoff(time.Millisecond, time.Millisecond))
+			br := broker.New(broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = time.Millisecond, time.Millisecond }))
 			if err := br.Register(b.origin, b.p, broker.WithRate(broker.Unlimited, 1)); err != nil {
 				t.Fatal(err)
 			}

@@ -92,8 +92,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 		jsonLogger.Info("value", "v", v)
 	}
 
-	br := broker.New(broker.WithLogger(logger), broker.WithMaxAttempts(2),
-		broker.WithBackoff(time.Millisecond, time.Millisecond))
+	br := broker.New(broker.WithLogger(logger), broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 2 }),
+		broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = time.Millisecond, time.Millisecond }))
 	var origins []string
 	for name, cfg := range aliCfgs {
 		a, err := alibaba.New(cfg, alibaba.WithLogger(logger))
