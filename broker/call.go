@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -44,31 +43,12 @@ func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req prov
 		return nil, 0, x.failure(perr, "")
 	}
 	for attempt := 1; ; attempt++ {
-		res, perr, stopped, waitErr := x.try(ctx, attempt)
-		if stopped != nil {
-			if attempt == 1 {
-				stopped.Op, stopped.Origin, stopped.ID = x.op, o.name, ref.ID
-				return nil, 0, x.failure(stopped, "")
-			}
-			return x.finish(ctx, attempt-1, "stopped: "+stopped.Message)
-		}
-		if waitErr != nil {
-			if attempt == 1 {
-				return nil, 0, canceledError(ctx, x.op, ref)
-			}
-			return x.finish(ctx, attempt-1, "context ended before attempt "+strconv.Itoa(attempt)+": "+waitErr.Error())
-		}
-		if perr == nil {
+		res, perr, notSent := x.try(ctx, attempt)
+		switch {
+		case notSent != nil:
+			return x.notAttempted(ctx, attempt, notSent)
+		case perr == nil:
 			return &Result{Result: *res}, attempt, nil
-		}
-		if perr.Kind == provider.KindCanceled {
-			// The provider saw the context end before it sent anything:
-			// its error is kept, but nothing was sent.
-			if attempt == 1 {
-				x.errs = append(x.errs, perr)
-				return nil, 0, x.failure(perr, "")
-			}
-			return x.finish(ctx, attempt-1, "context ended before attempt "+strconv.Itoa(attempt)+": "+perr.Error())
 		}
 		x.record(perr)
 		if x.maybeApplied && x.op == provider.OpDelete && perr.Kind == provider.KindNotFound {
@@ -86,6 +66,24 @@ func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req prov
 			return x.finish(ctx, attempt, "context ended during backoff: "+err.Error())
 		}
 	}
+}
+
+// notAttempted ends an execution whose attempt n sent nothing: the origin
+// is stopped for bad credentials, or the context ended before the request
+// went out. After earlier attempts, their outcome decides (finish).
+func (x *execution) notAttempted(ctx context.Context, n int, why *provider.Error) (*Result, int, *OpError) {
+	if n > 1 {
+		return x.finish(ctx, n-1, "not attempted again: "+why.Error())
+	}
+	if _, ok := why.Err.(waitEnded); ok {
+		return nil, 0, canceledError(ctx, x.op, x.ref)
+	}
+	why.Op, why.Origin, why.ID = x.op, x.o.name, x.ref.ID
+	oe := x.failure(why, "")
+	if why.Kind == provider.KindCanceled {
+		oe.Attempts = []error{why} // the provider's own refusal to send
+	}
+	return nil, 0, oe
 }
 
 // record keeps an attempt's error.
@@ -194,93 +192,125 @@ func (x *execution) failure(final *provider.Error, note string) *OpError {
 }
 
 // try passes the origin's authentication gate, waits for its slot and
-// pacing, makes one call, and normalises its outcome. Nothing was called
-// when stopped is set (the origin is stopped for bad credentials) or
-// waitErr is (ctx ended while waiting).
-func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr, stopped *provider.Error, waitErr error) {
+// pacing, makes one call, and normalises its outcome. notSent says why
+// nothing was sent, when nothing was: the origin is stopped for bad
+// credentials, the context ended while waiting, or the provider saw it
+// end before sending. Every release is deferred, so
+// that a provider calling runtime.Goexit (t.FailNow in a test double)
+// still gives back the probe and the origin's slot.
+func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr, notSent *provider.Error) {
 	b, o := x.b, x.o
 	probing, stopped, err := o.auth.enter(ctx)
-	if stopped != nil || err != nil {
-		return nil, nil, stopped, err
+	switch {
+	case stopped != nil:
+		return nil, nil, stopped
+	case err != nil:
+		return nil, nil, waited()
 	}
-	called := false
-	// Deferred, so that a provider calling runtime.Goexit (t.FailNow in a
-	// test double) still gives back the probe slot.
+	left := false
 	defer func() {
-		if !called {
+		if !left {
 			o.auth.abandon(probing)
 		}
 	}()
 	if err := b.admit(ctx, o); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, waited()
 	}
-	released := false
-	release := func() {
-		if !released {
-			released = true
+	slot := true
+	defer func() {
+		if slot {
 			b.release(o)
 		}
+	}()
+	callCtx, pc, lim, err := x.pace(ctx)
+	if err != nil {
+		return nil, nil, waited()
 	}
-	defer release()
-	callCtx := ctx
-	var (
-		pc  *pacer
-		lim *limiter
-	)
-	if o.caps.Paced {
-		pc = &pacer{b: b, o: o}
-		callCtx = provider.WithPacer(ctx, pc)
-	} else {
-		lim = o.limiterFor(string(x.op))
-		if err := lim.wait(ctx, b.cfg.clock); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	debug := b.debugEnabled(ctx)
-	var start time.Time
-	if debug || b.cfg.observer != nil {
-		start = b.cfg.clock.Now()
-	}
+	start := b.cfg.clock.Now()
 	res, err, panicked := b.call(callCtx, o, x.req)
-	release()
+	b.release(o)
+	slot = false
 	if pc != nil {
 		lim = pc.used()
 	}
+	res, perr = x.normalize(res, err, panicked)
+	x.account(ctx, pc, lim, perr)
+	left = true
+	o.auth.leave(probing, perr)
+	x.report(ctx, n, b.cfg.clock.Now().Sub(start), res, perr)
+	if perr != nil && perr.Kind == provider.KindCanceled {
+		// The provider saw the context end before it sent anything.
+		return nil, nil, perr
+	}
+	return res, perr, nil
+}
+
+// waited is the reason for not sending when the context ended while the
+// broker waited for a slot or a token.
+func waited() *provider.Error { return &provider.Error{Kind: provider.KindCanceled, Err: waitEnded{}} }
+
+// waitEnded marks waited's error, which notAttempted replaces with the
+// context's own.
+type waitEnded struct{}
+
+func (waitEnded) Error() string { return "the context ended while waiting to send" }
+
+// pace prepares the pacing of one call: a provider that declares
+// Capabilities.Paced gets a pacer in its context and paces each request
+// itself; any other provider waits here for one token of its operation.
+func (x *execution) pace(ctx context.Context) (context.Context, *pacer, *limiter, error) {
+	if x.o.caps.Paced {
+		pc := &pacer{b: x.b, o: x.o}
+		return provider.WithPacer(ctx, pc), pc, nil, nil
+	}
+	lim := x.o.limiterFor(string(x.op))
+	return ctx, nil, lim, lim.wait(ctx, x.b.cfg.clock)
+}
+
+// normalize turns what the provider returned into a stamped result or a
+// provider error.
+func (x *execution) normalize(res *provider.Result, err error, panicked bool) (*provider.Result, *provider.Error) {
 	switch {
 	case err != nil:
-		perr = asProviderError(err, o.name, x.op, x.ref.ID)
 		x.panicked = x.panicked || panicked
+		return nil, asProviderError(err, x.o.name, x.op, x.ref.ID)
 	case res == nil:
-		perr = &provider.Error{Kind: provider.KindOther, Op: x.op, Origin: o.name, ID: x.ref.ID,
+		perr := &provider.Error{Kind: provider.KindOther, Op: x.op, Origin: x.o.name, ID: x.ref.ID,
 			Message: "provider returned neither a result nor an error"}
 		if x.op.Mutating() {
 			perr.Kind = provider.KindOutcomeUnknown
 		}
-	default:
-		res = stampResult(res, o.name, x.op, x.ref.ID)
-		lim.succeeded(b.cfg.clock)
-		o.budget.succeeded()
+		return nil, perr
 	}
+	return stampResult(res, x.o.name, x.op, x.ref.ID), nil
+}
+
+// account updates the origin's rate and budget after a call: a success
+// restores a lowered rate and refills the budget, a throttle lowers the
+// rate, and a provider that declares Paced but paced nothing still spends
+// a token for what it may have sent, after the fact.
+func (x *execution) account(ctx context.Context, pc *pacer, lim *limiter, perr *provider.Error) {
+	b, o := x.b, x.o
 	if pc != nil && !pc.paced() && (perr == nil || !preSend(perr.Kind)) {
-		// A provider that declares Paced but paced nothing still spends
-		// a token for what it may have sent, after the fact.
 		_ = lim.wait(ctx, b.cfg.clock)
 	}
-	called = true
-	o.auth.leave(probing, perr)
-	if perr != nil && perr.Kind == provider.KindThrottled {
+	switch {
+	case perr == nil:
+		lim.succeeded(b.cfg.clock)
+		o.budget.succeeded()
+	case perr.Kind == provider.KindThrottled:
 		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
 			b.logRate(ctx, o.name, x.op, r)
 		}
 	}
-	if debug || b.cfg.observer != nil {
-		d := b.cfg.clock.Now().Sub(start)
-		if debug {
-			b.logAttempt(ctx, x.ref, x.op, n, d, res, perr)
-		}
-		b.observe(o.name, x.op, x.ref.ID, n, d, perr)
+}
+
+// report logs the attempt at Debug and hands it to the observer.
+func (x *execution) report(ctx context.Context, n int, d time.Duration, res *provider.Result, perr *provider.Error) {
+	if x.b.debugEnabled(ctx) {
+		x.b.logAttempt(ctx, x.ref, x.op, n, d, res, perr)
 	}
-	return res, perr, nil, nil
+	x.b.observe(x.o.name, x.op, x.ref.ID, n, d, perr)
 }
 
 // precheck runs the provider's own pre-send checks (its IDChecker and
