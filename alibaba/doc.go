@@ -131,6 +131,7 @@
 //	  SignatureNonceUsed, InvalidSecurityToken*           KindUnauthorized
 //	Forbidden*, NoPermission*                             KindForbidden
 //	MissingParameter*, InvalidParameter*                  KindInvalidArgument
+//	InvalidAction.NotFound (no such API)                  KindUnsupported: a wrong endpoint or region
 //	other code, HTTP 5xx                                  KindOutcomeUnknown for a mutating request, KindUnavailable
 //	                                                      for a read (Status's, and Revoke's state read)
 //	other code, HTTP 429 / 401 / 403                      KindThrottled / KindUnauthorized / KindForbidden

@@ -27,6 +27,8 @@ var codeKinds = map[string]provider.Kind{
 	"SignatureDoesNotMatch":          provider.KindUnauthorized,
 	"IncompleteSignature":            provider.KindUnauthorized,
 	"SignatureNonceUsed":             provider.KindUnauthorized,
+	// No such API at this endpoint: a wrong endpoint or region.
+	"InvalidAction.NotFound": provider.KindUnsupported,
 }
 
 var codePrefixKinds = []struct {

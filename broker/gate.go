@@ -3,6 +3,7 @@ package broker
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -23,9 +24,12 @@ const authPause = 5 * time.Minute
 // key after more than five, so the broker never sends a sixth.
 const authHardLimit = 5
 
-// WithAuthFailureLimit sets how many consecutive authentication failures
-// (provider.KindUnauthorized) stop the broker from sending to an origin
-// (default [DefaultAuthFailureLimit]); 0 turns this off. Until an origin
+// WithAuthFailureLimit sets how many consecutive answers that no request
+// to the origin can get past stop the broker from sending to it (default
+// [DefaultAuthFailureLimit]); 0 turns this off. Those answers are
+// authentication failures (provider.KindUnauthorized) and "no such API"
+// (provider.KindUnsupported from the cloud, or a 404 without a code the
+// adapter knows): a wrong key, or a wrong endpoint. Until an origin
 // has once answered in a way that shows its credentials work (a success,
 // or a refusal such as not found or invalid state), the broker sends it
 // one request at a time, so that a bad key costs at most that many
@@ -98,9 +102,9 @@ func (g *authGate) check() (trusted bool, stopped *provider.Error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.failures >= g.limit && (g.failures >= authHardLimit || g.clock.Now().Before(g.until)) {
-		return false, &provider.Error{Kind: provider.KindUnauthorized, Code: g.cause.Code,
-			Message: fmt.Sprintf("not sent: this origin failed authentication %d times in a row (last: %s); "+
-				"fix its credentials", g.failures, oneLine(g.cause.Error(), 200))}
+		return false, &provider.Error{Kind: g.cause.Kind, Code: g.cause.Code,
+			Message: fmt.Sprintf("not sent: this origin failed authentication or had no such API %d times in a row "+
+				"(last: %s); fix its credentials or endpoint", g.failures, oneLine(g.cause.Error(), 200))}
 	}
 	return g.trusted, nil
 }
@@ -120,7 +124,7 @@ func (g *authGate) leave(probing bool, perr *provider.Error) {
 	switch {
 	case perr == nil:
 		g.trusted, g.failures = true, 0
-	case perr.Kind == provider.KindUnauthorized:
+	case dead(perr):
 		g.failures++
 		g.cause = perr
 		if g.failures >= g.limit {
@@ -131,4 +135,18 @@ func (g *authGate) leave(probing bool, perr *provider.Error) {
 		perr.Kind == provider.KindForbidden, perr.Kind == provider.KindQuotaExceeded:
 		g.trusted, g.failures = true, 0
 	}
+}
+
+// dead reports whether an answer says no request to this origin can
+// succeed: an authentication failure, or no such API at its endpoint.
+func dead(perr *provider.Error) bool {
+	switch {
+	case perr.Kind == provider.KindUnauthorized:
+		return true
+	case perr.HTTPStatus == 0:
+		return false // refused before sending
+	case perr.Kind == provider.KindUnsupported:
+		return true
+	}
+	return perr.Kind == provider.KindOther && perr.HTTPStatus == http.StatusNotFound
 }

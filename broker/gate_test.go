@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/certbroker/certbroker/broker"
@@ -139,3 +140,41 @@ func TestObserver(t *testing.T) {
 }
 
 func errorsIs(err error, target error) bool { return errors.Is(err, target) }
+
+// noSuchAPI is a Fake whose Status is answered as by a wrong endpoint: a
+// 404 with no code the adapter knows.
+type noSuchAPI struct{ *providertest.Fake }
+
+func (n noSuchAPI) Status(context.Context, provider.StatusRequest) (*provider.Result, error) {
+	return nil, &provider.Error{Kind: provider.KindOther, HTTPStatus: 404, Message: "<html>404 Not Found</html>"}
+}
+
+// TestNoSuchAPIFailFast: an origin that answers every request "no such
+// API" (a wrong endpoint) is stopped like one with a bad key.
+func TestNoSuchAPIFailFast(t *testing.T) {
+	t.Parallel()
+	b, _ := fastBroker(t, broker.WithConcurrency(16))
+	var calls atomic.Int64
+	f := providertest.NewFake()
+	register(t, b, "cloud", countingStatus{noSuchAPI{f}, &calls})
+	var refs []provider.Ref
+	for range 100 {
+		refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
+	}
+	items, _ := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
+	if n := calls.Load(); n > broker.DefaultAuthFailureLimit {
+		t.Errorf("%d calls to an origin that has no such API, want at most %d", n, broker.DefaultAuthFailureLimit)
+	}
+	mustContain(t, items[99].Err.Error(), "not sent: this origin failed authentication or had no such API")
+}
+
+// countingStatus counts Status calls of the provider it wraps.
+type countingStatus struct {
+	noSuchAPI
+	n *atomic.Int64
+}
+
+func (c countingStatus) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
+	c.n.Add(1)
+	return c.noSuchAPI.Status(ctx, r)
+}

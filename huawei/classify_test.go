@@ -55,7 +55,7 @@ func TestErrorMapping(t *testing.T) {
 		{"bare_403", 403, "forbidden", provider.KindForbidden, provider.KindForbidden, ""},
 		{"throttle", 429, scmError("APIGW.0308", "The throttling threshold has been reached"), provider.KindThrottled, provider.KindThrottled, "APIGW.0308"},
 		{"bare_429", 429, "slow down", provider.KindThrottled, provider.KindThrottled, ""},
-		{"no_route", 404, scmError("APIGW.0101", "API not found"), provider.KindInvalidArgument, provider.KindInvalidArgument, "APIGW.0101"},
+		{"no_route", 404, scmError("APIGW.0101", "API not found"), provider.KindUnsupported, provider.KindUnsupported, "APIGW.0101"},
 		// A 404 is not_found only in SCM's own shape (a JSON body with an
 		// SCM code, fidelity H7); a code-less one (a proxy's page, an
 		// empty body) or a gateway code never is (internal/classify).

@@ -151,8 +151,9 @@
 //	                                       ID wrong" is not read as not_found, so a
 //	                                       retried Delete is never taken as done
 //	                                       on its strength)
-//	SCM.0009, 0012-0015, 0031, 0032, 0069, 0070, APIGW.0101
+//	SCM.0009, 0012-0015, 0031, 0032, 0069, 0070
 //	                                       invalid_argument
+//	APIGW.0101 (no such API)               unsupported: a wrong endpoint or region
 //	SCM.0011                               quota_exceeded
 //	SCM.1000, APIGW.0301, APIGW.0303       unauthorized
 //	SCM.0002, 0003, 4002, 1004, 1009, 1010 forbidden (SCM.0003, a certificate of

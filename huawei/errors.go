@@ -26,9 +26,11 @@ func codeKind(code string) (provider.Kind, bool) {
 		return provider.KindNotFound, true
 	case "SCM.0005", "SCM.0020",
 		"SCM.0009", "SCM.0012", "SCM.0013", "SCM.0014", "SCM.0015",
-		"SCM.0031", "SCM.0032", "SCM.0069", "SCM.0070",
-		"APIGW.0101", "APIG.0101":
+		"SCM.0031", "SCM.0032", "SCM.0069", "SCM.0070":
 		return provider.KindInvalidArgument, true
+	case "APIGW.0101", "APIG.0101":
+		// No such API at this endpoint: a wrong endpoint or region.
+		return provider.KindUnsupported, true
 	case "SCM.0011":
 		return provider.KindQuotaExceeded, true
 	case "SCM.1000", "APIGW.0301", "APIG.0301", "APIGW.0303", "APIG.0303":

@@ -2,9 +2,11 @@ package reliability
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/certbroker/certbroker/alibaba"
 	"github.com/certbroker/certbroker/broker"
 	"github.com/certbroker/certbroker/huawei"
 	"github.com/certbroker/certbroker/provider"
@@ -58,5 +60,38 @@ func TestBadKeyFailsFast(t *testing.T) {
 	}
 	if k := provider.KindOf(err); k != provider.KindUnauthorized {
 		t.Errorf("KindOf(bulk error) = %v, want unauthorized", k)
+	}
+}
+
+// TestWrongEndpointFailsFast: an Alibaba adapter pointed at the wrong
+// endpoint (the Huawei emulator, which has no such API) sends at most 3
+// requests in a 100-ref bulk status, and every item fails as not sent.
+func TestWrongEndpointFailsFast(t *testing.T) {
+	t.Parallel()
+	_, wrong := newHuawei(t, hwOptions{origin: "huawei"})
+	a, err := alibaba.New(alibaba.Config{Origin: "alibaba", Endpoint: wrong.URL(), AccessKeyID: "id", AccessKeySecret: "secret",
+		Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := broker.New(broker.WithConcurrency(16))
+	if err := br.Register("alibaba", a, broker.WithRate(broker.Unlimited, 1)); err != nil {
+		t.Fatal(err)
+	}
+	var refs []provider.Ref
+	for i := range 100 {
+		refs = append(refs, provider.Ref{Origin: "alibaba", ID: strconv.Itoa(10000100001 + i)})
+	}
+	items, err := br.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
+	if err == nil {
+		t.Fatal("err = nil against the wrong endpoint")
+	}
+	sent := wrong.RequestCount()
+	t.Logf("%d requests reached the wrong endpoint for 100 refs; last item: %v", sent, items[99].Err)
+	if sent > broker.DefaultAuthFailureLimit {
+		t.Errorf("%d requests reached the wrong endpoint, want at most %d", sent, broker.DefaultAuthFailureLimit)
+	}
+	if items[99].Attempts != 0 {
+		t.Errorf("the last item was sent (%d attempts)", items[99].Attempts)
 	}
 }

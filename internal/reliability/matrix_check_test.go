@@ -269,8 +269,9 @@ func checkFailure(o outcome, oe *broker.OpError, amb bool, news []string, fail f
 		if exists {
 			fail(o, "an ID that named nothing now names an order")
 		}
-		if k := oe.Err.Kind; !amb && k != provider.KindNotFound && k != provider.KindThrottled && k != provider.KindUnavailable {
-			fail(o, "unknown ID failed with kind %v, want not_found (or a transient kind)", k)
+		proxy404 := oe.Err.Kind == provider.KindOther && oe.Err.HTTPStatus == 404 && oe.Err.Code == ""
+		if k := oe.Err.Kind; !amb && !proxy404 && k != provider.KindNotFound && k != provider.KindThrottled && k != provider.KindUnavailable {
+			fail(o, "unknown ID failed with kind %v, want not_found (or a transient kind, or other for a proxy's 404)", k)
 		}
 		return
 	}
