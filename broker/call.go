@@ -340,12 +340,7 @@ func (b *Broker) precheck(ctx context.Context, o *origin, req provider.Request) 
 func (b *Broker) contain(ctx context.Context, o *origin, req provider.Request, what string, f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			msg := truncate(fmt.Sprintf("the provider panicked in %s: %v", what, r), 512)
-			b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
-				slog.String("origin", o.name), slog.String("op", string(req.Op())), slog.String("id", req.TargetID()),
-				slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
-			err = &provider.Error{Kind: provider.KindOther, Op: req.Op(), Origin: o.name, ID: req.TargetID(),
-				Code: "panic", Message: msg}
+			err = b.panicError(ctx, o, req, what, r, provider.KindOther)
 		}
 	}()
 	return f()
@@ -379,23 +374,30 @@ func stampResult(res *provider.Result, origin string, op provider.Op, id string)
 // gone out; other for Status), logged at Error with its stack.
 func (b *Broker) call(ctx context.Context, o *origin, req provider.Request) (res *provider.Result, err error, panicked bool) {
 	defer func() {
-		r := recover()
-		if r == nil {
-			return
+		if r := recover(); r != nil {
+			kind := provider.KindOther
+			if req.Op().Mutating() {
+				kind = provider.KindOutcomeUnknown
+			}
+			res, err, panicked = nil, b.panicError(ctx, o, req, "", r, kind), true
 		}
-		kind := provider.KindOther
-		if req.Op().Mutating() {
-			kind = provider.KindOutcomeUnknown
-		}
-		msg := truncate(fmt.Sprintf("the provider panicked: %v", r), 512)
-		b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
-			slog.String("origin", o.name), slog.String("op", string(req.Op())), slog.String("id", req.TargetID()),
-			slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
-		res, err, panicked = nil, &provider.Error{Kind: kind, Op: req.Op(), Origin: o.name, ID: req.TargetID(),
-			Code: "panic", Message: msg}, true
 	}()
 	res, err = provider.Call(ctx, o.p, req)
 	return res, err, false
+}
+
+// panicError logs a provider's panic at Error, with its stack, and returns
+// it as an error of the given kind. where names the function that
+// panicked when it is not the operation itself.
+func (b *Broker) panicError(ctx context.Context, o *origin, req provider.Request, where string, r any, kind provider.Kind) *provider.Error {
+	if where != "" {
+		where = " in " + where
+	}
+	msg := truncate(fmt.Sprintf("the provider panicked%s: %v", where, r), 512)
+	b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
+		slog.String("origin", o.name), slog.String("op", string(req.Op())), slog.String("id", req.TargetID()),
+		slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
+	return &provider.Error{Kind: kind, Op: req.Op(), Origin: o.name, ID: req.TargetID(), Code: "panic", Message: msg}
 }
 
 // truncate cuts s to at most n bytes on a rune boundary.
