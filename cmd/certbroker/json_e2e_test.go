@@ -55,6 +55,9 @@ func TestJSONSchema(t *testing.T) {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
 		rawJSONLines(t, r.stdout)
+		if n := w.hw.RequestCount(); n != 1 {
+			t.Errorf("the Huawei status sent %d requests, want 1 (the v3 details carry the expiry)", n)
+		}
 		for _, o := range parseJSONLines(t, r.stdout) {
 			na, err := time.Parse(time.RFC3339, o.NotAfter)
 			if err != nil || !na.After(time.Now()) || !strings.HasSuffix(o.NotAfter, "Z") {
