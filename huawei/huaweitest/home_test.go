@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"net/http"

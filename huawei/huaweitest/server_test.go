@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -33,7 +32,7 @@ func TestLoggerKeepsSecretsOut(t *testing.T) {
 	t.Parallel()
 	var buf syncBuffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, c := newServer(t, huaweitest.WithLogger(logger))
+	s, c := newServer(t, WithLogger(logger))
 	id := s.Seed(provider.StateIssued)
 	if _, err := c.revoke(id, ptr("key compromise")); err != nil {
 		t.Fatal(err)
@@ -53,7 +52,7 @@ func TestLoggerKeepsSecretsOut(t *testing.T) {
 
 func TestURLAndClose(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer()
+	s := NewServer()
 	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") && !strings.HasPrefix(s.URL(), "http://[::1]:") {
 		t.Fatalf("URL %q is not a loopback http URL", s.URL())
 	}

@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"crypto/hmac"
@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -88,8 +87,8 @@ func TestSignedHeadersRequired(t *testing.T) {
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d (%s), want %d", resp.StatusCode, body.Code, tt.status)
 			}
-			if tt.status == http.StatusUnauthorized && body.Code != huaweitest.CodeAuthFailed {
-				t.Fatalf("code %q, want %s", body.Code, huaweitest.CodeAuthFailed)
+			if tt.status == http.StatusUnauthorized && body.Code != CodeAuthFailed {
+				t.Fatalf("code %q, want %s", body.Code, CodeAuthFailed)
 			}
 		})
 	}
@@ -101,11 +100,11 @@ func TestSignedHeadersRequired(t *testing.T) {
 func TestSDKRequestsPassStrictSigning(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
-	for _, api := range []string{huaweitest.APIDetails, huaweitest.APIRevoke, huaweitest.APIDelete, huaweitest.APICancelCert} {
+	for _, api := range []string{APIDetails, APIRevoke, APIDelete, APICancelCert} {
 		_ = c.call(api, s.Seed(provider.StateIssued))
 	}
 	_, _ = c.list(listReq{Limit: ptr(int32(10))})
-	_, _ = c.purchase(&purchaseBody{})
+	_, _ = c.purchase(&sdkPurchaseBody{})
 	for _, q := range s.Requests() {
 		if q.Status == http.StatusUnauthorized || q.AccessKey == "" {
 			t.Errorf("%s: refused at authentication (%d %s)", q.Action, q.Status, q.Code)
@@ -122,7 +121,7 @@ func TestSDKRequestsPassStrictSigning(t *testing.T) {
 func TestAccessKeyLockout(t *testing.T) {
 	t.Parallel()
 	clk := newFakeClock()
-	s := huaweitest.NewServer(huaweitest.WithClock(clk.Now))
+	s := NewServer(WithClock(clk.Now))
 	t.Cleanup(s.Close)
 	good := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
 	bad := newClient(t, s.URL(), s.AK(), "not-the-sk", s.ProjectID(), nil)
@@ -131,18 +130,18 @@ func TestAccessKeyLockout(t *testing.T) {
 	// Five failures, a success (which clears the count), five more: no lock.
 	for range 5 {
 		_, err := bad.details(id)
-		wantCode(t, err, http.StatusUnauthorized, huaweitest.CodeAuthFailed)
+		wantCode(t, err, http.StatusUnauthorized, CodeAuthFailed)
 	}
 	if _, err := good.details(id); err != nil {
 		t.Fatalf("after five failures: %v", err)
 	}
 	for range 6 {
 		_, err := bad.details(id)
-		wantCode(t, err, http.StatusUnauthorized, huaweitest.CodeAuthFailed)
+		wantCode(t, err, http.StatusUnauthorized, CodeAuthFailed)
 	}
 	// The sixth consecutive failure locked the key.
 	_, err := good.details(id)
-	sre := wantCode(t, err, http.StatusUnauthorized, huaweitest.CodeAuthFailed)
+	sre := wantCode(t, err, http.StatusUnauthorized, CodeAuthFailed)
 	if !strings.Contains(sre.ErrorMessage, "reach the limit") {
 		t.Fatalf("locked answer %q", sre.ErrorMessage)
 	}
