@@ -55,8 +55,8 @@ func TestRetriedDeleteNotDeletedByProxy404(t *testing.T) {
 	t.Parallel()
 	h := newEmulated(t, false)
 	id := h.srv.Seed(provider.StateRevoked)
-	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIDelete, Kind: huaweitest.FaultHTMLBadGateway, Times: 1})
-	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIDelete, Kind: huaweitest.FaultHTMLNotFound})
+	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.ActionDelete, Kind: huaweitest.FaultHTMLBadGateway, Times: 1})
+	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.ActionDelete, Kind: huaweitest.FaultHTMLNotFound})
 	br := broker.New(broker.WithMaxAttempts(3), broker.WithBackoff(time.Millisecond, time.Millisecond))
 	if err := br.Register("huawei", h.a, broker.WithRate(1000, 100)); err != nil {
 		t.Fatal(err)

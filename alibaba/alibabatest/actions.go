@@ -139,7 +139,7 @@ func (s *Server) revoke(p map[string]string, now time.Time) result {
 	case o.Status == StatusIssued || o.Status == StatusWillExpire:
 		r.Type, r.Status = TypeUnknown, StatusRevoked
 		r.certPEM = ""
-		if now.Sub(o.NotBefore) <= QuotaReturnWindow {
+		if now.Sub(o.NotBefore) <= quotaReturnWindow {
 			s.returnQuota(id, ActionRevoke, now)
 		}
 	default:

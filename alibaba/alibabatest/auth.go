@@ -12,14 +12,14 @@ import (
 )
 
 // APIVersion is the only API version the emulator serves.
-const APIVersion = "2020-04-07"
+const aPIVersion = "2020-04-07"
 
 // TimestampLayout is the layout of the Timestamp parameter.
-const TimestampLayout = "2006-01-02T15:04:05Z"
+const timestampLayout = "2006-01-02T15:04:05Z"
 
 // SkewLimit is how far a request's Timestamp may be from the server clock,
 // and how long a SignatureNonce stays used.
-const SkewLimit = 15 * time.Minute
+const skewLimit = 15 * time.Minute
 
 // requiredParams are the common parameters every request must carry, in
 // the order they are checked.
@@ -36,35 +36,35 @@ func (s *Server) authenticate(method string, p map[string]string, now time.Time)
 			return errMissing(name)
 		}
 	}
-	if p["Version"] != APIVersion {
-		return newError(http.StatusBadRequest, CodeInvalidVersion, "Specified parameter Version is not valid.")
+	if p["Version"] != aPIVersion {
+		return newError(http.StatusBadRequest, codeInvalidVersion, "Specified parameter Version is not valid.")
 	}
 	if _, ok := actions[p["Action"]]; !ok {
-		return newError(http.StatusNotFound, CodeInvalidAction, "Specified api is not found, please check your url and method.")
+		return newError(http.StatusNotFound, codeInvalidAction, "Specified api is not found, please check your url and method.")
 	}
 	if f, ok := p["Format"]; ok && !strings.EqualFold(f, "JSON") {
-		return newError(http.StatusBadRequest, CodeInvalidFormat, "Specified parameter Format is not valid: this emulator answers JSON only.")
+		return newError(http.StatusBadRequest, codeInvalidFormat, "Specified parameter Format is not valid: this emulator answers JSON only.")
 	}
 	if p["SignatureMethod"] != "HMAC-SHA1" {
-		return newError(http.StatusBadRequest, CodeInvalidSignatureMethod, "Specified signature method is not valid.")
+		return newError(http.StatusBadRequest, codeInvalidSignatureMethod, "Specified signature method is not valid.")
 	}
 	if p["SignatureVersion"] != "1.0" {
 		return errInvalid("SignatureVersion", "only 1.0 is supported")
 	}
-	ts, err := time.Parse(TimestampLayout, p["Timestamp"])
+	ts, err := time.Parse(timestampLayout, p["Timestamp"])
 	if err != nil {
-		return newError(http.StatusBadRequest, CodeTimestampFormat, "Specified time stamp or date value is not well formatted.")
+		return newError(http.StatusBadRequest, codeTimestampFormat, "Specified time stamp or date value is not well formatted.")
 	}
-	if d := now.Sub(ts); d > SkewLimit || d < -SkewLimit {
-		return newError(http.StatusBadRequest, CodeTimestampExpired, "Specified time stamp or date value is expired.")
+	if d := now.Sub(ts); d > skewLimit || d < -skewLimit {
+		return newError(http.StatusBadRequest, codeTimestampExpired, "Specified time stamp or date value is expired.")
 	}
 	secret, ok := s.cfg.keys[p["AccessKeyId"]]
 	if !ok {
-		return newError(http.StatusNotFound, CodeAccessKeyNotFound, "Specified access key is not found.")
+		return newError(http.StatusNotFound, codeAccessKeyNotFound, "Specified access key is not found.")
 	}
 	sts := stringToSign(method, p)
 	if subtle.ConstantTimeCompare([]byte(sign(sts, secret)), []byte(p["Signature"])) != 1 {
-		return newError(http.StatusBadRequest, CodeSignatureDoesNotMatch,
+		return newError(http.StatusBadRequest, codeSignatureDoesNotMatch,
 			"Specified signature is not matched with our calculation. server string to sign is:%s", sts)
 	}
 	return s.useNonce(p["AccessKeyId"], p["SignatureNonce"], now)
@@ -75,13 +75,13 @@ func (s *Server) useNonce(keyID, nonce string, now time.Time) *apiError {
 	k := keyID + "\n" + nonce
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if at, seen := s.nonces[k]; seen && now.Sub(at) < SkewLimit {
-		return newError(http.StatusBadRequest, CodeNonceUsed, "Specified signature nonce was used already.")
+	if at, seen := s.nonces[k]; seen && now.Sub(at) < skewLimit {
+		return newError(http.StatusBadRequest, codeNonceUsed, "Specified signature nonce was used already.")
 	}
 	s.nonces[k] = now
 	if len(s.nonces) >= s.nonceSweep {
 		for k, at := range s.nonces {
-			if now.Sub(at) >= SkewLimit {
+			if now.Sub(at) >= skewLimit {
 				delete(s.nonces, k)
 			}
 		}

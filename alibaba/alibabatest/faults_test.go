@@ -27,11 +27,11 @@ func checkFaultError(t *testing.T, k FaultKind, err error) {
 			t.Fatalf("latency: %v", err)
 		}
 	case FaultServerError:
-		serverError(t, err, http.StatusInternalServerError, CodeInternalError)
+		serverError(t, err, http.StatusInternalServerError, codeInternalError)
 	case FaultUnavailable:
-		serverError(t, err, http.StatusServiceUnavailable, CodeServiceUnavailable)
+		serverError(t, err, http.StatusServiceUnavailable, codeServiceUnavailable)
 	case FaultThrottle:
-		serverError(t, err, http.StatusBadRequest, CodeThrottling)
+		serverError(t, err, http.StatusBadRequest, codeThrottling)
 	case FaultReset:
 		if !errors.As(err, &ue) || ue.Timeout() {
 			t.Fatalf("reset: got %v (%T), want a transport error", err, err)
@@ -212,8 +212,8 @@ func TestQPSLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := describe(c, id)
-	serverError(t, err, http.StatusBadRequest, CodeThrottling)
-	if e := s.Requests()[1]; e.Fault != FaultThrottle || e.Code != CodeThrottling || e.HTTPStatus != 400 {
+	serverError(t, err, http.StatusBadRequest, codeThrottling)
+	if e := s.Requests()[1]; e.Fault != FaultThrottle || e.Code != codeThrottling || e.HTTPStatus != 400 {
 		t.Fatalf("log entry %+v", e)
 	}
 	// Other actions have their own limit (none).
@@ -229,7 +229,7 @@ func TestQPSLimit(t *testing.T) {
 	if _, err := describe(c, id); err != nil {
 		t.Fatal(err)
 	}
-	serverError(t, revoke(c, id), http.StatusBadRequest, CodeThrottling)
+	serverError(t, revoke(c, id), http.StatusBadRequest, codeThrottling)
 }
 
 func TestCloseReleasesAHungRequest(t *testing.T) {
@@ -291,7 +291,7 @@ func TestDocumentedQPS(t *testing.T) {
 		case i < 10:
 			t.Fatalf("request %d within the documented quota failed: %v", i+1, err)
 		default:
-			serverError(t, err, http.StatusBadRequest, CodeThrottling)
+			serverError(t, err, http.StatusBadRequest, codeThrottling)
 			throttled++
 		}
 	}

@@ -79,13 +79,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // parameters.
 func readParams(r *http.Request) (map[string]string, *apiError) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		return nil, newError(http.StatusBadRequest, CodeUnsupportedHTTPMethod, "This http method %q is not supported.", r.Method)
+		return nil, newError(http.StatusBadRequest, codeUnsupportedHTTPMethod, "This http method %q is not supported.", r.Method)
 	}
 	if r.URL.Path != "/" && r.URL.Path != "" {
-		return nil, newError(http.StatusNotFound, CodeInvalidAction, "Specified api is not found, please check your url and method.")
+		return nil, newError(http.StatusNotFound, codeInvalidAction, "Specified api is not found, please check your url and method.")
 	}
 	if err := r.ParseForm(); err != nil {
-		return nil, newError(http.StatusBadRequest, CodeInvalidParameter, "The request query or body is not valid URL encoding.")
+		return nil, newError(http.StatusBadRequest, codeInvalidParameter, "The request query or body is not valid URL encoding.")
 	}
 	p := make(map[string]string, len(r.Form))
 	for k, vs := range r.Form {
@@ -135,7 +135,7 @@ func truncate(s string) string {
 func writeError(w http.ResponseWriter, requestID string, e *apiError) {
 	writeJSON(w, e.status, map[string]string{
 		"RequestId": requestID,
-		"HostId":    HostID,
+		"HostId":    hostID,
 		"Code":      e.code,
 		"Message":   e.message,
 		"Recommend": recommend + url.QueryEscape(e.code) + "&product=cas",
@@ -147,7 +147,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b = []byte(`{"Code":"InternalError","Message":"encoding the response failed","HostId":"` + HostID + `"}`)
+		b = []byte(`{"Code":"InternalError","Message":"encoding the response failed","HostId":"` + hostID + `"}`)
 	}
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.WriteHeader(status)

@@ -15,8 +15,8 @@ import (
 // DefaultShowSize is the page size of ListUserCertificateOrder when
 // ShowSize is not given; MaxShowSize the largest accepted [unverified].
 const (
-	DefaultShowSize = 50
-	MaxShowSize     = 1000
+	defaultShowSize = 50
+	maxShowSize     = 1000
 )
 
 // listStatuses are the Status filter values ListUserCertificateOrder
@@ -51,7 +51,7 @@ func (s *Server) list(p map[string]string, now time.Time) result {
 	if err != nil {
 		return failed(err)
 	}
-	size, err := positiveParam(p, "ShowSize", DefaultShowSize, MaxShowSize)
+	size, err := positiveParam(p, "ShowSize", defaultShowSize, maxShowSize)
 	if err != nil {
 		return failed(err)
 	}

@@ -40,7 +40,7 @@ const ExpiringWindow = 30 * 24 * time.Hour
 // QuotaReturnWindow is how long after issuance a revocation still gives
 // the order's quota back (CancelCertificateForPackageRequest: "within 30
 // calendar days after the issuance date").
-const QuotaReturnWindow = 30 * 24 * time.Hour
+const quotaReturnWindow = 30 * 24 * time.Hour
 
 // Order types of ListUserCertificateOrder that hold orders.
 const (
@@ -49,7 +49,7 @@ const (
 )
 
 // DefaultProductCode is the product of orders seeded without one.
-const DefaultProductCode = "digicert-free-1-free"
+const defaultProductCode = "digicert-free-1-free"
 
 // Tag is one resource tag of an order (RenewCertificateOrderForPackageRequest
 // parameters Tags.N.Key and Tags.N.Value).
@@ -185,7 +185,7 @@ func (o Order) normalize(now time.Time) (Order, error) {
 		}
 	}
 	if o.ProductCode == "" {
-		o.ProductCode = DefaultProductCode
+		o.ProductCode = defaultProductCode
 	}
 	switch o.OrderType {
 	case "":

@@ -14,7 +14,7 @@ import (
 
 // MaxTags is the most tags a renewal may carry, and the highest N of
 // Tags.N.Key.
-const MaxTags = 20
+const maxTags = 20
 
 // maxTagLen is the longest tag key or value, in characters.
 const maxTagLen = 128
@@ -74,8 +74,8 @@ func parseTags(p map[string]string) ([]Tag, *apiError) {
 		if !ok || err != nil || n < 1 || num[0] == '0' || (field != "Key" && field != "Value") {
 			return nil, errInvalid(truncate(name), "tags are passed as Tags.N.Key and Tags.N.Value with N from 1")
 		}
-		if n > MaxTags {
-			return nil, errInvalid(truncate(name), fmt.Sprintf("at most %d tags are allowed", MaxTags))
+		if n > maxTags {
+			return nil, errInvalid(truncate(name), fmt.Sprintf("at most %d tags are allowed", maxTags))
 		}
 		s := slots[n]
 		if s == nil {

@@ -109,7 +109,7 @@ func TestSeedOrder(t *testing.T) {
 			t.Errorf("%s: state %v, want %v", tt.name, st, tt.state)
 		}
 		o, _ := s.Order(id)
-		if o.Domain == "" || o.ProductCode != DefaultProductCode || o.OrderType != OrderTypePackage || !o.BuyDate.Equal(now) {
+		if o.Domain == "" || o.ProductCode != defaultProductCode || o.OrderType != OrderTypePackage || !o.BuyDate.Equal(now) {
 			t.Errorf("%s: defaults not filled: %+v", tt.name, o)
 		}
 	}

@@ -17,7 +17,7 @@ func TestEveryAPIFromEveryStatus(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
 	soon := time.Now().Add(10 * 24 * time.Hour)
-	const invalid = CodeInvalidStatus
+	const invalid = codeInvalidStatus
 	tests := []struct {
 		name                string
 		cert                Cert
@@ -50,10 +50,10 @@ func TestEveryAPIFromEveryStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, op := range []struct{ api, want string }{
-			{APICancelCert, tt.cancel},
-			{APIRevoke, tt.revoke},
-			{APIDelete, tt.del},
-			{APIDetails, tt.cert.Status},
+			{ActionCancelCert, tt.cancel},
+			{ActionRevoke, tt.revoke},
+			{ActionDelete, tt.del},
+			{ActionDetails, tt.cert.Status},
 		} {
 			t.Run(tt.name+"/"+op.api, func(t *testing.T) {
 				t.Parallel()
@@ -69,7 +69,7 @@ func TestEveryAPIFromEveryStatus(t *testing.T) {
 					}
 					wantNative(t, s, id, "")
 					_, err = c.details(id)
-					wantCode(t, err, http.StatusBadRequest, CodeCertNotFound)
+					wantCode(t, err, http.StatusBadRequest, codeCertNotFound)
 				default:
 					if err != nil {
 						t.Fatalf("%s: %v", op.api, err)
@@ -103,8 +103,8 @@ func TestSuccessBodies(t *testing.T) {
 		t.Fatalf("success response has X-Request-Id %v; want 32 hex characters", out.XRequestId)
 	}
 	last := s.Requests()[s.RequestCount()-1]
-	if last.RequestID != *out.XRequestId || last.Action != APICancelCert || last.ID != id ||
-		last.Status != http.StatusOK || !last.Applied || last.AccessKey != s.AK() || last.ProjectID != s.ProjectID() {
+	if last.RequestID != *out.XRequestId || last.Action != ActionCancelCert || last.ID != id ||
+		last.HTTPStatus != http.StatusOK || !last.Applied || last.AccessKeyID != s.AccessKeyID() || last.ProjectID != s.ProjectID() {
 		t.Fatalf("request log entry %+v does not match the response", last)
 	}
 
@@ -154,9 +154,9 @@ func TestRevokeReason(t *testing.T) {
 	}{
 		{"63 characters", &revokeBody{Reason: ptr(longest)}, ""},
 		{"empty", &revokeBody{Reason: ptr("")}, ""},
-		{"64 characters", &revokeBody{Reason: ptr(longest + "x")}, CodeInvalidParameter},
-		{"reason missing", &revokeBody{}, CodeInvalidParameter},
-		{"no body", nil, CodeInvalidParameter},
+		{"64 characters", &revokeBody{Reason: ptr(longest + "x")}, codeInvalidParameter},
+		{"reason missing", &revokeBody{}, codeInvalidParameter},
+		{"no body", nil, codeInvalidParameter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,17 +189,17 @@ func TestBadCertIDs(t *testing.T) {
 	other := NewServer(WithProjectID(s.ProjectID()), WithProjectID("proj2"))
 	t.Cleanup(other.Close)
 	foreign := other.SeedCert(Cert{ProjectID: "proj2", Status: StatusIssued})
-	otherClient := newClient(t, other.URL(), other.AK(), other.SK(), other.ProjectID(), nil)
+	otherClient := newClient(t, other.URL(), other.AccessKeyID(), other.AccessKeySecret(), other.ProjectID(), nil)
 
-	for _, api := range []string{APICancelCert, APIRevoke, APIDelete, APIDetails} {
+	for _, api := range []string{ActionCancelCert, ActionRevoke, ActionDelete, ActionDetails} {
 		t.Run(api, func(t *testing.T) {
 			t.Parallel()
 			for _, id := range []string{"scs123", "SCS1481110651012", "scs148111065101x", "abc", "scs14811106510123"} {
-				wantCode(t, c.call(api, id), http.StatusBadRequest, CodeCertIDWrong)
+				wantCode(t, c.call(api, id), http.StatusBadRequest, codeCertIDWrong)
 			}
-			wantCode(t, c.call(api, s.UnknownID()), http.StatusBadRequest, CodeCertNotFound)
+			wantCode(t, c.call(api, s.UnknownID()), http.StatusBadRequest, codeCertNotFound)
 			// A certificate of another project is not visible.
-			wantCode(t, otherClient.call(api, foreign), http.StatusBadRequest, CodeCertNotFound)
+			wantCode(t, otherClient.call(api, foreign), http.StatusBadRequest, codeCertNotFound)
 			wantNative(t, other, foreign, StatusIssued)
 		})
 	}

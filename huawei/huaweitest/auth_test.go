@@ -48,83 +48,83 @@ func TestAuthenticationFailures(t *testing.T) {
 		{
 			name: "wrong SK",
 			client: func(t *testing.T, s *Server) *client {
-				return newClient(t, s.URL(), s.AK(), "not-the-sk", s.ProjectID(), nil)
+				return newClient(t, s.URL(), s.AccessKeyID(), "not-the-sk", s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "unknown AK",
 			client: func(t *testing.T, s *Server) *client {
-				return newClient(t, s.URL(), "NOSUCHAK", s.SK(), s.ProjectID(), nil)
+				return newClient(t, s.URL(), "NOSUCHAK", s.AccessKeySecret(), s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
-			name: "default pair refused once WithCredentials is given",
-			opts: []Option{WithCredentials("AK1", "SK1")},
+			name: "default pair refused once WithAccessKey is given",
+			opts: []Option{WithAccessKey("AK1", "SK1")},
 			client: func(t *testing.T, s *Server) *client {
 				return newClient(t, s.URL(), "HWTESTAK0000000000000", "hwtest-loopback-only-secret-key-0000000000", s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "X-Sdk-Date 20 minutes behind the server",
 			opts: []Option{WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) })},
 			client: func(t *testing.T, s *Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: CodeClockSkew,
+			status: http.StatusUnauthorized, code: codeClockSkew,
 		},
 		{
 			name: "X-Sdk-Date 20 minutes ahead of the server",
 			opts: []Option{WithClock(func() time.Time { return time.Now().Add(-20 * time.Minute) })},
 			client: func(t *testing.T, s *Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: CodeClockSkew,
+			status: http.StatusUnauthorized, code: codeClockSkew,
 		},
 		{
 			name: "body changed after signing",
 			client: func(t *testing.T, s *Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
 					b := []byte(`{"reason":"changed"}` + "\n")
 					r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
 				}))
 			},
-			status: http.StatusUnauthorized, code: CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "query added after signing",
 			client: func(t *testing.T, s *Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
 					r.URL.RawQuery = "limit=10"
 				}))
 			},
-			status: http.StatusUnauthorized, code: CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "signed header changed after signing",
 			client: func(t *testing.T, s *Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
 					r.Header.Set("User-Agent", "someone-else")
 				}))
 			},
-			status: http.StatusUnauthorized, code: CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "SM3 signing algorithm",
 			client: func(t *testing.T, s *Server) *client {
 				cfg := hwconfig.DefaultHttpConfig().WithSigningAlgorithm(algorithm.HmacSM3)
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), cfg)
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), cfg)
 			},
-			status: http.StatusUnauthorized, code: CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "project not known",
 			client: func(t *testing.T, s *Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), "nosuchproject", nil)
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), "nosuchproject", nil)
 			},
-			status: http.StatusBadRequest, code: CodeNoProject,
+			status: http.StatusBadRequest, code: codeNoProject,
 		},
 	}
 	for _, tt := range tests {
@@ -138,7 +138,7 @@ func TestAuthenticationFailures(t *testing.T) {
 			wantCode(t, err, tt.status, tt.code)
 			wantNative(t, s, id, StatusIssued)
 			reqs := s.Requests()
-			if len(reqs) != 1 || reqs[0].Status != tt.status || reqs[0].Code != tt.code || reqs[0].Applied {
+			if len(reqs) != 1 || reqs[0].HTTPStatus != tt.status || reqs[0].Code != tt.code || reqs[0].Applied {
 				t.Fatalf("request log %+v", reqs)
 			}
 		})
@@ -157,15 +157,15 @@ func TestProjectMismatch(t *testing.T) {
 	s := NewServer(WithProjectID("p1"), WithProjectID("p2"))
 	t.Cleanup(s.Close)
 	id := s.SeedCert(Cert{ProjectID: "p2", Status: StatusIssued})
-	c := newClient(t, s.URL(), s.AK(), s.SK(), "p1", nil)
+	c := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), "p1", nil)
 	d := newDef(http.MethodGet, "/v2/{pid}/scm/cert/{cert_id}", "application/json", new(detailsResp)).
 		WithRequestField(def.NewFieldDef().WithName("Pid").WithJsonTag("pid").WithLocationType(def.Path)).
 		WithRequestField(certField()).Build()
 	_, err := c.hc.Sync(&pidReq{Pid: "p2", CertId: id}, d)
-	wantCode(t, err, http.StatusForbidden, CodeProjectMismatch)
+	wantCode(t, err, http.StatusForbidden, codeProjectMismatch)
 
 	// The same request in the right project succeeds.
-	p2 := newClient(t, s.URL(), s.AK(), s.SK(), "p2", nil)
+	p2 := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), "p2", nil)
 	got, err := p2.details(id)
 	if err != nil || got.Status != StatusIssued {
 		t.Fatalf("details in p2: %+v, %v", got, err)
@@ -174,10 +174,10 @@ func TestProjectMismatch(t *testing.T) {
 
 func TestSeveralCredentials(t *testing.T) {
 	t.Parallel()
-	s := NewServer(WithCredentials("AK1", "SK1"), WithCredentials("AK2", "SK2"))
+	s := NewServer(WithAccessKey("AK1", "SK1"), WithAccessKey("AK2", "SK2"))
 	t.Cleanup(s.Close)
-	if s.AK() != "AK1" || s.SK() != "SK1" {
-		t.Fatalf("AK/SK are %s/%s; want the first pair", s.AK(), "(redacted)")
+	if s.AccessKeyID() != "AK1" || s.AccessKeySecret() != "SK1" {
+		t.Fatalf("AK/SK are %s/%s; want the first pair", s.AccessKeyID(), "(redacted)")
 	}
 	id := s.Seed(provider.StateUnderReview)
 	for _, pair := range [][2]string{{"AK1", "SK1"}, {"AK2", "SK2"}} {
@@ -186,7 +186,7 @@ func TestSeveralCredentials(t *testing.T) {
 		}
 	}
 	_, err := newClient(t, s.URL(), "AK1", "SK2", s.ProjectID(), nil).details(id)
-	wantCode(t, err, http.StatusUnauthorized, CodeAuthFailed)
+	wantCode(t, err, http.StatusUnauthorized, codeAuthFailed)
 }
 
 // TestClockSkewWithinWindow: ten minutes of skew either way is accepted.
@@ -195,7 +195,7 @@ func TestClockSkewWithinWindow(t *testing.T) {
 	for _, skew := range []time.Duration{-10 * time.Minute, 10 * time.Minute} {
 		s := NewServer(WithClock(func() time.Time { return time.Now().Add(skew) }))
 		t.Cleanup(s.Close)
-		c := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+		c := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 		if _, err := c.details(s.Seed(provider.StateIssued)); err != nil {
 			t.Fatalf("skew %v: %v", skew, err)
 		}
@@ -239,15 +239,15 @@ func TestRawRequests(t *testing.T) {
 		status                   int
 		code                     string
 	}{
-		{"no Authorization", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist", "", "", http.StatusUnauthorized, CodeAuthFailed},
-		{"malformed Authorization", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist", "SDK-HMAC-SHA256 garbage", "", http.StatusUnauthorized, CodeAuthFailed},
+		{"no Authorization", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist", "", "", http.StatusUnauthorized, codeAuthFailed},
+		{"malformed Authorization", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist", "SDK-HMAC-SHA256 garbage", "", http.StatusUnauthorized, codeAuthFailed},
 		{"bad signature hex", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist",
-			"SDK-HMAC-SHA256 Access=" + s.AK() + ", SignedHeaders=x-sdk-date, Signature=zz", "", http.StatusUnauthorized, CodeAuthFailed},
-		{"unknown path", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/nothing", "", "", http.StatusNotFound, CodeNoAPI},
-		{"wrong method", http.MethodPut, "/v2/" + s.ProjectID() + "/scm/certlist", "", "", http.StatusNotFound, CodeNoAPI},
-		{"root", http.MethodGet, "/", "", "", http.StatusNotFound, CodeNoAPI},
-		{"trailing slash", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist/", "", "", http.StatusNotFound, CodeNoAPI},
-		{"body too large", http.MethodPost, "/v2/" + s.ProjectID() + "/scm/cert/purchase", "", strings.Repeat("x", 1<<20+1), http.StatusRequestEntityTooLarge, CodeBadRequest},
+			"SDK-HMAC-SHA256 Access=" + s.AccessKeyID() + ", SignedHeaders=x-sdk-date, Signature=zz", "", http.StatusUnauthorized, codeAuthFailed},
+		{"unknown path", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/nothing", "", "", http.StatusNotFound, codeNoAPI},
+		{"wrong method", http.MethodPut, "/v2/" + s.ProjectID() + "/scm/certlist", "", "", http.StatusNotFound, codeNoAPI},
+		{"root", http.MethodGet, "/", "", "", http.StatusNotFound, codeNoAPI},
+		{"trailing slash", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist/", "", "", http.StatusNotFound, codeNoAPI},
+		{"body too large", http.MethodPost, "/v2/" + s.ProjectID() + "/scm/cert/purchase", "", strings.Repeat("x", 1<<20+1), http.StatusRequestEntityTooLarge, codeBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -283,5 +283,5 @@ func TestRawRequests(t *testing.T) {
 	// Unknown route through the SDK too.
 	d := newDef(http.MethodGet, "/v2/{project_id}/scm/nothing", "application/json", new(msgResp)).Build()
 	_, err := c.hc.Sync(&struct{}{}, d)
-	wantCode(t, err, http.StatusNotFound, CodeNoAPI)
+	wantCode(t, err, http.StatusNotFound, codeNoAPI)
 }

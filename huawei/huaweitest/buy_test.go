@@ -81,7 +81,7 @@ func TestBuyV3(t *testing.T) {
 			b := body(ptr(true))
 			edit(b)
 			_, err := c.SubscribeCertificate(&model.SubscribeCertificateRequest{Body: b})
-			wantCode(t, err, http.StatusBadRequest, CodeInvalidParameter)
+			wantCode(t, err, http.StatusBadRequest, codeInvalidParameter)
 		}
 		if len(s.Purchases()) != 0 {
 			t.Fatal("an invalid purchase was recorded")

@@ -95,7 +95,7 @@ func TestCancelFromIssuingRefused(t *testing.T) {
 	s, c := newServer(t)
 	id := s.SeedCert(Cert{Status: StatusIssuing})
 	_, err := c.cancel(id)
-	wantCode(t, err, http.StatusBadRequest, CodeInvalidStatus)
+	wantCode(t, err, http.StatusBadRequest, codeInvalidStatus)
 	wantNative(t, s, id, StatusIssuing)
 	if st, _ := s.State(id); st != provider.StateUnderReview {
 		t.Fatalf("ISSUING reads as %s, want under_review", st)

@@ -56,10 +56,10 @@ const (
 const (
 	// FreeType is cert_type / type of the free DigiCert DV (Basic)
 	// certificate, the only free one (fidelity H10).
-	FreeType = "DV_SSL_CERT_BASIC"
+	freeType = "DV_SSL_CERT_BASIC"
 	// FreeBrand is its brand [unverified spelling: the v3 details document
 	// only GLOBALSIGN, SYMANTEC, GEOTRUST and CFCA].
-	FreeBrand = "DIGICERT"
+	freeBrand = "DIGICERT"
 )
 
 // ExpiringWindow is how close to NotAfter an issued, purchased certificate

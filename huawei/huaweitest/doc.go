@@ -13,7 +13,7 @@
 //	s := huaweitest.NewServer()
 //	defer s.Close()
 //	id := s.Seed(provider.StateUnderReview)      // a cert in CHECKING
-//	// point the SDK at s.URL() with s.AK(), s.SK() and s.ProjectID() ...
+//	// point the SDK at s.URL() with s.AccessKeyID(), s.AccessKeySecret() and s.ProjectID() ...
 //	s.Settle(id)                                 // CANCELCHECKING -> PAID
 //
 // # Endpoints
@@ -21,15 +21,15 @@
 // Paths are relative to URL; {project_id} must be a known project (see
 // WithProjectID) and equal the X-Project-Id header the SDK adds.
 //
-//	POST   /v2/{project_id}/scm/cert/{cert_id}/cancel-cert   APICancelCert
-//	POST   /v2/{project_id}/scm/cert/{cert_id}/revoke        APIRevoke
-//	DELETE /v2/{project_id}/scm/cert/{cert_id}               APIDelete
-//	GET    /v2/{project_id}/scm/cert/{cert_id}               APIDetails
-//	GET    /v2/{project_id}/scm/certlist                     APIList
-//	POST   /v2/{project_id}/scm/cert/purchase                APIPurchase
-//	GET    /v3/scm/certificates/{certificate_id}             APIDetails (v3)
-//	DELETE /v3/scm/certificates/{certificate_id}             APIDelete (v3)
-//	POST   /v3/scm/certificates/buy                          APIPurchase (v3)
+//	POST   /v2/{project_id}/scm/cert/{cert_id}/cancel-cert   ActionCancelCert
+//	POST   /v2/{project_id}/scm/cert/{cert_id}/revoke        ActionRevoke
+//	DELETE /v2/{project_id}/scm/cert/{cert_id}               ActionDelete
+//	GET    /v2/{project_id}/scm/cert/{cert_id}               ActionDetails
+//	GET    /v2/{project_id}/scm/certlist                     ActionList
+//	POST   /v2/{project_id}/scm/cert/purchase                ActionPurchase
+//	GET    /v3/scm/certificates/{certificate_id}             ActionDetails (v3)
+//	DELETE /v3/scm/certificates/{certificate_id}             ActionDelete (v3)
+//	POST   /v3/scm/certificates/buy                          ActionPurchase (v3)
 //
 // The v3 paths carry no project: the certificate's project is the
 // X-Project-Id header's, which must be a known project. A v2 and a v3
@@ -37,7 +37,7 @@
 // on "details", "delete" or "purchase" covers both; Request.Path tells
 // them apart.
 //
-// The API names (APICancelCert, ...) are what InjectFault, SetQPS and the
+// The API names (ActionCancelCert, ...) are what InjectFault, SetQPS and the
 // request log use.
 //
 // # State machine
@@ -219,19 +219,19 @@ package huaweitest
 
 // API names, used by InjectFault (Fault.Action), SetQPS and Request.Action.
 const (
-	// APICancelCert is POST /v2/{project_id}/scm/cert/{cert_id}/cancel-cert.
-	APICancelCert = "cancel-cert"
-	// APIRevoke is POST /v2/{project_id}/scm/cert/{cert_id}/revoke.
-	APIRevoke = "revoke"
-	// APIDelete is DELETE /v2/{project_id}/scm/cert/{cert_id} and DELETE
+	// ActionCancelCert is POST /v2/{project_id}/scm/cert/{cert_id}/cancel-cert.
+	ActionCancelCert = "cancel-cert"
+	// ActionRevoke is POST /v2/{project_id}/scm/cert/{cert_id}/revoke.
+	ActionRevoke = "revoke"
+	// ActionDelete is DELETE /v2/{project_id}/scm/cert/{cert_id} and DELETE
 	// /v3/scm/certificates/{certificate_id}.
-	APIDelete = "delete"
-	// APIDetails is GET /v2/{project_id}/scm/cert/{cert_id} and GET
+	ActionDelete = "delete"
+	// ActionDetails is GET /v2/{project_id}/scm/cert/{cert_id} and GET
 	// /v3/scm/certificates/{certificate_id}.
-	APIDetails = "details"
-	// APIList is GET /v2/{project_id}/scm/certlist.
-	APIList = "list"
-	// APIPurchase is POST /v2/{project_id}/scm/cert/purchase and POST
+	ActionDetails = "details"
+	// ActionList is GET /v2/{project_id}/scm/certlist.
+	ActionList = "list"
+	// ActionPurchase is POST /v2/{project_id}/scm/cert/purchase and POST
 	// /v3/scm/certificates/buy.
-	APIPurchase = "purchase"
+	ActionPurchase = "purchase"
 )

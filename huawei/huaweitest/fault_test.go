@@ -31,9 +31,9 @@ func TestFaultKinds(t *testing.T) {
 		code   string
 	}{
 		{FaultLatency, ok, 0, ""},
-		{FaultServerError, serviceError, http.StatusInternalServerError, CodeServerError},
-		{FaultUnavailable, serviceError, http.StatusServiceUnavailable, CodeUnavailable},
-		{FaultThrottle, serviceError, http.StatusTooManyRequests, CodeThrottled},
+		{FaultServerError, serviceError, http.StatusInternalServerError, codeServerError},
+		{FaultUnavailable, serviceError, http.StatusServiceUnavailable, codeUnavailable},
+		{FaultThrottle, serviceError, http.StatusTooManyRequests, codeThrottled},
 		{FaultReset, transportError, 0, ""},
 		{FaultMalformed, serviceError, http.StatusOK, ""},
 		{FaultHTMLNotFound, serviceError, http.StatusNotFound, ""},
@@ -54,7 +54,7 @@ func TestFaultKinds(t *testing.T) {
 				s, c := newServer(t)
 				id := s.Seed(provider.StateIssued)
 				const delay = 50 * time.Millisecond
-				s.InjectFault(Fault{Action: APIRevoke, Kind: tt.kind, AfterApply: after, Latency: delay})
+				s.InjectFault(Fault{Action: ActionRevoke, Kind: tt.kind, AfterApply: after, Latency: delay})
 				start := time.Now()
 				_, err := c.revoke(id, ptr("superseded"))
 				if elapsed := time.Since(start); elapsed < delay {
@@ -84,7 +84,7 @@ func TestFaultKinds(t *testing.T) {
 				}
 				wantNative(t, s, id, want)
 				last := s.Requests()[0]
-				if last.Fault != tt.kind || last.Applied != applied || last.Status != tt.status && tt.want != ok {
+				if last.Fault != tt.kind || last.Applied != applied || last.HTTPStatus != tt.status && tt.want != ok {
 					t.Fatalf("request log %+v", last)
 				}
 			})
@@ -101,7 +101,7 @@ func TestHangReleasedByClose(t *testing.T) {
 			t.Parallel()
 			s := NewServer()
 			t.Cleanup(s.Close)
-			c := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil) // 10 s timeout, never reached
+			c := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil) // 10 s timeout, never reached
 			id := s.Seed(provider.StateIssued)
 			s.InjectFault(Fault{Kind: FaultHang, AfterApply: after})
 			done := make(chan error, 1)
@@ -123,7 +123,7 @@ func TestHangReleasedByClose(t *testing.T) {
 				want = StatusRevoking
 			}
 			wantNative(t, s, id, want)
-			if got := s.Requests()[0]; got.Status != 0 || got.Fault != FaultHang {
+			if got := s.Requests()[0]; got.HTTPStatus != 0 || got.Fault != FaultHang {
 				t.Fatalf("request log %+v; want no response and a hang", got)
 			}
 		})
@@ -137,8 +137,8 @@ func TestHangReleasedByClient(t *testing.T) {
 	s := NewServer()
 	t.Cleanup(s.Close)
 	id := s.Seed(provider.StateIssued)
-	s.InjectFault(Fault{Action: APIDetails, Kind: FaultHang, Times: 1})
-	impatient := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), hwconfig.DefaultHttpConfig().WithTimeout(200*time.Millisecond))
+	s.InjectFault(Fault{Action: ActionDetails, Kind: FaultHang, Times: 1})
+	impatient := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), hwconfig.DefaultHttpConfig().WithTimeout(200*time.Millisecond))
 	if _, err := impatient.details(id); err == nil {
 		t.Fatal("a hung request succeeded")
 	}
@@ -152,20 +152,20 @@ func TestFaultMatching(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
 	id := s.Seed(provider.StateIssued)
-	s.InjectFault(Fault{Action: APIDetails, Kind: FaultServerError, Times: 2})
+	s.InjectFault(Fault{Action: ActionDetails, Kind: FaultServerError, Times: 2})
 	if _, err := c.list(listReq{}); err != nil {
 		t.Fatalf("list hit a details fault: %v", err)
 	}
 	for range 2 {
 		_, err := c.details(id)
-		wantCode(t, err, http.StatusInternalServerError, CodeServerError)
+		wantCode(t, err, http.StatusInternalServerError, codeServerError)
 	}
 	if _, err := c.details(id); err != nil {
 		t.Fatalf("third details after Times 2: %v", err)
 	}
 	s.InjectFault(Fault{Kind: FaultUnavailable})
 	_, err := c.list(listReq{})
-	wantCode(t, err, http.StatusServiceUnavailable, CodeUnavailable)
+	wantCode(t, err, http.StatusServiceUnavailable, codeUnavailable)
 	s.ClearFaults()
 	if _, err := c.list(listReq{}); err != nil {
 		t.Fatalf("after ClearFaults: %v", err)
@@ -176,16 +176,16 @@ func TestQPS(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
 	id := s.Seed(provider.StateIssued)
-	s.SetQPS(APIDetails, 0.001) // one request, then none for 1000 s
+	s.SetQPS(ActionDetails, 0.001) // one request, then none for 1000 s
 	if _, err := c.details(id); err != nil {
 		t.Fatalf("first request under the limit: %v", err)
 	}
 	_, err := c.details(id)
-	wantCode(t, err, http.StatusTooManyRequests, CodeThrottled)
+	wantCode(t, err, http.StatusTooManyRequests, codeThrottled)
 	if _, err := c.list(listReq{}); err != nil {
 		t.Fatalf("another API was throttled: %v", err)
 	}
-	s.SetQPS(APIDetails, 0)
+	s.SetQPS(ActionDetails, 0)
 	if _, err := c.details(id); err != nil {
 		t.Fatalf("limit removed: %v", err)
 	}
@@ -195,7 +195,7 @@ func TestQPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.cancel(s.Seed(provider.StateUnderReview))
-	wantCode(t, err, http.StatusTooManyRequests, CodeThrottled)
+	wantCode(t, err, http.StatusTooManyRequests, codeThrottled)
 	s.ClearFaults()
 	if _, err := c.list(listReq{}); err != nil {
 		t.Fatalf("after ClearFaults: %v", err)

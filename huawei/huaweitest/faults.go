@@ -6,7 +6,7 @@ import (
 	"github.com/certbroker/certbroker/internal/faultinject"
 )
 
-// Fault is one fault rule; Fault.Action is an API name (APIRevoke, …) or ""
+// Fault is one fault rule; Fault.Action is an API name (ActionRevoke, …) or ""
 // for every API.
 type Fault = faultinject.Fault
 

@@ -29,15 +29,15 @@ func parseRoute(method, path string) (route, bool) {
 	if len(parts) == 5 && parts[0] == "" && parts[1] == "v3" && parts[2] == "scm" && parts[3] == "certificates" && parts[4] != "" {
 		if parts[4] == "buy" {
 			if method == http.MethodPost {
-				return route{api: APIPurchase, v3: true}, true
+				return route{api: ActionPurchase, v3: true}, true
 			}
 			return route{}, false
 		}
 		switch method {
 		case http.MethodGet:
-			return route{api: APIDetails, certID: parts[4], v3: true}, true
+			return route{api: ActionDetails, certID: parts[4], v3: true}, true
 		case http.MethodDelete:
-			return route{api: APIDelete, certID: parts[4], v3: true}, true
+			return route{api: ActionDelete, certID: parts[4], v3: true}, true
 		}
 		return route{}, false
 	}
@@ -48,17 +48,17 @@ func parseRoute(method, path string) (route, bool) {
 	rest := parts[4:]
 	switch {
 	case len(rest) == 1 && rest[0] == "certlist" && method == http.MethodGet:
-		rt.api = APIList
+		rt.api = ActionList
 	case len(rest) == 2 && rest[0] == "cert" && rest[1] == "purchase" && method == http.MethodPost:
-		rt.api = APIPurchase
+		rt.api = ActionPurchase
 	case len(rest) == 2 && rest[0] == "cert" && rest[1] != "" && method == http.MethodGet:
-		rt.api, rt.certID = APIDetails, rest[1]
+		rt.api, rt.certID = ActionDetails, rest[1]
 	case len(rest) == 2 && rest[0] == "cert" && rest[1] != "" && method == http.MethodDelete:
-		rt.api, rt.certID = APIDelete, rest[1]
+		rt.api, rt.certID = ActionDelete, rest[1]
 	case len(rest) == 3 && rest[0] == "cert" && rest[1] != "" && rest[2] == "cancel-cert" && method == http.MethodPost:
-		rt.api, rt.certID = APICancelCert, rest[1]
+		rt.api, rt.certID = ActionCancelCert, rest[1]
 	case len(rest) == 3 && rest[0] == "cert" && rest[1] != "" && rest[2] == "revoke" && method == http.MethodPost:
-		rt.api, rt.certID = APIRevoke, rest[1]
+		rt.api, rt.certID = ActionRevoke, rest[1]
 	default:
 		return route{}, false
 	}
@@ -81,7 +81,7 @@ func (ex *exchange) reply(status int, code string, body []byte) {
 	h.Set("X-Request-Id", ex.reqID)
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write(body)
-	ex.s.note(ex.idx, func(q *Request) { q.Status, q.Code = status, code })
+	ex.s.note(ex.idx, func(q *Request) { q.HTTPStatus, q.Code = status, code })
 }
 
 // replyHTML answers like a proxy: an HTML page, no error code and no
@@ -91,7 +91,7 @@ func (ex *exchange) replyHTML(status int, title string) {
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write([]byte("<html><head><title>" + title + "</title></head><body><center><h1>" + title +
 		"</h1></center><hr><center>nginx</center></body></html>\n"))
-	ex.s.note(ex.idx, func(q *Request) { q.Status = status })
+	ex.s.note(ex.idx, func(q *Request) { q.HTTPStatus = status })
 }
 
 func (ex *exchange) fail(e *apiError) { ex.reply(e.status, e.code, e.body()) }
@@ -139,7 +139,7 @@ func (s *Server) handle(ex *exchange) {
 		ex.fail(aerr)
 		return
 	}
-	s.note(ex.idx, func(q *Request) { q.AccessKey = ak })
+	s.note(ex.idx, func(q *Request) { q.AccessKeyID = ak })
 	if r.Header.Get("X-Project-Id") != rt.project || rt.project == "" {
 		ex.fail(errProjectMismatch())
 		return
@@ -216,6 +216,6 @@ func (s *Server) renderFault(ex *exchange, f Fault) {
 func (s *Server) logOutcome(idx int) {
 	q := s.reqs.At(idx)
 	s.log.Debug("huaweitest request",
-		"api", q.Action, "method", q.Method, "cert_id", q.ID, "status", q.Status, "code", q.Code,
+		"api", q.Action, "method", q.Method, "cert_id", q.ID, "status", q.HTTPStatus, "code", q.Code,
 		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)
 }

@@ -109,7 +109,7 @@ func TestListRejectsBadQueries(t *testing.T) {
 		{Offset: ptr(int32(-1))},
 	} {
 		_, err := c.list(q)
-		wantCode(t, err, http.StatusBadRequest, CodeInvalidParameter)
+		wantCode(t, err, http.StatusBadRequest, codeInvalidParameter)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 // it. Entries are added when a request arrives, so a request held by a hang
 // is already there, with Status 0.
 type Request struct {
-	// Action is the API name (APICancelCert, …); "" when no API matched.
+	// Action is the API name (ActionCancelCert, …); "" when no API matched.
 	Action string
 	// Method and Path are the HTTP method and the decoded URL path.
 	Method, Path string
@@ -21,14 +21,14 @@ type Request struct {
 	ID string
 	// AccessKey is the access key ID that signed the request, once the
 	// signature was verified.
-	AccessKey string
+	AccessKeyID string
 	// Time is when the request arrived, by the emulator's clock.
 	Time time.Time
 	// RequestID is the X-Request-Id the emulator answered with.
 	RequestID string
 	// Status is the HTTP status sent; 0 when no response was sent (reset,
 	// hang, client gone, emulator closed).
-	Status int
+	HTTPStatus int
 	// Code is the error_code sent; "" on success.
 	Code string
 	// Fault is the injected fault that hit the request; 0 for none.

@@ -19,35 +19,35 @@ func (s *Server) apply(rt route, body []byte, now time.Time) (int, []byte, *apiE
 		err *apiError
 	)
 	switch {
-	case rt.v3 && rt.api == APIPurchase:
+	case rt.v3 && rt.api == ActionPurchase:
 		v, err = s.buy(rt.project, body, now)
 	case rt.v3 && !validCertID(rt.certID):
 		// The v3 reference bounds certificate_id to 16 characters.
 		return 0, nil, errCertID()
-	case rt.v3 && rt.api == APIDelete:
+	case rt.v3 && rt.api == ActionDelete:
 		if err := s.deleteCert(rt.project, rt.certID, now, true); err != nil {
 			return 0, nil, err
 		}
 		return http.StatusNoContent, nil, nil
-	case rt.v3 && rt.api == APIDetails:
+	case rt.v3 && rt.api == ActionDetails:
 		v, err = s.showCertificate(rt.project, rt.certID, now)
 	}
 	switch {
 	case rt.v3:
-	case rt.api == APIList:
+	case rt.api == ActionList:
 		v, err = s.list(rt.project, rt.query, now)
-	case rt.api == APIPurchase:
+	case rt.api == ActionPurchase:
 		v, err = s.purchase(rt.project, body, now)
 	default:
 		if !validCertID(rt.certID) {
 			return 0, nil, errCertID()
 		}
 		switch rt.api {
-		case APICancelCert:
+		case ActionCancelCert:
 			v, err = s.cancelCert(rt.project, rt.certID, now)
-		case APIRevoke:
+		case ActionRevoke:
 			v, err = s.revoke(rt.project, rt.certID, body, now)
-		case APIDelete:
+		case ActionDelete:
 			if err = s.deleteCert(rt.project, rt.certID, now, false); err == nil {
 				v = messageBody{Message: "success"}
 			}

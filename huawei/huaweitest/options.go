@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Default credentials and project, used when no WithCredentials or
+// Default credentials and project, used when no WithAccessKey or
 // WithProjectID option is given. They are test values with no meaning
 // anywhere else.
 const (
@@ -56,13 +56,13 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithCredentials adds an accepted access key pair. It may be repeated;
+// WithAccessKey adds an accepted access key pair. It may be repeated;
 // when it is given at least once, the default pair is not accepted, and AK
 // and SK return the first pair given. Every accepted pair may use every
 // project. It panics if ak or sk is empty.
-func WithCredentials(ak, sk string) Option {
+func WithAccessKey(ak, sk string) Option {
 	if ak == "" || sk == "" {
-		panic("huaweitest: WithCredentials needs a non-empty AK and SK")
+		panic("huaweitest: WithAccessKey needs a non-empty AK and SK")
 	}
 	return func(c *config) {
 		for i := range c.creds {

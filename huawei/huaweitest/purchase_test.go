@@ -108,11 +108,11 @@ func TestPurchaseValidation(t *testing.T) {
 			b := validPurchase()
 			tt.edit(b)
 			_, err := c.purchase(b)
-			wantCode(t, err, http.StatusBadRequest, CodeInvalidParameter)
+			wantCode(t, err, http.StatusBadRequest, codeInvalidParameter)
 		})
 	}
 	_, err := c.purchase(nil)
-	wantCode(t, err, http.StatusBadRequest, CodeInvalidParameter)
+	wantCode(t, err, http.StatusBadRequest, codeInvalidParameter)
 	t.Cleanup(func() {
 		if ps := s.Purchases(); len(ps) != 0 {
 			t.Errorf("rejected purchases created %+v", ps)

@@ -58,7 +58,7 @@ func newServer(t testing.TB, opts ...Option) (*Server, *client) {
 	t.Helper()
 	s := NewServer(opts...)
 	t.Cleanup(s.Close)
-	return s, newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+	return s, newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 }
 
 // Request and response types. Every response type has HttpStatusCode, as
@@ -244,13 +244,13 @@ func (c *client) purchase(body *sdkPurchaseBody) (*purchaseResp, error) {
 func (c *client) call(api, id string) error {
 	var err error
 	switch api {
-	case APICancelCert:
+	case ActionCancelCert:
 		_, err = c.cancel(id)
-	case APIRevoke:
+	case ActionRevoke:
 		_, err = c.revoke(id, ptr("key compromise"))
-	case APIDelete:
+	case ActionDelete:
 		_, err = c.del(id)
-	case APIDetails:
+	case ActionDetails:
 		_, err = c.details(id)
 	default:
 		panic("unknown api " + api)

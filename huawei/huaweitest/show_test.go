@@ -19,7 +19,7 @@ import (
 // pointed at s.
 func newScmClient(t testing.TB, s *Server) *scm.ScmClient {
 	t.Helper()
-	cred, err := basic.NewCredentialsBuilder().WithAk(s.AK()).WithSk(s.SK()).WithProjectId(s.ProjectID()).SafeBuild()
+	cred, err := basic.NewCredentialsBuilder().WithAk(s.AccessKeyID()).WithSk(s.AccessKeySecret()).WithProjectId(s.ProjectID()).SafeBuild()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,18 +120,18 @@ func TestShowAndDeleteV3NotFound(t *testing.T) {
 	if _, err := c.DeleteCertificate(&model.DeleteCertificateRequest{CertificateId: id}); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	if q := s.Requests()[0]; q.Status != http.StatusNoContent || q.Action != APIDelete {
+	if q := s.Requests()[0]; q.HTTPStatus != http.StatusNoContent || q.Action != ActionDelete {
 		t.Fatalf("delete logged %+v", q)
 	}
 	for _, missing := range []string{id, s.UnknownID()} {
 		_, err := c.ShowCertificate(&model.ShowCertificateRequest{CertificateId: missing})
-		wantCode(t, err, http.StatusNotFound, CodeCertNotFound)
+		wantCode(t, err, http.StatusNotFound, codeCertNotFound)
 		_, err = c.DeleteCertificate(&model.DeleteCertificateRequest{CertificateId: missing})
-		wantCode(t, err, http.StatusNotFound, CodeCertNotFound)
+		wantCode(t, err, http.StatusNotFound, codeCertNotFound)
 	}
 	pending := s.Seed(provider.StateUnderReview)
 	_, err := c.DeleteCertificate(&model.DeleteCertificateRequest{CertificateId: pending})
-	wantCode(t, err, http.StatusBadRequest, CodeInvalidStatus)
+	wantCode(t, err, http.StatusBadRequest, codeInvalidStatus)
 }
 
 // TestCancelRevokingSettlesToIssued: CANCLEREVOKING (v3 details only) is a

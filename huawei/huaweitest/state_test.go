@@ -79,7 +79,7 @@ func TestSeedPanics(t *testing.T) {
 		{"unknown project", func() { s.SeedCert(Cert{ProjectID: "other"}) }},
 		{"unknown source", func() { s.SeedCert(Cert{Source: "stolen"}) }},
 		{"cancelled but not PAID", func() { s.SeedCert(Cert{Status: StatusIssued, Cancelled: true}) }},
-		{"empty credentials", func() { WithCredentials("", "x") }},
+		{"empty credentials", func() { WithAccessKey("", "x") }},
 		{"bad project ID", func() { WithProjectID("a/b") }},
 	}
 	for _, tt := range tests {
@@ -246,7 +246,7 @@ func TestDeletedIsGone(t *testing.T) {
 		t.Fatal("State still sees a deleted certificate")
 	}
 	_, err := c.del(id)
-	wantCode(t, err, http.StatusBadRequest, CodeCertNotFound)
+	wantCode(t, err, http.StatusBadRequest, codeCertNotFound)
 	defer func() {
 		if recover() == nil {
 			t.Fatal("re-seeding a deleted ID did not panic")

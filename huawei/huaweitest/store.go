@@ -135,10 +135,10 @@ func fillSpec(c *Cert) {
 		// (user guide, 手动续费; CCM FAQ ccm_01_0230; fidelity H10). The
 		// brand's spelling in the API is [unverified].
 		if c.Brand == "" {
-			c.Brand = FreeBrand
+			c.Brand = freeBrand
 		}
 		if c.Type == "" {
-			c.Type = FreeType
+			c.Type = freeType
 		}
 		if c.DomainType == "" {
 			c.DomainType = "SINGLE_DOMAIN"

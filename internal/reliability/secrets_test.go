@@ -72,7 +72,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 	aliSrv := alibabatest.NewServer(alibabatest.WithAccessKey(aliKeyID, aliSecret))
 	t.Cleanup(aliSrv.Close)
-	hwSrv := huaweitest.NewServer(huaweitest.WithCredentials(hwAK, hwSK), huaweitest.WithLogger(logger))
+	hwSrv := huaweitest.NewServer(huaweitest.WithAccessKey(hwAK, hwSK), huaweitest.WithLogger(logger))
 	t.Cleanup(hwSrv.Close)
 
 	aliCfgs := map[string]alibaba.Config{

@@ -156,7 +156,7 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 		sopts = append(sopts, huaweitest.WithSeed(o.seed))
 	}
 	if o.ak != "" {
-		sopts = append(sopts, huaweitest.WithCredentials(o.ak, o.sk))
+		sopts = append(sopts, huaweitest.WithAccessKey(o.ak, o.sk))
 	}
 	if o.logger != nil {
 		sopts = append(sopts, huaweitest.WithLogger(o.logger))
@@ -168,7 +168,7 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 	t.Cleanup(s.Close)
 	cfg := huawei.Config{
 		Origin: o.origin, Endpoint: s.URL(), Timeout: o.timeout,
-		ProjectID: s.ProjectID(), AK: s.AK(), SK: s.SK(), RenewByPurchase: true,
+		ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret(), RenewByPurchase: true,
 	}
 	if o.via != nil {
 		cfg.Endpoint = o.via(cfg.Endpoint)
@@ -215,10 +215,10 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 		last: func() (int, faultinject.Kind) {
 			reqs := s.Requests()
 			r := reqs[len(reqs)-1]
-			return r.Status, r.Fault
+			return r.HTTPStatus, r.Fault
 		},
 		inject:      s.InjectFault,
-		renewAction: huaweitest.APIPurchase,
+		renewAction: huaweitest.ActionPurchase,
 		settle:      s.SettleAll,
 		states:      huaweitest.States(),
 		unknownID:   s.UnknownID(),
