@@ -13,6 +13,7 @@ import (
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
 
+	"github.com/certbroker/certbroker/internal/faultinject"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -311,4 +312,29 @@ func countFault(reqs []Request, k FaultKind) int {
 		}
 	}
 	return n
+}
+
+// TestFaultCarriesEveryField checks that a Fault reaches the shared engine
+// whole and comes back as it was given, its kind keeping the engine's name.
+func TestFaultCarriesEveryField(t *testing.T) {
+	t.Parallel()
+	kinds := map[FaultKind]faultinject.Kind{
+		FaultLatency: faultinject.Latency, FaultServerError: faultinject.ServerError,
+		FaultUnavailable: faultinject.Unavailable, FaultThrottle: faultinject.Throttle,
+		FaultReset: faultinject.Reset, FaultHang: faultinject.Hang, FaultMalformed: faultinject.Malformed,
+		FaultHTMLNotFound: faultinject.ProxyNotFound, FaultHTMLBadGateway: faultinject.ProxyBadGateway,
+	}
+	for k, engine := range kinds {
+		if k.String() != engine.String() || k.String() == "unknown" {
+			t.Errorf("%d: String() = %q, want %q", int(k), k, engine)
+		}
+		s := NewServer()
+		want := Fault{Action: ActionRenew, Kind: k, AfterApply: k != FaultThrottle, Probability: 1, Times: 2, Latency: time.Second}
+		s.InjectFault(want)
+		got, hit := s.pickFault(ActionRenew)
+		s.Close()
+		if !hit || got != want {
+			t.Errorf("%v: pickFault = %+v, %v; want %+v", k, got, hit, want)
+		}
+	}
 }

@@ -42,7 +42,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	f, hit := s.faults.Pick(action)
+	f, hit := s.pickFault(action)
 	if hit {
 		note(func(e *Request) { e.Fault = f.Kind })
 		if f.Latency > 0 && !s.faults.Sleep(r, f.Latency) {

@@ -11,6 +11,7 @@ import (
 	hwconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
+	"github.com/certbroker/certbroker/internal/faultinject"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -264,5 +265,30 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if got := s.RequestCount(); got != 2*n {
 		t.Fatalf("RequestCount = %d; want %d", got, 2*n)
+	}
+}
+
+// TestFaultCarriesEveryField checks that a Fault reaches the shared engine
+// whole and comes back as it was given, its kind keeping the engine's name.
+func TestFaultCarriesEveryField(t *testing.T) {
+	t.Parallel()
+	kinds := map[FaultKind]faultinject.Kind{
+		FaultLatency: faultinject.Latency, FaultServerError: faultinject.ServerError,
+		FaultUnavailable: faultinject.Unavailable, FaultThrottle: faultinject.Throttle,
+		FaultReset: faultinject.Reset, FaultHang: faultinject.Hang, FaultMalformed: faultinject.Malformed,
+		FaultHTMLNotFound: faultinject.ProxyNotFound, FaultHTMLBadGateway: faultinject.ProxyBadGateway,
+	}
+	for k, engine := range kinds {
+		if k.String() != engine.String() || k.String() == "unknown" {
+			t.Errorf("%d: String() = %q, want %q", int(k), k, engine)
+		}
+		s := NewServer()
+		want := Fault{Action: ActionRevoke, Kind: k, AfterApply: k != FaultThrottle, Probability: 1, Times: 2, Latency: time.Second}
+		s.InjectFault(want)
+		got, hit := s.pickFault(ActionRevoke)
+		s.Close()
+		if !hit || got != want {
+			t.Errorf("%v: pickFault = %+v, %v; want %+v", k, got, hit, want)
+		}
 	}
 }

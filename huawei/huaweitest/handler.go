@@ -152,7 +152,7 @@ func (s *Server) handle(ex *exchange) {
 		ex.fail(errThrottled())
 		return
 	}
-	f, hit := s.faults.Pick(rt.api)
+	f, hit := s.pickFault(rt.api)
 	if hit {
 		s.note(ex.idx, func(q *Request) { q.Fault = f.Kind })
 		if !f.AfterApply {

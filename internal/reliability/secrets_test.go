@@ -139,8 +139,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 			aliSrv.ClearFaults()
 			hwSrv.ClearFaults()
 			if f != 0 {
-				aliSrv.InjectFault(faultinject.Fault{Kind: f, AfterApply: after})
-				hwSrv.InjectFault(faultinject.Fault{Kind: f, AfterApply: after})
+				aliSrv.InjectFault(aliFault(faultinject.Fault{Kind: f, AfterApply: after}))
+				hwSrv.InjectFault(hwFault(faultinject.Fault{Kind: f, AfterApply: after}))
 			}
 			var mu sync.Mutex
 			var wg sync.WaitGroup
