@@ -15,6 +15,7 @@ import (
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	idx, reqID := s.logStart(now)
+	defer s.logOutcome(idx)
 	note := func(f func(*Request)) { s.logUpdate(idx, f) }
 	defer note(func(e *Request) { e.Done = true })
 	fail := func(e *apiError) {

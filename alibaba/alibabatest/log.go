@@ -72,23 +72,31 @@ func (s *Server) logStart(now time.Time) (int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.newRequestID()
-	return s.log.Append(Request{Time: now, RequestID: id}), id
+	return s.reqs.Append(Request{Time: now, RequestID: id}), id
+}
+
+// logOutcome writes the request's log entry to the logger (WithLogger).
+func (s *Server) logOutcome(i int) {
+	q := s.reqs.At(i)
+	s.cfg.logger.Debug("alibabatest request",
+		"action", q.Action, "id", q.ID, "status", q.HTTPStatus, "code", q.Code,
+		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)
 }
 
 // logUpdate edits entry i.
-func (s *Server) logUpdate(i int, f func(*Request)) { s.log.Update(i, f) }
+func (s *Server) logUpdate(i int, f func(*Request)) { s.reqs.Update(i, f) }
 
 // Requests returns a copy of the request log, oldest first.
-func (s *Server) Requests() []Request { return s.log.Snapshot() }
+func (s *Server) Requests() []Request { return s.reqs.Snapshot() }
 
 // RequestCount returns how many requests the server has received.
-func (s *Server) RequestCount() int { return s.log.Len() }
+func (s *Server) RequestCount() int { return s.reqs.Len() }
 
 // WaitForRequests blocks until the server has received at least n requests
 // (counted on arrival, before any fault), or ctx is done, returning its
 // error. Tests use it to know a request is being held without sleeping.
 func (s *Server) WaitForRequests(ctx context.Context, n int) error {
-	return s.log.Wait(ctx, n)
+	return s.reqs.Wait(ctx, n)
 }
 
 // Renewals returns every order created by a renewal, oldest first.

@@ -81,7 +81,7 @@ func (ex *exchange) reply(status int, code string, body []byte) {
 	h.Set("X-Request-Id", ex.reqID)
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write(body)
-	ex.s.note(ex.idx, func(q *Request) { q.HTTPStatus, q.Code = status, code })
+	ex.s.logUpdate(ex.idx, func(q *Request) { q.HTTPStatus, q.Code = status, code })
 }
 
 // replyHTML answers like a proxy: an HTML page, no error code and no
@@ -91,7 +91,7 @@ func (ex *exchange) replyHTML(status int, title string) {
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write([]byte("<html><head><title>" + title + "</title></head><body><center><h1>" + title +
 		"</h1></center><hr><center>nginx</center></body></html>\n"))
-	ex.s.note(ex.idx, func(q *Request) { q.HTTPStatus = status })
+	ex.s.logUpdate(ex.idx, func(q *Request) { q.HTTPStatus = status })
 }
 
 func (ex *exchange) fail(e *apiError) { ex.reply(e.status, e.code, e.body()) }
@@ -107,7 +107,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.inflight.leave()
-	idx, reqID := s.receive(r, s.now())
+	idx, reqID := s.logStart(r, s.now())
 	ex := &exchange{s: s, w: w, r: r, idx: idx, reqID: reqID}
 	defer s.logOutcome(idx)
 	s.handle(ex)
@@ -124,7 +124,7 @@ func (s *Server) handle(ex *exchange) {
 	if rt.v3 {
 		rt.project = r.Header.Get("X-Project-Id")
 	}
-	s.note(ex.idx, func(q *Request) { q.Action, q.ProjectID, q.ID = rt.api, rt.project, rt.certID })
+	s.logUpdate(ex.idx, func(q *Request) { q.Action, q.ProjectID, q.ID = rt.api, rt.project, rt.certID })
 	body, err := io.ReadAll(http.MaxBytesReader(ex.w, r.Body, maxBody))
 	if err != nil {
 		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
@@ -139,7 +139,7 @@ func (s *Server) handle(ex *exchange) {
 		ex.fail(aerr)
 		return
 	}
-	s.note(ex.idx, func(q *Request) { q.AccessKeyID = ak })
+	s.logUpdate(ex.idx, func(q *Request) { q.AccessKeyID = ak })
 	if r.Header.Get("X-Project-Id") != rt.project || rt.project == "" {
 		ex.fail(errProjectMismatch())
 		return
@@ -154,7 +154,7 @@ func (s *Server) handle(ex *exchange) {
 	}
 	f, hit := s.pickFault(rt.api)
 	if hit {
-		s.note(ex.idx, func(q *Request) { q.Fault = f.Kind })
+		s.logUpdate(ex.idx, func(q *Request) { q.Fault = f.Kind })
 		if !f.AfterApply {
 			if !s.faults.Sleep(r, f.Latency) {
 				ex.reset()
@@ -169,7 +169,7 @@ func (s *Server) handle(ex *exchange) {
 	}
 	status, out, apiErr := s.apply(rt, body, s.now())
 	if apiErr == nil {
-		s.note(ex.idx, func(q *Request) { q.Applied = true })
+		s.logUpdate(ex.idx, func(q *Request) { q.Applied = true })
 	}
 	if hit {
 		if !s.faults.Sleep(r, f.Latency) {
@@ -210,12 +210,4 @@ func (s *Server) renderFault(ex *exchange, f Fault) {
 	default:
 		ex.fail(errServer())
 	}
-}
-
-// logOutcome writes the request's log entry to the logger.
-func (s *Server) logOutcome(idx int) {
-	q := s.reqs.At(idx)
-	s.log.Debug("huaweitest request",
-		"api", q.Action, "method", q.Method, "cert_id", q.ID, "status", q.HTTPStatus, "code", q.Code,
-		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)
 }

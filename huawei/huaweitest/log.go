@@ -56,7 +56,7 @@ func (s *Server) WaitForRequests(ctx context.Context, n int) error {
 // entry is appended under s.mu, with the request ID drawn, so that log
 // order and ID draws stay in step (s.mu is taken before the log's own
 // lock, never after).
-func (s *Server) receive(r *http.Request, now time.Time) (int, string) {
+func (s *Server) logStart(r *http.Request, now time.Time) (int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var b [16]byte
@@ -68,4 +68,12 @@ func (s *Server) receive(r *http.Request, now time.Time) (int, string) {
 }
 
 // note updates log entry i.
-func (s *Server) note(i int, f func(*Request)) { s.reqs.Update(i, f) }
+func (s *Server) logUpdate(i int, f func(*Request)) { s.reqs.Update(i, f) }
+
+// logOutcome writes the request's log entry to the logger (WithLogger).
+func (s *Server) logOutcome(idx int) {
+	q := s.reqs.At(idx)
+	s.cfg.logger.Debug("huaweitest request",
+		"action", q.Action, "method", q.Method, "id", q.ID, "status", q.HTTPStatus, "code", q.Code,
+		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)
+}

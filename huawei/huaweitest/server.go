@@ -20,7 +20,6 @@ type Server struct {
 	url    string
 	srv    *http.Server
 	faults *faultinject.Injector
-	log    *slog.Logger
 
 	closeOnce sync.Once
 	inflight  tracker
@@ -66,7 +65,6 @@ func NewServer(opts ...Option) *Server {
 		cfg:       cfg,
 		url:       "http://" + ln.Addr().String(),
 		faults:    faultinject.New(cfg.seed),
-		log:       cfg.logger,
 		certs:     make(map[string]*cert),
 		usedIDs:   make(map[string]bool),
 		orderIDs:  make(map[string]bool),

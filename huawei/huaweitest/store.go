@@ -164,6 +164,16 @@ func fillSpec(c *Cert) {
 	}
 }
 
+// States lists the normalized states Seed can create, in the order of
+// provider.States.
+func States() []provider.State {
+	return []provider.State{
+		provider.StatePendingApplication, provider.StateUnderReview, provider.StateReviewFailed,
+		provider.StateCancelling, provider.StateCancelled, provider.StateIssued, provider.StateExpiring,
+		provider.StateRevoking, provider.StateRevoked, provider.StateExpired, provider.StateHosted,
+	}
+}
+
 // Cert returns a copy of certificate id, after any due transition; false
 // when it does not exist (never did, or was deleted).
 func (s *Server) Cert(id string) (Cert, bool) {

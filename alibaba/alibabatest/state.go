@@ -228,28 +228,3 @@ func stateOf(o Order) provider.State {
 	}
 	return provider.StateUnknown
 }
-
-// seedFor is the native order Seed creates for a normalized state.
-var seedFor = map[provider.State]Order{
-	provider.StatePendingApplication: {Type: TypePayed},
-	provider.StateCancelled:          {Type: TypePayed, Cancelled: true},
-	provider.StateUnderReview:        {Type: TypeDomainVerify},
-	provider.StateReviewFailed:       {Type: TypeVerifyFail},
-	provider.StateIssued:             {Type: TypeCertificate, Status: StatusIssued},
-	provider.StateExpiring:           {Type: TypeCertificate, Status: StatusWillExpire},
-	provider.StateExpired:            {Type: TypeCertificate, Status: StatusExpired},
-	provider.StateRevoked:            {Type: TypeUnknown, Status: StatusRevoked},
-}
-
-// States lists the normalized states [Server.Seed] accepts, in the order of
-// their numeric values. Alibaba has no Cancelling, Revoking or Hosted state,
-// and Unknown is not a state one seeds.
-func States() []provider.State {
-	out := make([]provider.State, 0, len(seedFor))
-	for _, st := range provider.States() {
-		if _, ok := seedFor[st]; ok {
-			out = append(out, st)
-		}
-	}
-	return out
-}

@@ -221,13 +221,3 @@ func (c *Cert) normalize(now time.Time) provider.State {
 func (c *Cert) expiring(now time.Time) bool {
 	return c.Source == SourcePurchased && !c.NotAfter.IsZero() && c.NotAfter.Sub(now) <= ExpiringWindow
 }
-
-// States lists the normalized states Seed can create, in the order of
-// provider.States.
-func States() []provider.State {
-	return []provider.State{
-		provider.StatePendingApplication, provider.StateUnderReview, provider.StateReviewFailed,
-		provider.StateCancelling, provider.StateCancelled, provider.StateIssued, provider.StateExpiring,
-		provider.StateRevoking, provider.StateRevoked, provider.StateExpired, provider.StateHosted,
-	}
-}
