@@ -5,10 +5,25 @@ import (
 	"net/http"
 )
 
-// HostID is the HostId every error response carries.
+// hostID is the HostId every error response carries.
 const hostID = "cas.aliyuncs.com"
 
-// The error codes the emulator answers with.
+// The error codes the emulator answers with (see authenticate for the order
+// of the protocol checks). Where the documentation disagrees, the choices
+// are marked [unverified]:
+//   - Unknown actions get the POP gateway's current answer, HTTP 404
+//     InvalidAction.NotFound "Specified api is not found, please check your
+//     url and method." Older product pages list 400 InvalidParameter
+//     ("Action or Version"); reports from real calls show the 404 form.
+//   - An unknown AccessKeyId is HTTP 404, as in the POP gateway's common
+//     error table; some product pages say 400.
+//   - Missing or malformed business parameters (OrderId, Csr, Tags.N.*,
+//     paging) answer 400 MissingParameter / InvalidParameter with the
+//     parameter named in the message. Newer gateways may spell these
+//     Missing<Name> / Invalid<Name>; match on the prefixes.
+//   - Throttling is HTTP 400 Throttling.User ("Request was denied due to
+//     user flow control."), as the common error table documents; some
+//     products answer 503.
 const (
 	codeMissingParameter       = "MissingParameter"
 	codeInvalidParameter       = "InvalidParameter"

@@ -77,7 +77,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // readParams collects the query and form parameters of r into one map,
 // refusing anything but GET or POST to "/", bad encoding and repeated
-// parameters.
+// parameters. Every action is an HTTP POST (GET is accepted too) to "/"
+// with its parameters in the query string; parameters in an
+// application/x-www-form-urlencoded body are accepted as well, and are
+// part of the signature.
 func readParams(r *http.Request) (map[string]string, *apiError) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return nil, newError(http.StatusBadRequest, codeUnsupportedHTTPMethod, "This http method %q is not supported.", r.Method)
@@ -132,7 +135,10 @@ func truncate(s string) string {
 	return s[:limit] + "…"
 }
 
-// writeError writes the cloud's error body.
+// writeError writes the cloud's error body:
+// {"RequestId","HostId":"cas.aliyuncs.com","Code","Message","Recommend"},
+// all JSON strings (a numeric RequestId would panic the SDK). A success is
+// {"RequestId": "…", <action fields>}; XML responses are not emulated.
 func writeError(w http.ResponseWriter, requestID string, e *apiError) {
 	writeJSON(w, e.status, map[string]string{
 		"RequestId": requestID,

@@ -57,7 +57,7 @@ type QuotaReturn struct {
 	// OrderID is the order whose quota came back.
 	OrderID string
 	// Action is the action that gave it back: ActionRevoke (a pending
-	// order cancelled, or a certificate revoked within QuotaReturnWindow
+	// order cancelled, or a certificate revoked within 30 days
 	// of issuance) or ActionDelete (a failed or cancelled order removed).
 	Action string
 	// Time is when, by the server clock.

@@ -124,7 +124,7 @@ func TestEveryActionFromEveryState(t *testing.T) {
 
 // TestRevokeQuota checks which CancelCertificateForPackageRequest calls
 // give the order's quota back: a pending order's always (it is
-// cancelled), an issued one's only within QuotaReturnWindow of issuance,
+// cancelled), an issued one's only within quotaReturnWindow of issuance,
 // a refused call's never.
 func TestRevokeQuota(t *testing.T) {
 	t.Parallel()

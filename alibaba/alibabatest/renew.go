@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-// MaxTags is the most tags a renewal may carry, and the highest N of
+// maxTags is the most tags a renewal may carry, and the highest N of
 // Tags.N.Key.
 const maxTags = 20
 
@@ -52,7 +52,7 @@ func parseCSR(text string) (csr, cn string, _ *apiError) {
 	return text, req.Subject.CommonName, nil
 }
 
-// parseTags reads Tags.N.Key and Tags.N.Value (N from 1 to MaxTags), the
+// parseTags reads Tags.N.Key and Tags.N.Value (N from 1 to maxTags), the
 // way the Alibaba RPC SDKs flatten a repeated list of structs, and checks
 // them as the renewal documentation describes: a key is 1 to 128
 // characters; keys and values do not start with "aliyun" or "acs:" and do

@@ -11,13 +11,13 @@ import (
 	"time"
 )
 
-// APIVersion is the only API version the emulator serves.
+// aPIVersion is the only API version the emulator serves.
 const aPIVersion = "2020-04-07"
 
-// TimestampLayout is the layout of the Timestamp parameter.
+// timestampLayout is the layout of the Timestamp parameter.
 const timestampLayout = "2006-01-02T15:04:05Z"
 
-// SkewLimit is how far a request's Timestamp may be from the server clock,
+// skewLimit is how far a request's Timestamp may be from the server clock,
 // and how long a SignatureNonce stays used.
 const skewLimit = 15 * time.Minute
 
@@ -29,7 +29,35 @@ var requiredParams = []string{
 }
 
 // authenticate checks the common parameters and the signature of a request
-// whose parameters are p, and records its nonce.
+// whose parameters are p, and records its nonce. With readParams before it
+// (the first four rows), the checks run in this order, and the first
+// failure answers:
+//
+//	HTTP method not GET/POST          400 UnsupportedHTTPMethod
+//	path other than "/"               404 InvalidAction.NotFound
+//	unparsable query or body          400 InvalidParameter
+//	parameter given twice             400 InvalidParameter
+//	missing Action, Version,          400 MissingParameter
+//	  AccessKeyId, Signature,
+//	  SignatureMethod, SignatureVersion,
+//	  SignatureNonce or Timestamp
+//	Version other than 2020-04-07     400 InvalidVersion
+//	Action not emulated               404 InvalidAction.NotFound
+//	Format other than JSON            400 InvalidParameter.Format
+//	SignatureMethod not HMAC-SHA1     400 InvalidSignatureMethod
+//	SignatureVersion not 1.0          400 InvalidParameter
+//	Timestamp not yyyy-MM-ddTHH:mm:ssZ 400 InvalidTimeStamp.Format
+//	Timestamp > 15 min from the clock 400 InvalidTimeStamp.Expired
+//	AccessKeyId unknown               404 InvalidAccessKeyId.NotFound
+//	signature mismatch                400 SignatureDoesNotMatch
+//	SignatureNonce seen in 15 min     400 SignatureNonceUsed
+//
+// The signature is checked before the nonce is recorded, so a forged
+// request cannot burn a legitimate client's nonce. The
+// SignatureDoesNotMatch message ends in "server string to sign is:"
+// followed by the server's string to sign, which the SDK compares with its
+// own to tell a wrong secret from a signing bug (it then sets Recommend to
+// "InvalidAccessKeySecret: …").
 func (s *Server) authenticate(method string, p map[string]string, now time.Time) *apiError {
 	for _, name := range requiredParams {
 		if p[name] == "" {
@@ -70,7 +98,7 @@ func (s *Server) authenticate(method string, p map[string]string, now time.Time)
 	return s.useNonce(p["AccessKeyId"], p["SignatureNonce"], now)
 }
 
-// useNonce records a nonce, or fails if it was used within SkewLimit.
+// useNonce records a nonce, or fails if it was used within skewLimit.
 func (s *Server) useNonce(keyID, nonce string, now time.Time) *apiError {
 	k := keyID + "\n" + nonce
 	s.mu.Lock()
@@ -92,6 +120,14 @@ func (s *Server) useNonce(keyID, nonce string, now time.Time) *apiError {
 
 // stringToSign builds the RPC V1 string to sign: the method, the encoded
 // "/", and the encoded canonicalized query of every parameter but Signature.
+// Every parameter received counts, query and body alike, as the RPC
+// signature mechanism page documents (help.aliyun.com, "Signature
+// mechanism": the canonicalized query string of the request parameters),
+// so a parameter left out of the signature or added after signing is
+// SignatureDoesNotMatch; the documentation also lists IncompleteSignature,
+// which the emulator does not send [unverified: when the cloud prefers it].
+// SecurityToken and BearerToken are signed like any other parameter but
+// otherwise ignored.
 func stringToSign(method string, p map[string]string) string {
 	keys := make([]string, 0, len(p))
 	for k := range p {

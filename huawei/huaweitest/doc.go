@@ -122,7 +122,7 @@
 // "EV", "DV", "OV_PRO", "EV_PRO", "DV_BASIC"; the v3 details report the
 // purchase form, as documented. Cert.Type holds the purchase form. Free
 // certificates (Source free) are DV_SSL_CERT_BASIC, SINGLE_DOMAIN, brand
-// FreeBrand unless seeded otherwise.
+// freeBrand unless seeded otherwise.
 //
 // # List
 //

@@ -54,10 +54,10 @@ const (
 
 // The spec SeedCert gives a free certificate whose fields are empty.
 const (
-	// FreeType is cert_type / type of the free DigiCert DV (Basic)
+	// freeType is cert_type / type of the free DigiCert DV (Basic)
 	// certificate, the only free one (fidelity H10).
 	freeType = "DV_SSL_CERT_BASIC"
-	// FreeBrand is its brand [unverified spelling: the v3 details document
+	// freeBrand is its brand [unverified spelling: the v3 details document
 	// only GLOBALSIGN, SYMANTEC, GEOTRUST and CFCA].
 	freeBrand = "DIGICERT"
 )
