@@ -5,8 +5,32 @@ import (
 	"net/http"
 )
 
-// Error codes the emulator answers with (error_code in the body). See the
-// package documentation for when each is used.
+// Error codes the emulator answers with. Failures have the body
+// {"error_code": …, "error_msg": …} and these statuses:
+//
+//	401 APIGW.0301  missing or malformed Authorization, unsupported algorithm,
+//	                unknown AK, bad signature, x-sdk-date (or a sent
+//	                X-Project-Id) not among SignedHeaders, X-Sdk-Date missing;
+//	                and, with the message "AK access failed to reach the
+//	                limit,forbidden", any request of an AK locked after more
+//	                than 5 consecutive authentication failures, for 5 minutes
+//	                of the emulator's clock (API signing guide FAQ; APIG FAQ
+//	                "Common Errors Related to IAM Authentication
+//	                Information"; the 401 of the locked answer [unverified])
+//	401 APIGW.0303  X-Sdk-Date more than 15 minutes from the emulator's clock
+//	                (API signing guide, error codes)
+//	403 SCM.0002    X-Project-Id missing or different from the path's project
+//	400 SCM.0069    the path's project is not one of the emulator's projects
+//	404 APIGW.0101  no such API (path or method)
+//	413 APIGW.0201  request body over 1 MiB
+//	429 APIGW.0308  throttled: a QPS limit (SetQPS) or a FaultThrottle
+//	400 SCM.0020    malformed cert_id (not "scs" followed by 13 digits)
+//	400 SCM.0008    no such certificate in this project [unverified: SCM has no
+//	                documented not-found code; this is the likeliest]
+//	400 SCM.0010    the certificate's status does not allow the operation
+//	400 SCM.0005    invalid request parameter or body
+//	500 SCM.4001    FaultServerError
+//	503 APIGW.0613  FaultUnavailable (gateway error codes, fidelity H15)
 const (
 	codeAuthFailed       = "APIGW.0301" // 401: AK/SK authentication failed (also a locked AK)
 	codeClockSkew        = "APIGW.0303" // 401: X-Sdk-Date too far from the gateway's clock

@@ -23,7 +23,21 @@ type route struct {
 	v3 bool
 }
 
-// parseRoute matches method and the decoded path against the APIs.
+// parseRoute matches method and the decoded path against the APIs. Paths
+// are relative to the server's URL; {project_id} must be a known project
+// (WithProjectID) and equal the X-Project-Id header the SDK adds. The v3
+// paths carry no project: the certificate's project is the X-Project-Id
+// header's, which must be a known project.
+//
+//	POST   /v2/{project_id}/scm/cert/{cert_id}/cancel-cert   ActionCancelCert
+//	POST   /v2/{project_id}/scm/cert/{cert_id}/revoke        ActionRevoke
+//	DELETE /v2/{project_id}/scm/cert/{cert_id}               ActionDelete
+//	GET    /v2/{project_id}/scm/cert/{cert_id}               ActionDetails
+//	GET    /v2/{project_id}/scm/certlist                     ActionList
+//	POST   /v2/{project_id}/scm/cert/purchase                ActionPurchase
+//	GET    /v3/scm/certificates/{certificate_id}             ActionDetails (v3)
+//	DELETE /v3/scm/certificates/{certificate_id}             ActionDelete (v3)
+//	POST   /v3/scm/certificates/buy                          ActionPurchase (v3)
 func parseRoute(method, path string) (route, bool) {
 	parts := strings.Split(path, "/")
 	if len(parts) == 5 && parts[0] == "" && parts[1] == "v3" && parts[2] == "scm" && parts[3] == "certificates" && parts[4] != "" {
@@ -101,6 +115,10 @@ func (ex *exchange) reset() { faultinject.ResetConn(ex.w) }
 
 // serveHTTP is the pipeline every request goes through: log, route, read,
 // authenticate, check the project, throttle, pick a fault, apply, answer.
+// Authentication is checked first, then the project, then QPS limits and
+// injected faults, then the operation's own parameters. Every response,
+// success or failure, carries an X-Request-Id header and Content-Type
+// application/json.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.inflight.enter() {
 		faultinject.ResetConn(w)

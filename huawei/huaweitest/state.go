@@ -69,6 +69,15 @@ const ExpiringWindow = 30 * 24 * time.Hour
 
 // Cert is one certificate as the emulator holds it. SeedCert takes one and
 // Cert returns a copy.
+//
+// Cert types: purchase takes the purchase vocabulary (OV_SSL_CERT,
+// EV_SSL_CERT, and the v3 names DV_SSL_CERT, DV_SSL_CERT_BASIC,
+// OV_SSL_CERT_PRO, EV_SSL_CERT_PRO); details and list report cert_type in
+// the short form of the documentation sample, with "_SSL_CERT" removed:
+// "OV", "EV", "DV", "OV_PRO", "EV_PRO", "DV_BASIC"; the v3 details report
+// the purchase form, as documented. Type holds the purchase form. Free
+// certificates (Source free) are DV_SSL_CERT_BASIC, SINGLE_DOMAIN, brand
+// DIGICERT unless seeded otherwise.
 type Cert struct {
 	// ID is the cert_id, "scs" followed by 13 digits.
 	ID string

@@ -258,8 +258,12 @@ func (s *Server) UnknownID() string {
 }
 
 // refreshLocked applies the transitions that are due at now: a pending
-// status whose settle delay has passed, and the expiry of an issued
-// certificate.
+// status (CANCELCHECKING, CANCELSUPPLEMENTING, REVOKING, CANCLEREVOKING)
+// whose settle delay (WithSettleDelay) has passed, and the expiry of an
+// issued certificate whose NotAfter has passed. It runs lazily, whenever
+// the emulator is consulted (any request, State, Cert, Settle), so a fake
+// clock given to WithClock drives it without goroutines or timers; without
+// a delay, pending transitions wait for Settle or SettleAll.
 func (s *Server) refreshLocked(c *cert, now time.Time) {
 	if d := s.cfg.settleDelay; d > 0 && isPending(c.Status) && !now.Before(c.pendingSince.Add(d)) {
 		c.settle(now)
