@@ -30,7 +30,8 @@
 // create orders out of band, [Server.State] and [Server.Order] read them,
 // [Server.Requests], [Server.RequestCount] and [Server.WaitForRequests]
 // read the request log, [Server.Renewals] and [Server.QuotaReturns] what
-// renewals created and which quotas came back. None of them is a request.
+// renewals created and which quotas came back, and [Server.UnknownID]
+// gives a well-formed ID that names nothing. None of them is a request.
 // The SDK client is not safe for concurrent use: give each goroutine its
 // own.
 //

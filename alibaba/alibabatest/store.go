@@ -43,6 +43,14 @@ func (s *Server) SeedOrder(o Order) string {
 	return strconv.FormatInt(n.ID, 10)
 }
 
+// UnknownID returns a well-formed order ID that names no order: one the
+// server allocates and never uses, so no request or Seed will create it.
+func (s *Server) UnknownID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strconv.FormatInt(s.allocID(), 10)
+}
+
 // allocID returns a fresh order ID. The caller holds s.mu.
 func (s *Server) allocID() int64 {
 	id := s.nextID

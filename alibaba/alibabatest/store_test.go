@@ -106,3 +106,22 @@ func TestSeedOrder(t *testing.T) {
 		t.Fatalf("next id %s, want 1099511627777", id)
 	}
 }
+
+func TestUnknownIDNamesNothing(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	unknown := s.UnknownID()
+	if _, ok := s.State(unknown); ok {
+		t.Fatalf("UnknownID %s names an order", unknown)
+	}
+	for _, st := range States() {
+		if id := s.Seed(st); id == unknown {
+			t.Fatalf("Seed(%v) reused UnknownID %s", st, unknown)
+		}
+	}
+	if _, err := describe(newClient(t, s), unknown); err == nil {
+		t.Fatal("DescribeCertificateState found the unknown order")
+	} else {
+		serverError(t, err, 404, "NotFoundOrder")
+	}
+}

@@ -126,7 +126,7 @@ func newAlibaba(t testing.TB, o aliOptions) (*backend, *alibabatest.Server) {
 		renewAction: alibabatest.ActionRenew,
 		settle:      func() {},
 		states:      alibabatest.States(),
-		unknownID:   "9000000000000000001",
+		unknownID:   s.UnknownID(),
 	}, s
 }
 
