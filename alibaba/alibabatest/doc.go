@@ -25,12 +25,12 @@
 //	st, _ := s.State(id) // provider.StateCancelled
 //
 // The default access key pair ([Server.AccessKeyID],
-// [Server.AccessKeySecret]) is a fixed, public test value, always
-// accepted; [WithAccessKey] adds more. [Server.Seed] and [Server.SeedOrder]
-// create orders out of band, [Server.State] and [Server.Order] read them,
-// [Server.Requests], [Server.RequestCount] and [Server.WaitForRequests]
-// read the request log, [Server.Renewals] and [Server.QuotaReturns] what
-// renewals created and which quotas came back, and [Server.UnknownID]
+// [Server.AccessKeySecret]) is a fixed, public test value; [WithAccessKey]
+// replaces it. [Server.Seed] and [Server.SeedOrder] create orders out of
+// band, [Server.State] and [Server.Order] read them, [Server.Requests],
+// [Server.RequestCount] and [Server.WaitForRequests] read the request log,
+// [Server.Renewals] and [Server.QuotaReturns] what renewals created and
+// which quotas came back, and [Server.UnknownID]
 // gives a well-formed ID that names nothing. None of them is a request.
 // The SDK client is not safe for concurrent use: give each goroutine its
 // own.

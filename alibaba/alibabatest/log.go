@@ -17,11 +17,6 @@ type Request struct {
 	ID string
 	// AccessKeyID is the AccessKeyId parameter as sent.
 	AccessKeyID string
-	// Params are the action's own parameters as sent (OrderId, Keyword,
-	// Status, OrderType, CurrentPage, Csr, Tags.N.Key, ...), without the
-	// common ones (Action, Version, AccessKeyId, Signature*, Timestamp,
-	// RegionId, ...); long values are cut to 64 bytes. nil if none.
-	Params map[string]string
 	// RequestID is the RequestId the server answered (or would have).
 	RequestID string
 	// HTTPStatus is the status written; 0 while the request is in
@@ -34,6 +29,12 @@ type Request struct {
 	Fault FaultKind
 	// Applied reports whether the request changed the order state.
 	Applied bool
+
+	// Params are the action's own parameters as sent (OrderId, Keyword,
+	// Status, OrderType, CurrentPage, Csr, Tags.N.Key, ...), without the
+	// common ones (Action, Version, AccessKeyId, Signature*, Timestamp,
+	// RegionId, ...); long values are cut to 64 bytes. nil if none.
+	Params map[string]string
 	// NewID is the order a successful renewal created.
 	NewID string
 	// Done reports whether the server has finished with the request.

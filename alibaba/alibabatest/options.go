@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// The default access key pair. It is a fixed public value for tests only.
+// The default access key pair, accepted when no WithAccessKey option is
+// given. It is a fixed public value for tests only.
 const (
 	defaultAccessKeyID     = "LTAI5tAlibabaTest0000001"
 	defaultAccessKeySecret = "alibabatest-secret-for-tests-only"
@@ -14,7 +15,8 @@ const (
 type config struct {
 	seed          uint64
 	clock         func() time.Time
-	keys          map[string]string
+	keys          map[string]string // accepted access key pairs
+	firstKey      string            // the first pair WithAccessKey gave
 	documentedQPS bool
 	logger        *slog.Logger
 }
@@ -28,13 +30,33 @@ type Option func(*config)
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
 
 // WithClock sets the clock the server judges Timestamps, nonce windows,
-// certificate expiry and BuyDates by. The default is time.Now.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+// certificate expiry and BuyDates by. The default is time.Now; a nil
+// clock is ignored.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.clock = now
+		}
+	}
+}
 
-// WithAccessKey makes the server accept the access key pair id/secret, in
-// addition to the default pair. It may be given more than once.
+// WithAccessKey adds an accepted access key pair. It may be repeated; when
+// it is given at least once, the default pair is not accepted, and
+// AccessKeyID and AccessKeySecret return the first pair given. It panics
+// if id or secret is empty.
 func WithAccessKey(id, secret string) Option {
-	return func(c *config) { c.keys[id] = secret }
+	if id == "" || secret == "" {
+		panic("alibabatest: WithAccessKey needs a non-empty ID and secret")
+	}
+	return func(c *config) {
+		if c.keys == nil {
+			c.keys = make(map[string]string)
+		}
+		if _, known := c.keys[id]; !known && len(c.keys) == 0 {
+			c.firstKey = id
+		}
+		c.keys[id] = secret
+	}
 }
 
 // WithLogger makes the server log one Debug record per request (action,

@@ -49,10 +49,13 @@ type record struct {
 func NewServer(opts ...Option) *Server {
 	cfg := config{
 		seed: 1, clock: time.Now, logger: slog.New(slog.DiscardHandler),
-		keys: map[string]string{defaultAccessKeyID: defaultAccessKeySecret},
 	}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if len(cfg.keys) == 0 {
+		cfg.keys = map[string]string{defaultAccessKeyID: defaultAccessKeySecret}
+		cfg.firstKey = defaultAccessKeyID
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -100,12 +103,14 @@ func (s *Server) Close() {
 	s.ts.Close()
 }
 
-// AccessKeyID returns the default access key ID, a fixed test value.
-func (s *Server) AccessKeyID() string { return defaultAccessKeyID }
+// AccessKeyID returns the first accepted access key ID: the one given to
+// the first WithAccessKey, or by default "LTAI5tAlibabaTest0000001".
+func (s *Server) AccessKeyID() string { return s.cfg.firstKey }
 
-// AccessKeySecret returns the default access key secret, a fixed test value
-// that grants nothing outside this emulator.
-func (s *Server) AccessKeySecret() string { return defaultAccessKeySecret }
+// AccessKeySecret returns the secret of AccessKeyID: the one given to the
+// first WithAccessKey, or by default a fixed test value that grants nothing
+// outside this emulator.
+func (s *Server) AccessKeySecret() string { return s.cfg.keys[s.cfg.firstKey] }
 
 func (s *Server) now() time.Time { return s.cfg.clock() }
 

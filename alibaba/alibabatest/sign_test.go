@@ -46,11 +46,12 @@ func TestAccessKeys(t *testing.T) {
 		status           int
 		code             string
 	}{
-		{"default", s.AccessKeyID(), s.AccessKeySecret(), 200, ""},
+		{"first given", s.AccessKeyID(), s.AccessKeySecret(), 200, ""},
 		{"added", "LTAI5tOtherKey000000001", "other-secret", 200, ""},
 		{"added twice", "LTAI5tThirdKey000000001", "third", 200, ""},
 		{"unknown", "LTAI5tUnknownKey0000001", "whatever", 404, codeAccessKeyNotFound},
 		{"secret of another key", "LTAI5tOtherKey000000001", "third", 400, codeSignatureDoesNotMatch},
+		{"default refused once WithAccessKey is given", defaultAccessKeyID, defaultAccessKeySecret, 404, codeAccessKeyNotFound},
 	}
 	for _, tt := range tests {
 		_, err := describe(newClientWithKey(t, s, tt.id, tt.secret), id)
@@ -61,6 +62,14 @@ func TestAccessKeys(t *testing.T) {
 			continue
 		}
 		serverError(t, err, tt.status, tt.code)
+	}
+	if s.AccessKeyID() != "LTAI5tOtherKey000000001" || s.AccessKeySecret() != "other-secret" {
+		t.Errorf("AccessKeyID, AccessKeySecret = %q, %q; want the first pair given", s.AccessKeyID(), s.AccessKeySecret())
+	}
+	if d := NewServer(); d.AccessKeyID() != defaultAccessKeyID || d.AccessKeySecret() != defaultAccessKeySecret {
+		t.Errorf("default pair %q, %q", d.AccessKeyID(), d.AccessKeySecret())
+	} else {
+		d.Close()
 	}
 	reqs := s.Requests()
 	if reqs[3].AccessKeyID != "LTAI5tUnknownKey0000001" || reqs[3].Code != codeAccessKeyNotFound || reqs[3].HTTPStatus != 404 {

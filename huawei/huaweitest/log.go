@@ -9,25 +9,21 @@ import (
 
 // Request is one entry of the request log: what arrived and what became of
 // it. Entries are added when a request arrives, so a request held by a hang
-// is already there, with Status 0.
+// is already there, with HTTPStatus 0.
 type Request struct {
-	// Action is the API name (ActionCancelCert, …); "" when no API matched.
-	Action string
-	// Method and Path are the HTTP method and the decoded URL path.
-	Method, Path string
-	// ProjectID is the {project_id} of the path; "" when no API matched.
-	ProjectID string
-	// ID is the {cert_id} of the path; "" for list and purchase.
-	ID string
-	// AccessKey is the access key ID that signed the request, once the
-	// signature was verified.
-	AccessKeyID string
 	// Time is when the request arrived, by the emulator's clock.
 	Time time.Time
+	// Action is the API name (ActionCancelCert, …); "" when no API matched.
+	Action string
+	// ID is the {cert_id} of the path; "" for list and purchase.
+	ID string
+	// AccessKeyID is the access key ID that signed the request, once the
+	// signature was verified.
+	AccessKeyID string
 	// RequestID is the X-Request-Id the emulator answered with.
 	RequestID string
-	// Status is the HTTP status sent; 0 when no response was sent (reset,
-	// hang, client gone, emulator closed).
+	// HTTPStatus is the HTTP status sent; 0 when no response was sent
+	// (reset, hang, client gone, emulator closed).
 	HTTPStatus int
 	// Code is the error_code sent; "" on success.
 	Code string
@@ -36,6 +32,11 @@ type Request struct {
 	// Applied reports whether the operation ran to success in the state
 	// machine, whatever the client was then told.
 	Applied bool
+
+	// Method and Path are the HTTP method and the decoded URL path.
+	Method, Path string
+	// ProjectID is the {project_id} of the path; "" when no API matched.
+	ProjectID string
 }
 
 // Requests returns a copy of the request log, oldest first.

@@ -102,11 +102,12 @@ func (s *Server) Close() {
 	})
 }
 
-// AK returns the first accepted access key ID: the one given to the first
-// WithAccessKey, or by default "HWTESTAK0000000000000".
+// AccessKeyID returns the first accepted access key ID: the one given to
+// the first WithAccessKey, or by default "HWTESTAK0000000000000".
 func (s *Server) AccessKeyID() string { return s.cfg.creds[0].ak }
 
-// SK returns the secret of AK: the one given to the first WithAccessKey,
+// AccessKeySecret returns the secret of AccessKeyID: the one given to the
+// first WithAccessKey,
 // or by default a fixed test value. It is a test secret; still, keep it out
 // of logs like any other.
 func (s *Server) AccessKeySecret() string { return s.cfg.creds[0].sk }
