@@ -29,6 +29,8 @@ type Request struct {
 	Fault FaultKind
 	// Applied reports whether the request changed the order state.
 	Applied bool
+	// Done reports whether the server has finished with the request.
+	Done bool
 
 	// Params are the action's own parameters as sent (OrderId, Keyword,
 	// Status, OrderType, CurrentPage, Csr, Tags.N.Key, ...), without the
@@ -37,8 +39,6 @@ type Request struct {
 	Params map[string]string
 	// NewID is the order a successful renewal created.
 	NewID string
-	// Done reports whether the server has finished with the request.
-	Done bool
 }
 
 // Renewal is one order created by RenewCertificateOrderForPackageRequest.

@@ -266,6 +266,11 @@ func TestConcurrentUse(t *testing.T) {
 	if got := s.RequestCount(); got != 2*n {
 		t.Fatalf("RequestCount = %d; want %d", got, 2*n)
 	}
+	for _, q := range s.Requests() {
+		if !q.Done || q.HTTPStatus != http.StatusOK {
+			t.Fatalf("log entry %+v", q)
+		}
+	}
 }
 
 // TestFaultCarriesEveryField checks that a Fault reaches the shared engine

@@ -128,6 +128,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	idx, reqID := s.logStart(r, s.now())
 	ex := &exchange{s: s, w: w, r: r, idx: idx, reqID: reqID}
 	defer s.logOutcome(idx)
+	defer s.logUpdate(idx, func(q *Request) { q.Done = true })
 	s.handle(ex)
 }
 

@@ -32,6 +32,8 @@ type Request struct {
 	// Applied reports whether the operation ran to success in the state
 	// machine, whatever the client was then told.
 	Applied bool
+	// Done reports whether the emulator has finished with the request.
+	Done bool
 
 	// Method and Path are the HTTP method and the decoded URL path.
 	Method, Path string
