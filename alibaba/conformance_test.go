@@ -42,7 +42,7 @@ func (h *harness) Seed(t testing.TB, st provider.State) string {
 
 func (h *harness) State(_ testing.TB, id string) (provider.State, bool) { return h.s.State(id) }
 func (h *harness) Settle(testing.TB, string)                            {} // Alibaba is synchronous
-func (h *harness) UnknownID(testing.TB) string                          { return "9000000000000000001" }
+func (h *harness) UnknownID(testing.TB) string                          { return h.s.UnknownID() }
 func (h *harness) Requests(testing.TB) int                              { return h.s.RequestCount() }
 
 func (h *harness) InvalidIDs() []string {

@@ -246,11 +246,11 @@ func TestStatusFallbackErrors(t *testing.T) {
 		want  provider.Kind
 		code  string
 	}{
-		{alibabatest.FaultServerError, provider.KindUnavailable, alibabatest.CodeInternalError},
-		{alibabatest.FaultUnavailable, provider.KindUnavailable, alibabatest.CodeServiceUnavailable},
+		{alibabatest.FaultServerError, provider.KindUnavailable, "InternalError"},
+		{alibabatest.FaultUnavailable, provider.KindUnavailable, "ServiceUnavailable"},
 		{alibabatest.FaultReset, provider.KindUnavailable, ""},
 		{alibabatest.FaultMalformed, provider.KindUnavailable, ""},
-		{alibabatest.FaultThrottle, provider.KindThrottled, alibabatest.CodeThrottling},
+		{alibabatest.FaultThrottle, provider.KindThrottled, "Throttling.User"},
 	} {
 		t.Run(tc.fault.String(), func(t *testing.T) {
 			t.Parallel()

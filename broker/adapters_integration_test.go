@@ -68,7 +68,7 @@ func TestIntegrationAdapters(t *testing.T) {
 	hs := huaweitest.NewServer()
 	t.Cleanup(hs.Close)
 	h, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: hs.URL(), ProjectID: hs.ProjectID(),
-		AK: hs.AK(), SK: hs.SK(), RenewByPurchase: true, Timeout: 10 * time.Second})
+		AK: hs.AccessKeyID(), SK: hs.AccessKeySecret(), RenewByPurchase: true, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -203,7 +203,7 @@ func TestBrokerFromFile(t *testing.T) {
 	t.Parallel()
 	ali := alibabatest.NewServer(alibabatest.WithAccessKey(testAliID, testAliSecret))
 	t.Cleanup(ali.Close)
-	hw := huaweitest.NewServer(huaweitest.WithCredentials(testHwAK, testHwSK), huaweitest.WithProjectID("proj0123456789abcdef"))
+	hw := huaweitest.NewServer(huaweitest.WithAccessKey(testHwAK, testHwSK), huaweitest.WithProjectID("proj0123456789abcdef"))
 	t.Cleanup(hw.Close)
 	dir := t.TempDir()
 	writeFile(t, dir, "ali_secret", testAliSecret+"\n")

@@ -84,7 +84,7 @@ func TestNoApplicationIDFile(t *testing.T) {
 	t.Setenv("HOME", home)
 	srv := huaweitest.NewServer()
 	t.Cleanup(srv.Close)
-	a := mustNew(t, Config{Endpoint: srv.URL(), ProjectID: srv.ProjectID(), AK: srv.AK(), SK: srv.SK()})
+	a := mustNew(t, Config{Endpoint: srv.URL(), ProjectID: srv.ProjectID(), AK: srv.AccessKeyID(), SK: srv.AccessKeySecret()})
 	if _, err := a.Status(t.Context(), statusReq(srv.Seed(provider.StateIssued))); err != nil {
 		t.Fatal(err)
 	}

@@ -24,8 +24,8 @@ func newEmulated(t testing.TB, renew bool, opts ...huaweitest.Option) *harness {
 	a := mustNew(t, Config{
 		Endpoint:        srv.URL(),
 		ProjectID:       srv.ProjectID(),
-		AK:              srv.AK(),
-		SK:              srv.SK(),
+		AK:              srv.AccessKeyID(),
+		SK:              srv.AccessKeySecret(),
 		RenewByPurchase: renew,
 	})
 	return &harness{srv: srv, a: a}

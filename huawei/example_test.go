@@ -47,8 +47,8 @@ func ExampleAdapter_Cancel() {
 	a, err := huawei.New(huawei.Config{
 		Endpoint:  srv.URL(),
 		ProjectID: srv.ProjectID(),
-		AK:        srv.AK(),
-		SK:        srv.SK(),
+		AK:        srv.AccessKeyID(),
+		SK:        srv.AccessKeySecret(),
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -64,7 +64,7 @@ func TestCancelAbortsInFlight(t *testing.T) {
 			if pe := asProviderError(t, err); pe.Kind != want {
 				t.Errorf("kind %s, want %s: %v", pe.Kind, want, err)
 			}
-			if reqs := h.srv.Requests(); len(reqs) != 1 || reqs[0].Status != 0 {
+			if reqs := h.srv.Requests(); len(reqs) != 1 || reqs[0].HTTPStatus != 0 {
 				t.Errorf("request log %+v, want one unanswered request", reqs)
 			}
 		})
@@ -194,7 +194,7 @@ func TestThrottledByQPS(t *testing.T) {
 	t.Parallel()
 	h := newEmulated(t, false)
 	id := h.srv.Seed(provider.StatePendingApplication)
-	h.srv.SetQPS(huaweitest.APIDetails, 0.001)
+	h.srv.SetQPS(huaweitest.ActionDetails, 0.001)
 	var throttled error
 	for range 3 {
 		if _, err := h.a.Status(t.Context(), statusReq(id)); err != nil {
@@ -202,7 +202,7 @@ func TestThrottledByQPS(t *testing.T) {
 		}
 	}
 	pe := asProviderError(t, throttled)
-	if pe.Kind != provider.KindThrottled || pe.Code != huaweitest.CodeThrottled || pe.HTTPStatus != http.StatusTooManyRequests {
+	if pe.Kind != provider.KindThrottled || pe.Code != "APIGW.0308" || pe.HTTPStatus != http.StatusTooManyRequests {
 		t.Errorf("got %v", throttled)
 	}
 }
@@ -214,7 +214,7 @@ func TestTimeout(t *testing.T) {
 	srv := huaweitest.NewServer()
 	t.Cleanup(srv.Close)
 	id := srv.Seed(provider.StateIssued)
-	a := mustNew(t, Config{Endpoint: srv.URL(), ProjectID: srv.ProjectID(), AK: srv.AK(), SK: srv.SK(), Timeout: 50 * time.Millisecond})
+	a := mustNew(t, Config{Endpoint: srv.URL(), ProjectID: srv.ProjectID(), AK: srv.AccessKeyID(), SK: srv.AccessKeySecret(), Timeout: 50 * time.Millisecond})
 	srv.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultHang})
 	_, err := a.Status(t.Context(), statusReq(id))
 	if provider.KindOf(err) != provider.KindUnavailable || errors.Is(err, context.DeadlineExceeded) || !provider.Retryable(provider.OpStatus, err) {

@@ -55,9 +55,11 @@ func TestRetriedDeleteNotDeletedByProxy404(t *testing.T) {
 	t.Parallel()
 	h := newEmulated(t, false)
 	id := h.srv.Seed(provider.StateRevoked)
-	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIDelete, Kind: huaweitest.FaultHTMLBadGateway, Times: 1})
-	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIDelete, Kind: huaweitest.FaultHTMLNotFound})
-	br := broker.New(broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 3 }), broker.WithRetry(func(p *broker.RetryPolicy) { p.BackoffBase, p.BackoffMax = time.Millisecond, time.Millisecond }))
+	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.ActionDelete, Kind: huaweitest.FaultHTMLBadGateway, Times: 1})
+	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.ActionDelete, Kind: huaweitest.FaultHTMLNotFound})
+	br := broker.New(broker.WithRetry(func(p *broker.RetryPolicy) {
+		p.MaxAttempts, p.BackoffBase, p.BackoffMax = 3, time.Millisecond, time.Millisecond
+	}))
 	if err := br.Register("huawei", h.a, broker.WithRate(1000, 100)); err != nil {
 		t.Fatal(err)
 	}

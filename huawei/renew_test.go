@@ -111,8 +111,8 @@ func TestRenewPaymentUnconfirmed(t *testing.T) {
 	h := newEmulated(t, true)
 	id := h.srv.Seed(provider.StateExpiring)
 	// The first details read passes; the one after the purchase fails.
-	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIDetails, Kind: huaweitest.FaultLatency, Times: 1})
-	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIDetails, Kind: huaweitest.FaultServerError})
+	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.ActionDetails, Kind: huaweitest.FaultLatency, Times: 1})
+	h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.ActionDetails, Kind: huaweitest.FaultServerError})
 	res, err := h.a.Renew(t.Context(), provider.RenewRequest{ID: id})
 	if err != nil || res.NewID == "" || res.State != provider.StateUnknown || res.NativeState != "" {
 		t.Fatalf("Renew = %+v, %v", res, err)
@@ -149,7 +149,7 @@ func TestRenewOutcomeUnknown(t *testing.T) {
 			t.Parallel()
 			h := newEmulated(t, true)
 			id := h.srv.Seed(provider.StateExpiring)
-			h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.APIPurchase, Kind: kind, AfterApply: true})
+			h.srv.InjectFault(huaweitest.Fault{Action: huaweitest.ActionPurchase, Kind: kind, AfterApply: true})
 			_, err := h.a.Renew(t.Context(), provider.RenewRequest{ID: id})
 			pe := asProviderError(t, err)
 			if pe.Kind != provider.KindOutcomeUnknown || provider.Retryable(provider.OpRenew, err) {
@@ -160,7 +160,7 @@ func TestRenewOutcomeUnknown(t *testing.T) {
 			}
 			n := 0
 			for _, r := range h.srv.Requests() {
-				if r.Action == huaweitest.APIPurchase {
+				if r.Action == huaweitest.ActionPurchase {
 					n++
 				}
 			}
@@ -175,7 +175,7 @@ func TestRenewOutcomeUnknown(t *testing.T) {
 // (retryable) and buys nothing.
 func TestRenewReadFailure(t *testing.T) {
 	t.Parallel()
-	for _, api := range []string{huaweitest.APIDetails} {
+	for _, api := range []string{huaweitest.ActionDetails} {
 		h := newEmulated(t, true)
 		id := h.srv.Seed(provider.StateExpiring)
 		h.srv.InjectFault(huaweitest.Fault{Action: api, Kind: huaweitest.FaultServerError})

@@ -238,7 +238,7 @@ func TestStatusOneRequestAgainstEmulator(t *testing.T) {
 					t.Fatal(err)
 				}
 				reqs := h.srv.Requests()
-				if len(reqs) != 1 || reqs[0].Action != huaweitest.APIDetails || reqs[0].Path != "/v3/scm/certificates/"+id {
+				if len(reqs) != 1 || reqs[0].Action != huaweitest.ActionDetails || reqs[0].Path != "/v3/scm/certificates/"+id {
 					t.Fatalf("requests %+v, want one v3 details", reqs)
 				}
 				if d := res.NotAfter.Sub(cert.NotAfter); res.State != st || d <= -time.Second || d >= time.Second {

@@ -28,10 +28,10 @@ func TestCancelWire(t *testing.T) {
 	}
 	r := reqs[0]
 	wantPath := "/v2/" + h.srv.ProjectID() + "/scm/cert/" + id + "/cancel-cert"
-	if r.Method != http.MethodPost || r.Path != wantPath || r.Action != huaweitest.APICancelCert {
+	if r.Method != http.MethodPost || r.Path != wantPath || r.Action != huaweitest.ActionCancelCert {
 		t.Errorf("sent %s %s (%s), want POST %s", r.Method, r.Path, r.Action, wantPath)
 	}
-	if r.AccessKey != h.srv.AK() || r.Status != http.StatusOK || !r.Applied {
+	if r.AccessKeyID != h.srv.AccessKeyID() || r.HTTPStatus != http.StatusOK || !r.Applied {
 		t.Errorf("signature/outcome: %+v", r)
 	}
 	if res.RequestID == "" || res.RequestID != r.RequestID {
@@ -128,8 +128,8 @@ func TestDeleteWire(t *testing.T) {
 		t.Fatalf("Delete = %+v, %v", res, err)
 	}
 	r := h.srv.Requests()[0]
-	if r.Method != http.MethodDelete || r.Path != "/v3/scm/certificates/"+id || r.Status != http.StatusNoContent {
-		t.Errorf("sent %s %s, answered %d", r.Method, r.Path, r.Status)
+	if r.Method != http.MethodDelete || r.Path != "/v3/scm/certificates/"+id || r.HTTPStatus != http.StatusNoContent {
+		t.Errorf("sent %s %s, answered %d", r.Method, r.Path, r.HTTPStatus)
 	}
 	_, err = h.a.Delete(t.Context(), provider.DeleteRequest{ID: id})
 	if pe := asProviderError(t, err); !errors.Is(err, provider.ErrNotFound) || pe.HTTPStatus != http.StatusNotFound {
@@ -144,14 +144,14 @@ func TestWrongSecretRejected(t *testing.T) {
 	srv := huaweitest.NewServer()
 	t.Cleanup(srv.Close)
 	id := srv.Seed(provider.StateIssued)
-	a := mustNew(t, Config{Endpoint: srv.URL(), ProjectID: srv.ProjectID(), AK: srv.AK(), SK: srv.SK() + "x"})
+	a := mustNew(t, Config{Endpoint: srv.URL(), ProjectID: srv.ProjectID(), AK: srv.AccessKeyID(), SK: srv.AccessKeySecret() + "x"})
 	for _, op := range []provider.Op{provider.OpStatus, provider.OpRevoke} {
 		_, err := callOp(t.Context(), a, op, id)
 		pe := asProviderError(t, err)
-		if pe.Kind != provider.KindUnauthorized || pe.Code != huaweitest.CodeAuthFailed || pe.HTTPStatus != 401 {
+		if pe.Kind != provider.KindUnauthorized || pe.Code != "APIGW.0301" || pe.HTTPStatus != 401 {
 			t.Errorf("%s: %v, want unauthorized APIGW.0301", op, err)
 		}
-		if strings.Contains(err.Error(), srv.SK()) {
+		if strings.Contains(err.Error(), srv.AccessKeySecret()) {
 			t.Errorf("error leaks the secret")
 		}
 	}
@@ -159,7 +159,7 @@ func TestWrongSecretRejected(t *testing.T) {
 		t.Errorf("state %s after rejected calls", st)
 	}
 	for _, r := range srv.Requests() {
-		if r.AccessKey != "" || r.Applied {
+		if r.AccessKeyID != "" || r.Applied {
 			t.Errorf("request accepted: %+v", r)
 		}
 	}
@@ -172,7 +172,7 @@ func TestWrongProject(t *testing.T) {
 	srv := huaweitest.NewServer()
 	t.Cleanup(srv.Close)
 	id := srv.Seed(provider.StateIssued)
-	a := mustNew(t, Config{Endpoint: srv.URL(), ProjectID: "ffffffffffffffffffffffffffffffff", AK: srv.AK(), SK: srv.SK()})
+	a := mustNew(t, Config{Endpoint: srv.URL(), ProjectID: "ffffffffffffffffffffffffffffffff", AK: srv.AccessKeyID(), SK: srv.AccessKeySecret()})
 	_, err := a.Status(t.Context(), statusReq(id))
 	if k := provider.KindOf(err); k != provider.KindInvalidArgument && k != provider.KindForbidden {
 		t.Errorf("got %v", err)

@@ -4,45 +4,65 @@ import (
 	"maps"
 	"math"
 	"net/http"
+	"time"
 
 	"github.com/certbroker/certbroker/internal/faultinject"
 )
 
-// Fault is one fault rule; Fault.Action is a CAS action name such as
-// ActionRenew, or "" for every action.
-type Fault = faultinject.Fault
+// Fault is one fault rule for [Server.InjectFault].
+type Fault struct {
+	// Action restricts the rule to one action (ActionRenew, …); ""
+	// matches every request.
+	Action string
+	// Kind is what happens to a request the rule hits.
+	Kind FaultKind
+	// AfterApply applies the request's state change first and then fails
+	// the response: the change happened, but the client cannot know.
+	// FaultThrottle ignores it: a throttled request is never applied.
+	AfterApply bool
+	// Probability is the chance, from 0 to 1, that a matching request is
+	// hit, drawn from the seed ([WithSeed]). Zero means always.
+	Probability float64
+	// Times limits the rule to that many hits; zero means no limit.
+	Times int
+	// Latency is the delay of FaultLatency; with another kind it is
+	// waited out before the fault is rendered.
+	Latency time.Duration
+}
 
-// FaultKind is the kind of a fault.
-type FaultKind = faultinject.Kind
+// FaultKind is what a fault does to a request. Its String is the kind's
+// name, the same in both emulators ("server_error", "proxy_not_found", …).
+type FaultKind int
 
-// The fault kinds and what a client of this emulator sees.
+// String returns the kind's name.
+func (k FaultKind) String() string { return faultinject.Kind(k).String() }
+
+// The fault kinds and what a client of this emulator sees. The names are
+// the same in both emulators; the answers are each cloud's own.
 const (
 	// FaultLatency delays the response by Fault.Latency, then answers.
-	FaultLatency = faultinject.Latency
+	FaultLatency = FaultKind(faultinject.Latency)
 	// FaultServerError answers HTTP 500 InternalError.
-	FaultServerError = faultinject.ServerError
+	FaultServerError = FaultKind(faultinject.ServerError)
 	// FaultUnavailable answers HTTP 503 ServiceUnavailable.
-	FaultUnavailable = faultinject.Unavailable
+	FaultUnavailable = FaultKind(faultinject.Unavailable)
 	// FaultThrottle answers HTTP 400 Throttling.User, never after applying.
-	FaultThrottle = faultinject.Throttle
+	FaultThrottle = FaultKind(faultinject.Throttle)
 	// FaultReset reads the request, then resets the connection.
-	FaultReset = faultinject.Reset
+	FaultReset = FaultKind(faultinject.Reset)
 	// FaultHang holds the request until the client gives up or Close.
-	FaultHang = faultinject.Hang
+	FaultHang = FaultKind(faultinject.Hang)
 	// FaultMalformed answers HTTP 200 with a body that is not valid JSON.
-	FaultMalformed = faultinject.Malformed
-)
+	FaultMalformed = FaultKind(faultinject.Malformed)
 
-// Faults of the HTTP front end rather than of CAS: a proxy, load balancer
-// or misrouted gateway answering with an HTML page and no Alibaba code.
-const (
-	// FaultHTMLNotFound answers HTTP 404 with an HTML page and no code.
-	// A client must not read it as NotFoundOrder: the order was not
+	// FaultHTMLNotFound answers HTTP 404 with an HTML page and no Alibaba
+	// code, as a proxy, load balancer or misrouted gateway in front of CAS
+	// does. A client must not read it as NotFoundOrder: the order was not
 	// looked at.
-	FaultHTMLNotFound = faultinject.ProxyNotFound
+	FaultHTMLNotFound = FaultKind(faultinject.ProxyNotFound)
 	// FaultHTMLBadGateway answers HTTP 502 with an HTML page and no
-	// code. With AfterApply the action was applied first.
-	FaultHTMLBadGateway = faultinject.ProxyBadGateway
+	// Alibaba code. With AfterApply the action was applied first.
+	FaultHTMLBadGateway = FaultKind(faultinject.ProxyBadGateway)
 )
 
 // The HTML bodies of FaultHTMLNotFound and FaultHTMLBadGateway, shaped
@@ -54,7 +74,21 @@ const (
 
 // InjectFault adds a fault rule. Rules are tried in the order they were
 // added; the first that matches and is drawn applies.
-func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+func (s *Server) InjectFault(f Fault) {
+	s.faults.Add(faultinject.Fault{
+		Action: f.Action, Kind: faultinject.Kind(f.Kind), AfterApply: f.AfterApply,
+		Probability: f.Probability, Times: f.Times, Latency: f.Latency,
+	})
+}
+
+// pickFault decides whether a fault rule hits this request for action.
+func (s *Server) pickFault(action string) (Fault, bool) {
+	f, hit := s.faults.Pick(action)
+	return Fault{
+		Action: f.Action, Kind: FaultKind(f.Kind), AfterApply: f.AfterApply,
+		Probability: f.Probability, Times: f.Times, Latency: f.Latency,
+	}, hit
+}
 
 // ClearFaults removes every fault rule and QPS limit.
 func (s *Server) ClearFaults() { s.faults.Clear() }

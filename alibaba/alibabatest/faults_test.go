@@ -13,6 +13,7 @@ import (
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
 
+	"github.com/certbroker/certbroker/internal/faultinject"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -27,11 +28,11 @@ func checkFaultError(t *testing.T, k FaultKind, err error) {
 			t.Fatalf("latency: %v", err)
 		}
 	case FaultServerError:
-		serverError(t, err, http.StatusInternalServerError, CodeInternalError)
+		serverError(t, err, http.StatusInternalServerError, codeInternalError)
 	case FaultUnavailable:
-		serverError(t, err, http.StatusServiceUnavailable, CodeServiceUnavailable)
+		serverError(t, err, http.StatusServiceUnavailable, codeServiceUnavailable)
 	case FaultThrottle:
-		serverError(t, err, http.StatusBadRequest, CodeThrottling)
+		serverError(t, err, http.StatusBadRequest, codeThrottling)
 	case FaultReset:
 		if !errors.As(err, &ue) || ue.Timeout() {
 			t.Fatalf("reset: got %v (%T), want a transport error", err, err)
@@ -212,8 +213,8 @@ func TestQPSLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := describe(c, id)
-	serverError(t, err, http.StatusBadRequest, CodeThrottling)
-	if e := s.Requests()[1]; e.Fault != FaultThrottle || e.Code != CodeThrottling || e.HTTPStatus != 400 {
+	serverError(t, err, http.StatusBadRequest, codeThrottling)
+	if e := s.Requests()[1]; e.Fault != FaultThrottle || e.Code != codeThrottling || e.HTTPStatus != 400 {
 		t.Fatalf("log entry %+v", e)
 	}
 	// Other actions have their own limit (none).
@@ -229,7 +230,7 @@ func TestQPSLimit(t *testing.T) {
 	if _, err := describe(c, id); err != nil {
 		t.Fatal(err)
 	}
-	serverError(t, revoke(c, id), http.StatusBadRequest, CodeThrottling)
+	serverError(t, revoke(c, id), http.StatusBadRequest, codeThrottling)
 }
 
 func TestCloseReleasesAHungRequest(t *testing.T) {
@@ -291,7 +292,7 @@ func TestDocumentedQPS(t *testing.T) {
 		case i < 10:
 			t.Fatalf("request %d within the documented quota failed: %v", i+1, err)
 		default:
-			serverError(t, err, http.StatusBadRequest, CodeThrottling)
+			serverError(t, err, http.StatusBadRequest, codeThrottling)
 			throttled++
 		}
 	}
@@ -311,4 +312,29 @@ func countFault(reqs []Request, k FaultKind) int {
 		}
 	}
 	return n
+}
+
+// TestFaultCarriesEveryField checks that a Fault reaches the shared engine
+// whole and comes back as it was given, its kind keeping the engine's name.
+func TestFaultCarriesEveryField(t *testing.T) {
+	t.Parallel()
+	kinds := map[FaultKind]faultinject.Kind{
+		FaultLatency: faultinject.Latency, FaultServerError: faultinject.ServerError,
+		FaultUnavailable: faultinject.Unavailable, FaultThrottle: faultinject.Throttle,
+		FaultReset: faultinject.Reset, FaultHang: faultinject.Hang, FaultMalformed: faultinject.Malformed,
+		FaultHTMLNotFound: faultinject.ProxyNotFound, FaultHTMLBadGateway: faultinject.ProxyBadGateway,
+	}
+	for k, engine := range kinds {
+		if k.String() != engine.String() || k.String() == "unknown" {
+			t.Errorf("%d: String() = %q, want %q", int(k), k, engine)
+		}
+		s := NewServer()
+		want := Fault{Action: ActionRenew, Kind: k, AfterApply: k != FaultThrottle, Probability: 1, Times: 2, Latency: time.Second}
+		s.InjectFault(want)
+		got, hit := s.pickFault(ActionRenew)
+		s.Close()
+		if !hit || got != want {
+			t.Errorf("%v: pickFault = %+v, %v; want %+v", k, got, hit, want)
+		}
+	}
 }

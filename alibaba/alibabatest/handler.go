@@ -15,6 +15,7 @@ import (
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	idx, reqID := s.logStart(now)
+	defer s.logOutcome(idx)
 	note := func(f func(*Request)) { s.logUpdate(idx, f) }
 	defer note(func(e *Request) { e.Done = true })
 	fail := func(e *apiError) {
@@ -42,7 +43,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	f, hit := s.faults.Pick(action)
+	f, hit := s.pickFault(action)
 	if hit {
 		note(func(e *Request) { e.Fault = f.Kind })
 		if f.Latency > 0 && !s.faults.Sleep(r, f.Latency) {
@@ -76,16 +77,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // readParams collects the query and form parameters of r into one map,
 // refusing anything but GET or POST to "/", bad encoding and repeated
-// parameters.
+// parameters. Every action is an HTTP POST (GET is accepted too) to "/"
+// with its parameters in the query string; parameters in an
+// application/x-www-form-urlencoded body are accepted as well, and are
+// part of the signature.
 func readParams(r *http.Request) (map[string]string, *apiError) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		return nil, newError(http.StatusBadRequest, CodeUnsupportedHTTPMethod, "This http method %q is not supported.", r.Method)
+		return nil, newError(http.StatusBadRequest, codeUnsupportedHTTPMethod, "This http method %q is not supported.", r.Method)
 	}
 	if r.URL.Path != "/" && r.URL.Path != "" {
-		return nil, newError(http.StatusNotFound, CodeInvalidAction, "Specified api is not found, please check your url and method.")
+		return nil, newError(http.StatusNotFound, codeInvalidAction, "Specified api is not found, please check your url and method.")
 	}
 	if err := r.ParseForm(); err != nil {
-		return nil, newError(http.StatusBadRequest, CodeInvalidParameter, "The request query or body is not valid URL encoding.")
+		return nil, newError(http.StatusBadRequest, codeInvalidParameter, "The request query or body is not valid URL encoding.")
 	}
 	p := make(map[string]string, len(r.Form))
 	for k, vs := range r.Form {
@@ -131,11 +135,14 @@ func truncate(s string) string {
 	return s[:limit] + "…"
 }
 
-// writeError writes the cloud's error body.
+// writeError writes the cloud's error body:
+// {"RequestId","HostId":"cas.aliyuncs.com","Code","Message","Recommend"},
+// all JSON strings (a numeric RequestId would panic the SDK). A success is
+// {"RequestId": "…", <action fields>}; XML responses are not emulated.
 func writeError(w http.ResponseWriter, requestID string, e *apiError) {
 	writeJSON(w, e.status, map[string]string{
 		"RequestId": requestID,
-		"HostId":    HostID,
+		"HostId":    hostID,
 		"Code":      e.code,
 		"Message":   e.message,
 		"Recommend": recommend + url.QueryEscape(e.code) + "&product=cas",
@@ -147,7 +154,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b = []byte(`{"Code":"InternalError","Message":"encoding the response failed","HostId":"` + HostID + `"}`)
+		b = []byte(`{"Code":"InternalError","Message":"encoding the response failed","HostId":"` + hostID + `"}`)
 	}
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.WriteHeader(status)

@@ -62,8 +62,8 @@ func serverError(t testing.TB, err error, status int, code string) *sdkerrors.Se
 	if se.HttpStatus() != status || se.ErrorCode() != code {
 		t.Fatalf("got HTTP %d %q (%s), want HTTP %d %q", se.HttpStatus(), se.ErrorCode(), se.Message(), status, code)
 	}
-	if se.RequestId() == "" || se.HostId() != HostID {
-		t.Fatalf("RequestId %q HostId %q: want a request ID and %q", se.RequestId(), se.HostId(), HostID)
+	if se.RequestId() == "" || se.HostId() != hostID {
+		t.Fatalf("RequestId %q HostId %q: want a request ID and %q", se.RequestId(), se.HostId(), hostID)
 	}
 	return se
 }

@@ -12,11 +12,11 @@ import (
 	"time"
 )
 
-// DefaultShowSize is the page size of ListUserCertificateOrder when
-// ShowSize is not given; MaxShowSize the largest accepted [unverified].
+// defaultShowSize is the page size of ListUserCertificateOrder when
+// ShowSize is not given; maxShowSize the largest accepted [unverified].
 const (
-	DefaultShowSize = 50
-	MaxShowSize     = 1000
+	defaultShowSize = 50
+	maxShowSize     = 1000
 )
 
 // listStatuses are the Status filter values ListUserCertificateOrder
@@ -26,7 +26,11 @@ var listStatuses = []string{
 	StatusWillExpire, StatusExpired, StatusNotActivated, StatusRevoked,
 }
 
-// list is ListUserCertificateOrder. OrderType CPACK (the default) and BUY
+// list is ListUserCertificateOrder (help.aliyun.com/document_detail/455804).
+// It takes Keyword, Status, OrderType (CPACK by default, BUY, CERT or
+// UPLOAD), CurrentPage and ShowSize (defaultShowSize), and answers the
+// SDK's CertificateOrderListItem field names; CertStartTime and CertEndTime
+// are epoch milliseconds. OrderType CPACK (the default) and BUY
 // list orders of that type; CERT lists the certificates of orders (without
 // a Status filter only ISSUED and WILLEXPIRED); UPLOAD lists nothing, as
 // uploads are not emulated. Keyword is what the documentation says it is,
@@ -51,7 +55,7 @@ func (s *Server) list(p map[string]string, now time.Time) result {
 	if err != nil {
 		return failed(err)
 	}
-	size, err := positiveParam(p, "ShowSize", DefaultShowSize, MaxShowSize)
+	size, err := positiveParam(p, "ShowSize", defaultShowSize, maxShowSize)
 	if err != nil {
 		return failed(err)
 	}

@@ -99,7 +99,7 @@ func TestListUserCertificateOrder(t *testing.T) {
 		it.CertStartTime != o.NotBefore.UnixMilli() || it.InstanceId == "" || it.Sha2 == "" {
 		t.Errorf("item %+v for order %+v", it, o)
 	}
-	if resp.TotalCount != 1 || resp.CurrentPage != 1 || resp.ShowSize != DefaultShowSize {
+	if resp.TotalCount != 1 || resp.CurrentPage != 1 || resp.ShowSize != defaultShowSize {
 		t.Errorf("paging %d %d %d", resp.TotalCount, resp.CurrentPage, resp.ShowSize)
 	}
 	if time.Until(time.UnixMilli(it.CertEndTime)) > ExpiringWindow {
@@ -116,9 +116,9 @@ func TestListRejectsBadFilters(t *testing.T) {
 		func(r *cas.ListUserCertificateOrderRequest) { r.OrderType = "ALL" },
 		func(r *cas.ListUserCertificateOrderRequest) { r.CurrentPage = "0" },
 		func(r *cas.ListUserCertificateOrderRequest) { r.ShowSize = "many" },
-		func(r *cas.ListUserCertificateOrderRequest) { r.ShowSize = requests.NewInteger(MaxShowSize + 1) },
+		func(r *cas.ListUserCertificateOrderRequest) { r.ShowSize = requests.NewInteger(maxShowSize + 1) },
 	} {
 		_, err := list(c, edit)
-		serverError(t, err, http.StatusBadRequest, CodeInvalidParameter)
+		serverError(t, err, http.StatusBadRequest, codeInvalidParameter)
 	}
 }

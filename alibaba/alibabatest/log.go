@@ -17,11 +17,6 @@ type Request struct {
 	ID string
 	// AccessKeyID is the AccessKeyId parameter as sent.
 	AccessKeyID string
-	// Params are the action's own parameters as sent (OrderId, Keyword,
-	// Status, OrderType, CurrentPage, Csr, Tags.N.Key, ...), without the
-	// common ones (Action, Version, AccessKeyId, Signature*, Timestamp,
-	// RegionId, ...); long values are cut to 64 bytes. nil if none.
-	Params map[string]string
 	// RequestID is the RequestId the server answered (or would have).
 	RequestID string
 	// HTTPStatus is the status written; 0 while the request is in
@@ -34,10 +29,16 @@ type Request struct {
 	Fault FaultKind
 	// Applied reports whether the request changed the order state.
 	Applied bool
-	// NewID is the order a successful renewal created.
-	NewID string
 	// Done reports whether the server has finished with the request.
 	Done bool
+
+	// Params are the action's own parameters as sent (OrderId, Keyword,
+	// Status, OrderType, CurrentPage, Csr, Tags.N.Key, ...), without the
+	// common ones (Action, Version, AccessKeyId, Signature*, Timestamp,
+	// RegionId, ...); long values are cut to 64 bytes. nil if none.
+	Params map[string]string
+	// NewID is the order a successful renewal created.
+	NewID string
 }
 
 // Renewal is one order created by RenewCertificateOrderForPackageRequest.
@@ -57,7 +58,7 @@ type QuotaReturn struct {
 	// OrderID is the order whose quota came back.
 	OrderID string
 	// Action is the action that gave it back: ActionRevoke (a pending
-	// order cancelled, or a certificate revoked within QuotaReturnWindow
+	// order cancelled, or a certificate revoked within 30 days
 	// of issuance) or ActionDelete (a failed or cancelled order removed).
 	Action string
 	// Time is when, by the server clock.
@@ -72,23 +73,31 @@ func (s *Server) logStart(now time.Time) (int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.newRequestID()
-	return s.log.Append(Request{Time: now, RequestID: id}), id
+	return s.reqs.Append(Request{Time: now, RequestID: id}), id
+}
+
+// logOutcome writes the request's log entry to the logger (WithLogger).
+func (s *Server) logOutcome(i int) {
+	q := s.reqs.At(i)
+	s.cfg.logger.Debug("alibabatest request",
+		"action", q.Action, "id", q.ID, "status", q.HTTPStatus, "code", q.Code,
+		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)
 }
 
 // logUpdate edits entry i.
-func (s *Server) logUpdate(i int, f func(*Request)) { s.log.Update(i, f) }
+func (s *Server) logUpdate(i int, f func(*Request)) { s.reqs.Update(i, f) }
 
 // Requests returns a copy of the request log, oldest first.
-func (s *Server) Requests() []Request { return s.log.Snapshot() }
+func (s *Server) Requests() []Request { return s.reqs.Snapshot() }
 
 // RequestCount returns how many requests the server has received.
-func (s *Server) RequestCount() int { return s.log.Len() }
+func (s *Server) RequestCount() int { return s.reqs.Len() }
 
 // WaitForRequests blocks until the server has received at least n requests
 // (counted on arrival, before any fault), or ctx is done, returning its
 // error. Tests use it to know a request is being held without sleeping.
 func (s *Server) WaitForRequests(ctx context.Context, n int) error {
-	return s.log.Wait(ctx, n)
+	return s.reqs.Wait(ctx, n)
 }
 
 // Renewals returns every order created by a renewal, oldest first.

@@ -12,9 +12,9 @@ import (
 	"unicode/utf8"
 )
 
-// MaxTags is the most tags a renewal may carry, and the highest N of
+// maxTags is the most tags a renewal may carry, and the highest N of
 // Tags.N.Key.
-const MaxTags = 20
+const maxTags = 20
 
 // maxTagLen is the longest tag key or value, in characters.
 const maxTagLen = 128
@@ -52,7 +52,7 @@ func parseCSR(text string) (csr, cn string, _ *apiError) {
 	return text, req.Subject.CommonName, nil
 }
 
-// parseTags reads Tags.N.Key and Tags.N.Value (N from 1 to MaxTags), the
+// parseTags reads Tags.N.Key and Tags.N.Value (N from 1 to maxTags), the
 // way the Alibaba RPC SDKs flatten a repeated list of structs, and checks
 // them as the renewal documentation describes: a key is 1 to 128
 // characters; keys and values do not start with "aliyun" or "acs:" and do
@@ -74,8 +74,8 @@ func parseTags(p map[string]string) ([]Tag, *apiError) {
 		if !ok || err != nil || n < 1 || num[0] == '0' || (field != "Key" && field != "Value") {
 			return nil, errInvalid(truncate(name), "tags are passed as Tags.N.Key and Tags.N.Value with N from 1")
 		}
-		if n > MaxTags {
-			return nil, errInvalid(truncate(name), fmt.Sprintf("at most %d tags are allowed", MaxTags))
+		if n > maxTags {
+			return nil, errInvalid(truncate(name), fmt.Sprintf("at most %d tags are allowed", maxTags))
 		}
 		s := slots[n]
 		if s == nil {

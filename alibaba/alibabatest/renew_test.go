@@ -65,7 +65,7 @@ func TestRenewCSRValidation(t *testing.T) {
 		src := s.Seed(provider.StateExpiring)
 		resp, err := renew(c, src, tt.csr)
 		if !tt.ok {
-			serverError(t, err, http.StatusBadRequest, CodeInvalidParameter)
+			serverError(t, err, http.StatusBadRequest, codeInvalidParameter)
 			continue
 		}
 		if err != nil {
@@ -89,7 +89,7 @@ func TestRenewCSRValidation(t *testing.T) {
 
 func TestRenewTags(t *testing.T) {
 	t.Parallel()
-	many := make([]Tag, MaxTags+1)
+	many := make([]Tag, maxTags+1)
 	for i := range many {
 		many[i] = Tag{Key: "k" + itoaID(int64(i)), Value: "v"}
 	}
@@ -99,7 +99,7 @@ func TestRenewTags(t *testing.T) {
 		ok   bool
 	}{
 		{"two", []Tag{{"env", "prod"}, {"team", ""}}, true},
-		{"twenty", many[:MaxTags], true},
+		{"twenty", many[:maxTags], true},
 		{"twenty-one", many, false},
 		{"key starts with aliyun", []Tag{{"aliyun-x", "v"}}, false},
 		{"key starts with acs:", []Tag{{"acs:x", "v"}}, false},
@@ -120,7 +120,7 @@ func TestRenewTags(t *testing.T) {
 				t.Errorf("%s: accepted", tt.name)
 				continue
 			}
-			serverError(t, err, http.StatusBadRequest, CodeInvalidParameter)
+			serverError(t, err, http.StatusBadRequest, codeInvalidParameter)
 			continue
 		}
 		if err != nil {

@@ -1,13 +1,13 @@
 package alibabatest
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -23,107 +23,47 @@ func TestEndpointAndURL(t *testing.T) {
 	}
 }
 
-func TestSeedEveryState(t *testing.T) {
-	t.Parallel()
-	s := newServer(t)
-	seen := map[string]bool{}
-	for _, st := range States() {
-		id := s.Seed(st)
-		if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 || seen[id] {
-			t.Fatalf("Seed(%v) = %q: want a fresh positive int64", st, id)
-		}
-		seen[id] = true
-		if got, ok := s.State(id); !ok || got != st {
-			t.Fatalf("Seed(%v): State = %v, %v", st, got, ok)
-		}
-	}
-	want := []provider.State{
-		provider.StatePendingApplication, provider.StateUnderReview, provider.StateReviewFailed,
-		provider.StateCancelled, provider.StateIssued, provider.StateExpiring, provider.StateRevoked, provider.StateExpired,
-	}
-	if got := States(); len(got) != len(want) {
-		t.Fatalf("States() = %v, want %v", got, want)
-	}
-	for _, id := range []string{"", "abc", "42"} {
-		if _, ok := s.State(id); ok {
-			t.Errorf("State(%q) reports an order", id)
-		}
-	}
-}
-
-func TestSeedPanicsForStatesAlibabaLacks(t *testing.T) {
-	t.Parallel()
-	s := newServer(t)
-	for _, st := range []provider.State{provider.StateUnknown, provider.StateCancelling, provider.StateRevoking, provider.StateHosted} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("Seed(%v) did not panic", st)
-				}
-			}()
-			s.Seed(st)
-		}()
-	}
-}
-
-func TestSeedOrder(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)
-	s := newServer(t, WithClock(func() time.Time { return now }))
-	tests := []struct {
-		name  string
-		in    Order
-		state provider.State
-		ok    bool
-	}{
-		{"status only", Order{Status: StatusChecking}, provider.StateUnderReview, true},
-		{"process", Order{Type: TypeProcess}, provider.StateUnderReview, true},
-		{"NotAfter decides", Order{Type: TypeCertificate, NotAfter: now.Add(10 * 24 * time.Hour)}, provider.StateExpiring, true},
-		{"explicit ID", Order{ID: 5, Type: TypeVerifyFail}, provider.StateReviewFailed, true},
-		{"unknow", Order{Type: TypeUnknown}, provider.StateUnknown, true},
-		{"not activated", Order{Status: StatusNotActivated}, provider.StateUnknown, true},
-		{"taken ID", Order{ID: 5, Type: TypePayed}, 0, false},
-		{"negative ID", Order{ID: -1, Type: TypePayed}, 0, false},
-		{"empty", Order{}, 0, false},
-		{"unknown Type", Order{Type: "expiring"}, 0, false},
-		{"mismatch", Order{Type: TypePayed, Status: StatusIssued}, 0, false},
-		{"cancelled under review", Order{Type: TypeProcess, Cancelled: true}, 0, false},
-		{"Status contradicts NotAfter", Order{Status: StatusIssued, NotAfter: now.Add(time.Hour)}, 0, false},
-		{"bad OrderType", Order{Type: TypePayed, OrderType: "CERT"}, 0, false},
-	}
-	for _, tt := range tests {
-		var id string
-		panicked := func() (p bool) {
-			defer func() { p = recover() != nil }()
-			id = s.SeedOrder(tt.in)
-			return false
-		}()
-		if panicked == tt.ok {
-			t.Errorf("%s: panicked=%v, want ok=%v", tt.name, panicked, tt.ok)
-			continue
-		}
-		if !tt.ok {
-			continue
-		}
-		if st, _ := s.State(id); st != tt.state {
-			t.Errorf("%s: state %v, want %v", tt.name, st, tt.state)
-		}
-		o, _ := s.Order(id)
-		if o.Domain == "" || o.ProductCode != DefaultProductCode || o.OrderType != OrderTypePackage || !o.BuyDate.Equal(now) {
-			t.Errorf("%s: defaults not filled: %+v", tt.name, o)
-		}
-	}
-	// An explicit ID moves the allocator past it.
-	if id := s.SeedOrder(Order{ID: 1 << 40, Type: TypePayed}); id != "1099511627776" {
-		t.Fatalf("id %s", id)
-	}
-	if id := s.Seed(provider.StateIssued); id != "1099511627777" {
-		t.Fatalf("next id %s, want 1099511627777", id)
-	}
-}
-
 // TestConcurrentClients runs one SDK client per goroutine against one
 // server; -race checks the server's locking.
+func TestLoggerKeepsSecretsOut(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := newServer(t, WithLogger(logger))
+	id := s.Seed(provider.StateUnderReview)
+	if err := cancelOrder(newClient(t, s), id); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = describe(newClientWithKey(t, s, s.AccessKeyID(), "wrong-secret"), id)
+	out := buf.String()
+	if strings.Count(out, "alibabatest request") != 2 || !strings.Contains(out, id) {
+		t.Fatalf("log lacks the two requests:\n%s", out)
+	}
+	for _, secret := range []string{s.AccessKeySecret(), "wrong-secret", "Signature=", "SignatureNonce=", "string to sign"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("log contains %q", secret)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
 func TestConcurrentClients(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)

@@ -93,7 +93,7 @@ func startDemoWorld(opts demoOptions) (*demoWorld, error) {
 	}
 	var hwOpts []huaweitest.Option
 	if opts.hwAK != "" {
-		hwOpts = append(hwOpts, huaweitest.WithCredentials(opts.hwAK, opts.hwSK))
+		hwOpts = append(hwOpts, huaweitest.WithAccessKey(opts.hwAK, opts.hwSK))
 	}
 	w := &demoWorld{ali: alibabatest.NewServer(aliOpts...), hw: huaweitest.NewServer(hwOpts...)}
 	if opts.aliKeyID == "" {
@@ -101,7 +101,7 @@ func startDemoWorld(opts demoOptions) (*demoWorld, error) {
 	}
 	huaweiOrigin := func(renew bool) config.Origin {
 		return config.Origin{Type: config.TypeHuawei, Endpoint: w.hw.URL(), ProjectID: w.hw.ProjectID(),
-			AK: w.hw.AK(), SK: config.Secret(w.hw.SK()), RenewByPurchase: renew}
+			AK: w.hw.AccessKeyID(), SK: config.Secret(w.hw.AccessKeySecret()), RenewByPurchase: renew}
 	}
 	f := &config.Config{Path: "demo", Origins: map[string]config.Origin{
 		demoAlibaba: {Type: config.TypeAlibaba, Endpoint: w.ali.URL(),

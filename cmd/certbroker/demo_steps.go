@@ -79,7 +79,7 @@ func demoSteps() []demoStep {
 		{what: "revoke an issued certificate (settles to revoked)", origin: demoHuawei, seed: provider.StateIssued, op: provider.OpRevoke,
 			wantOK: true, wantState: provider.StateRevoking, settle: true, after: provider.StateRevoked},
 		{what: "revoke answered by an HTTP 500 after it was applied: reconciled", origin: demoHuawei, seed: provider.StateIssued, op: provider.OpRevoke,
-			hwFault: &huaweitest.Fault{Action: huaweitest.APIRevoke, Kind: huaweitest.FaultServerError, AfterApply: true, Times: 1},
+			hwFault: &huaweitest.Fault{Action: huaweitest.ActionRevoke, Kind: huaweitest.FaultServerError, AfterApply: true, Times: 1},
 			wantOK:  true, wantAlreadyDone: true, wantAttempts: 2, settle: true, after: provider.StateRevoked},
 		{what: "delete a revoked certificate", origin: demoHuawei, seed: provider.StateRevoked, op: provider.OpDelete,
 			wantOK: true, gone: true},

@@ -67,7 +67,7 @@ func (c *cli) runEmulate(ctx context.Context, args []string) int {
 	hwAK, hwSK := "EMU"+rand.Text()[:17], rand.Text()
 	ali := alibabatest.NewServer(alibabatest.WithAccessKey(aliID, aliSecret))
 	defer ali.Close()
-	hw := huaweitest.NewServer(huaweitest.WithCredentials(hwAK, hwSK), huaweitest.WithSettleDelay(*settle))
+	hw := huaweitest.NewServer(huaweitest.WithAccessKey(hwAK, hwSK), huaweitest.WithSettleDelay(*settle))
 	defer hw.Close()
 
 	var b strings.Builder

@@ -40,7 +40,7 @@ func newWorld(t *testing.T, renew bool) *world {
 	t.Helper()
 	w := &world{
 		ali: alibabatest.NewServer(alibabatest.WithAccessKey(testAliKeyID, testAliSecret)),
-		hw:  huaweitest.NewServer(huaweitest.WithCredentials(testHwAK, testHwSK), huaweitest.WithProjectID(testProject)),
+		hw:  huaweitest.NewServer(huaweitest.WithAccessKey(testHwAK, testHwSK), huaweitest.WithProjectID(testProject)),
 		dir: t.TempDir(),
 		vars: map[string]string{
 			"TEST_ALI_ID": testAliKeyID, "TEST_ALI_SECRET": testAliSecret,

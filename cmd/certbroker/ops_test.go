@@ -196,7 +196,7 @@ func mutatingAli(s *alibabatest.Server) []string {
 func mutatingHw(s *huaweitest.Server) []string {
 	var out []string
 	for _, r := range s.Requests() {
-		if r.Action != huaweitest.APIDetails && r.Action != huaweitest.APIList {
+		if r.Action != huaweitest.ActionDetails && r.Action != huaweitest.ActionList {
 			out = append(out, r.Action)
 		}
 	}

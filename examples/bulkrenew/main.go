@@ -99,7 +99,7 @@ func setup() (*broker.Broker, []provider.Ref, func(), error) {
 	aliCloud := alibabatest.NewServer()
 	hwCloud := huaweitest.NewServer()
 	cleanup := func() { aliCloud.Close(); hwCloud.Close() }
-	hwCloud.InjectFault(huaweitest.Fault{Action: huaweitest.APIPurchase, Kind: huaweitest.FaultServerError, AfterApply: true, Times: 1})
+	hwCloud.InjectFault(huaweitest.Fault{Action: huaweitest.ActionPurchase, Kind: huaweitest.FaultServerError, AfterApply: true, Times: 1})
 
 	ali, err := alibaba.New(alibaba.Config{Endpoint: aliCloud.URL(),
 		AccessKeyID: aliCloud.AccessKeyID(), AccessKeySecret: aliCloud.AccessKeySecret()})
@@ -108,7 +108,7 @@ func setup() (*broker.Broker, []provider.Ref, func(), error) {
 		return nil, nil, nil, err
 	}
 	hw, err := huawei.New(huawei.Config{Endpoint: hwCloud.URL(), ProjectID: hwCloud.ProjectID(),
-		AK: hwCloud.AK(), SK: hwCloud.SK(), RenewByPurchase: true})
+		AK: hwCloud.AccessKeyID(), SK: hwCloud.AccessKeySecret(), RenewByPurchase: true})
 	if err != nil {
 		cleanup()
 		return nil, nil, nil, err

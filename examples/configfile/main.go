@@ -49,7 +49,7 @@ func run(ctx context.Context, out io.Writer, dir string) error {
 
 	// The Huawei secret key as a mounted secret: one line in a file of
 	// its own, readable by this user only.
-	if err := os.WriteFile(filepath.Join(dir, "huawei_sk"), []byte(hwCloud.SK()+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "huawei_sk"), []byte(hwCloud.AccessKeySecret()+"\n"), 0o600); err != nil {
 		return err
 	}
 	path := filepath.Join(dir, "certbroker.yaml")
@@ -62,7 +62,7 @@ func run(ctx context.Context, out io.Writer, dir string) error {
   huawei:
     type: huawei
     project_id: ` + hwCloud.ProjectID() + `
-    ak: ` + hwCloud.AK() + `
+    ak: ` + hwCloud.AccessKeyID() + `
     sk_file: huawei_sk          # relative to this file's directory
     endpoint: ` + hwCloud.URL() + `
 `

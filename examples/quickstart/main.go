@@ -52,8 +52,8 @@ func run(ctx context.Context, out io.Writer) error {
 	hw, err := huawei.New(huawei.Config{
 		Endpoint:  hwCloud.URL(), // omit for the real cloud
 		ProjectID: hwCloud.ProjectID(),
-		AK:        hwCloud.AK(),
-		SK:        hwCloud.SK(),
+		AK:        hwCloud.AccessKeyID(),
+		SK:        hwCloud.AccessKeySecret(),
 	})
 	if err != nil {
 		return err

@@ -77,7 +77,16 @@ func (p *buyRequest) validate() *apiError {
 
 // buy creates order_number certificates: PAID when is_auto_pay is true
 // and the automatic payment succeeds (see SetAutoPay), otherwise
-// StatusUnpaid until PayOrder.
+// StatusUnpaid ("UNPAID" [unverified: SCM documents no unpaid status;
+// Terraform polls until PAID, fidelity H9]) until PayOrder. It takes
+// cert_brand one of GEOTRUST, GLOBALSIGN, SYMANTEC, CFCA, TRUSTASIA, VTRUS;
+// cert_type one of DV_SSL_CERT, DV_SSL_CERT_BASIC, EV_SSL_CERT,
+// EV_SSL_CERT_PRO, OV_SSL_CERT, OV_SSL_CERT_PRO; effective_time 1 to 3;
+// order_number 1 to 100; tags (key 1-128, value up to 255 characters
+// [unverified limits]). A purchase matching a certificate that renews
+// itself (Cert.AutoRenew, or EffectiveTime over one year: SCM applies for
+// the next one itself, user guide 自动续费, 手动续费; H8) is recorded with
+// Purchase.SelfRenewing, the duplicate the guide warns about.
 func (s *Server) buy(project string, body []byte, now time.Time) (any, *apiError) {
 	var req buyRequest
 	if err := json.Unmarshal(body, &req); err != nil {

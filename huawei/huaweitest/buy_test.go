@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"net/http"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/scm/v3/model"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -30,15 +29,15 @@ func TestBuyV3(t *testing.T) {
 		fails   bool
 		want    string
 	}{
-		{"auto-pay", ptr(true), false, huaweitest.StatusPaid},
-		{"auto-pay fails", ptr(true), true, huaweitest.StatusUnpaid},
-		{"no auto-pay", ptr(false), false, huaweitest.StatusUnpaid},
-		{"flag absent", nil, false, huaweitest.StatusUnpaid},
+		{"auto-pay", ptr(true), false, StatusPaid},
+		{"auto-pay fails", ptr(true), true, StatusUnpaid},
+		{"no auto-pay", ptr(false), false, StatusUnpaid},
+		{"flag absent", nil, false, StatusUnpaid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := huaweitest.NewServer()
+			s := NewServer()
 			t.Cleanup(s.Close)
 			s.SetAutoPay(!tt.fails)
 			resp, err := newScmClient(t, s).SubscribeCertificate(&model.SubscribeCertificateRequest{Body: body(tt.autoPay)})
@@ -51,23 +50,23 @@ func TestBuyV3(t *testing.T) {
 			id := (*resp.Cert)[0].CertId
 			wantNative(t, s, id, tt.want)
 			p := s.Purchases()[0]
-			if !p.V3 || p.Paid != (tt.want == huaweitest.StatusPaid) || len(p.Tags) != 1 || p.Tags[0].Value != "prod" {
+			if !p.V3 || p.Paid != (tt.want == StatusPaid) || len(p.Tags) != 1 || p.Tags[0].Value != "prod" {
 				t.Fatalf("purchase %+v", p)
 			}
-			if tt.want == huaweitest.StatusUnpaid {
+			if tt.want == StatusUnpaid {
 				if st, _ := s.State(id); st != provider.StateUnknown {
 					t.Fatalf("unpaid reads as %s", st)
 				}
 				if s.PayOrder(*resp.OrderId) != 1 {
 					t.Fatal("PayOrder paid nothing")
 				}
-				wantNative(t, s, id, huaweitest.StatusPaid)
+				wantNative(t, s, id, StatusPaid)
 			}
 		})
 	}
 	t.Run("validation", func(t *testing.T) {
 		t.Parallel()
-		s := huaweitest.NewServer()
+		s := NewServer()
 		t.Cleanup(s.Close)
 		c := newScmClient(t, s)
 		for _, edit := range []func(*model.PurchaseCertificateRequestBody){
@@ -82,7 +81,7 @@ func TestBuyV3(t *testing.T) {
 			b := body(ptr(true))
 			edit(b)
 			_, err := c.SubscribeCertificate(&model.SubscribeCertificateRequest{Body: b})
-			wantCode(t, err, http.StatusBadRequest, huaweitest.CodeInvalidParameter)
+			wantCode(t, err, http.StatusBadRequest, codeInvalidParameter)
 		}
 		if len(s.Purchases()) != 0 {
 			t.Fatal("an invalid purchase was recorded")
@@ -95,10 +94,10 @@ func TestBuyV3(t *testing.T) {
 // buy the next certificate itself (fidelity H8).
 func TestBuySelfRenewing(t *testing.T) {
 	t.Parallel()
-	for _, c := range []huaweitest.Cert{{AutoRenew: true}, {EffectiveTime: 3}, {}} {
-		s := huaweitest.NewServer()
+	for _, c := range []Cert{{AutoRenew: true}, {EffectiveTime: 3}, {}} {
+		s := NewServer()
 		t.Cleanup(s.Close)
-		c.Status, c.NotAfter = huaweitest.StatusIssued, time.Now().Add(20*24*time.Hour)
+		c.Status, c.NotAfter = StatusIssued, time.Now().Add(20*24*time.Hour)
 		id := s.SeedCert(c)
 		_, err := newScmClient(t, s).SubscribeCertificate(&model.SubscribeCertificateRequest{Body: &model.PurchaseCertificateRequestBody{
 			CertBrand: "GLOBALSIGN", CertType: "OV_SSL_CERT", DomainType: "SINGLE_DOMAIN",

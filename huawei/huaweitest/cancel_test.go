@@ -1,10 +1,9 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"net/http"
 	"testing"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -16,13 +15,13 @@ func TestCancelFailsLate(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		opts     []huaweitest.Option
+		opts     []Option
 		onDemand bool
 		want     string
 	}{
-		{"never by default", nil, false, huaweitest.StatusPaid},
-		{"always", []huaweitest.Option{huaweitest.WithLateCancelFailure(1)}, false, huaweitest.StatusIssued},
-		{"on demand", nil, true, huaweitest.StatusIssued},
+		{"never by default", nil, false, StatusPaid},
+		{"always", []Option{WithLateCancelFailure(1)}, false, StatusIssued},
+		{"on demand", nil, true, StatusIssued},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,17 +31,17 @@ func TestCancelFailsLate(t *testing.T) {
 			if _, err := c.cancel(id); err != nil {
 				t.Fatal(err)
 			}
-			wantNative(t, s, id, huaweitest.StatusCancelChecking)
+			wantNative(t, s, id, StatusCancelChecking)
 			if tt.onDemand && !s.FailCancel(id) {
 				t.Fatal("FailCancel refused a certificate in CANCELCHECKING")
 			}
 			s.Settle(id)
 			wantNative(t, s, id, tt.want)
 			cert, _ := s.Cert(id)
-			if tt.want == huaweitest.StatusIssued && (cert.NotAfter.IsZero() || cert.Cancelled) {
+			if tt.want == StatusIssued && (cert.NotAfter.IsZero() || cert.Cancelled) {
 				t.Fatalf("late failure left %+v", cert)
 			}
-			if tt.want == huaweitest.StatusPaid && !cert.Cancelled {
+			if tt.want == StatusPaid && !cert.Cancelled {
 				t.Fatal("a withdrawn application is not marked Cancelled")
 			}
 		})
@@ -61,7 +60,7 @@ func TestCancelFailsLate(t *testing.T) {
 func TestLateCancelIsSeeded(t *testing.T) {
 	t.Parallel()
 	run := func() []string {
-		s, c := newServer(t, huaweitest.WithSeed(7), huaweitest.WithLateCancelFailure(0.5))
+		s, c := newServer(t, WithSeed(7), WithLateCancelFailure(0.5))
 		var out []string
 		for range 40 {
 			id := s.Seed(provider.StateUnderReview)
@@ -82,7 +81,7 @@ func TestLateCancelIsSeeded(t *testing.T) {
 		}
 		seen[a[i]]++
 	}
-	if seen[huaweitest.StatusPaid] == 0 || seen[huaweitest.StatusIssued] == 0 {
+	if seen[StatusPaid] == 0 || seen[StatusIssued] == 0 {
 		t.Fatalf("outcomes %v; want both PAID and ISSUED", seen)
 	}
 }
@@ -94,10 +93,10 @@ func TestLateCancelIsSeeded(t *testing.T) {
 func TestCancelFromIssuingRefused(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
-	id := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssuing})
+	id := s.SeedCert(Cert{Status: StatusIssuing})
 	_, err := c.cancel(id)
-	wantCode(t, err, http.StatusBadRequest, huaweitest.CodeInvalidStatus)
-	wantNative(t, s, id, huaweitest.StatusIssuing)
+	wantCode(t, err, http.StatusBadRequest, codeInvalidStatus)
+	wantNative(t, s, id, StatusIssuing)
 	if st, _ := s.State(id); st != provider.StateUnderReview {
 		t.Fatalf("ISSUING reads as %s, want under_review", st)
 	}

@@ -32,7 +32,7 @@ func Example() {
 	defer s.Close()
 	id := s.Seed(provider.StateUnderReview)
 
-	cred, err := basic.NewCredentialsBuilder().WithAk(s.AK()).WithSk(s.SK()).WithProjectId(s.ProjectID()).SafeBuild()
+	cred, err := basic.NewCredentialsBuilder().WithAk(s.AccessKeyID()).WithSk(s.AccessKeySecret()).WithProjectId(s.ProjectID()).SafeBuild()
 	if err != nil {
 		panic(err)
 	}

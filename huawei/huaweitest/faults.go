@@ -2,53 +2,85 @@ package huaweitest
 
 import (
 	"math"
+	"time"
 
 	"github.com/certbroker/certbroker/internal/faultinject"
 )
 
-// Fault is one fault rule; Fault.Action is an API name (APIRevoke, …) or ""
-// for every API.
-type Fault = faultinject.Fault
+// Fault is one fault rule for [Server.InjectFault].
+type Fault struct {
+	// Action restricts the rule to one API (ActionRevoke, …); ""
+	// matches every request.
+	Action string
+	// Kind is what happens to a request the rule hits.
+	Kind FaultKind
+	// AfterApply applies the request's state change first and then fails
+	// the response: the change happened, but the client cannot know.
+	// FaultThrottle ignores it: a throttled request is never applied.
+	AfterApply bool
+	// Probability is the chance, from 0 to 1, that a matching request is
+	// hit, drawn from the seed ([WithSeed]). Zero means always.
+	Probability float64
+	// Times limits the rule to that many hits; zero means no limit.
+	Times int
+	// Latency is the delay of FaultLatency; with another kind it is
+	// waited out before the fault is rendered.
+	Latency time.Duration
+}
 
-// FaultKind is what a fault does.
-type FaultKind = faultinject.Kind
+// FaultKind is what a fault does to a request. Its String is the kind's
+// name, the same in both emulators ("server_error", "proxy_not_found", …).
+type FaultKind int
 
-// The fault kinds and how this emulator renders them.
+// String returns the kind's name.
+func (k FaultKind) String() string { return faultinject.Kind(k).String() }
+
+// The fault kinds and what a client of this emulator sees. The names are
+// the same in both emulators; the answers are each cloud's own.
 const (
 	// FaultLatency delays the response by Fault.Latency.
-	FaultLatency = faultinject.Latency
+	FaultLatency = FaultKind(faultinject.Latency)
 	// FaultServerError answers 500 SCM.4001.
-	FaultServerError = faultinject.ServerError
+	FaultServerError = FaultKind(faultinject.ServerError)
 	// FaultUnavailable answers 503 APIGW.0613.
-	FaultUnavailable = faultinject.Unavailable
+	FaultUnavailable = FaultKind(faultinject.Unavailable)
 	// FaultThrottle answers 429 APIGW.0308; the request is never applied.
-	FaultThrottle = faultinject.Throttle
+	FaultThrottle = FaultKind(faultinject.Throttle)
 	// FaultReset closes the connection after reading the request.
-	FaultReset = faultinject.Reset
+	FaultReset = FaultKind(faultinject.Reset)
 	// FaultHang holds the request until the client goes away or Close.
-	FaultHang = faultinject.Hang
+	FaultHang = FaultKind(faultinject.Hang)
 	// FaultMalformed answers 200 with a body that is not valid JSON.
-	FaultMalformed = faultinject.Malformed
-)
+	FaultMalformed = FaultKind(faultinject.Malformed)
 
-// Faults of the HTTP front end rather than of SCM or its gateway: answers
-// that carry no error code. The kinds are shared with the Alibaba
-// emulator (internal/faultinject); the pages are this emulator's.
-const (
 	// FaultHTMLNotFound answers 404 with an HTML page and no error code,
 	// the way a proxy or load balancer in front of the endpoint does. A
 	// client must not read it as "no such certificate".
-	FaultHTMLNotFound = faultinject.ProxyNotFound
+	FaultHTMLNotFound = FaultKind(faultinject.ProxyNotFound)
 	// FaultHTMLBadGateway answers 502 with an HTML page and no error code,
 	// like a proxy whose upstream failed (the request may or may not have
 	// reached SCM).
-	FaultHTMLBadGateway = faultinject.ProxyBadGateway
+	FaultHTMLBadGateway = FaultKind(faultinject.ProxyBadGateway)
 )
 
 // InjectFault adds a fault rule. Rules apply to requests that passed
 // authentication and the project check, in the order they were added; the
 // first that matches and is drawn wins.
-func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+func (s *Server) InjectFault(f Fault) {
+	s.faults.Add(faultinject.Fault{
+		Action: f.Action, Kind: faultinject.Kind(f.Kind), AfterApply: f.AfterApply,
+		Probability: f.Probability, Times: f.Times, Latency: f.Latency,
+	})
+}
+
+// pickFault decides whether a fault rule hits this request for action.
+func (s *Server) pickFault(action string) (Fault, bool) {
+	f, hit := s.faults.Pick(action)
+	return Fault{
+		Action: f.Action, Kind: FaultKind(f.Kind), AfterApply: f.AfterApply,
+		Probability: f.Probability, Times: f.Times, Latency: f.Latency,
+	}, hit
+}
 
 // ClearFaults removes every fault rule and every QPS limit.
 func (s *Server) ClearFaults() { s.faults.Clear() }

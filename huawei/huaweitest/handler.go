@@ -23,21 +23,35 @@ type route struct {
 	v3 bool
 }
 
-// parseRoute matches method and the decoded path against the APIs.
+// parseRoute matches method and the decoded path against the APIs. Paths
+// are relative to the server's URL; {project_id} must be a known project
+// (WithProjectID) and equal the X-Project-Id header the SDK adds. The v3
+// paths carry no project: the certificate's project is the X-Project-Id
+// header's, which must be a known project.
+//
+//	POST   /v2/{project_id}/scm/cert/{cert_id}/cancel-cert   ActionCancelCert
+//	POST   /v2/{project_id}/scm/cert/{cert_id}/revoke        ActionRevoke
+//	DELETE /v2/{project_id}/scm/cert/{cert_id}               ActionDelete
+//	GET    /v2/{project_id}/scm/cert/{cert_id}               ActionDetails
+//	GET    /v2/{project_id}/scm/certlist                     ActionList
+//	POST   /v2/{project_id}/scm/cert/purchase                ActionPurchase
+//	GET    /v3/scm/certificates/{certificate_id}             ActionDetails (v3)
+//	DELETE /v3/scm/certificates/{certificate_id}             ActionDelete (v3)
+//	POST   /v3/scm/certificates/buy                          ActionPurchase (v3)
 func parseRoute(method, path string) (route, bool) {
 	parts := strings.Split(path, "/")
 	if len(parts) == 5 && parts[0] == "" && parts[1] == "v3" && parts[2] == "scm" && parts[3] == "certificates" && parts[4] != "" {
 		if parts[4] == "buy" {
 			if method == http.MethodPost {
-				return route{api: APIPurchase, v3: true}, true
+				return route{api: ActionPurchase, v3: true}, true
 			}
 			return route{}, false
 		}
 		switch method {
 		case http.MethodGet:
-			return route{api: APIDetails, certID: parts[4], v3: true}, true
+			return route{api: ActionDetails, certID: parts[4], v3: true}, true
 		case http.MethodDelete:
-			return route{api: APIDelete, certID: parts[4], v3: true}, true
+			return route{api: ActionDelete, certID: parts[4], v3: true}, true
 		}
 		return route{}, false
 	}
@@ -48,17 +62,17 @@ func parseRoute(method, path string) (route, bool) {
 	rest := parts[4:]
 	switch {
 	case len(rest) == 1 && rest[0] == "certlist" && method == http.MethodGet:
-		rt.api = APIList
+		rt.api = ActionList
 	case len(rest) == 2 && rest[0] == "cert" && rest[1] == "purchase" && method == http.MethodPost:
-		rt.api = APIPurchase
+		rt.api = ActionPurchase
 	case len(rest) == 2 && rest[0] == "cert" && rest[1] != "" && method == http.MethodGet:
-		rt.api, rt.certID = APIDetails, rest[1]
+		rt.api, rt.certID = ActionDetails, rest[1]
 	case len(rest) == 2 && rest[0] == "cert" && rest[1] != "" && method == http.MethodDelete:
-		rt.api, rt.certID = APIDelete, rest[1]
+		rt.api, rt.certID = ActionDelete, rest[1]
 	case len(rest) == 3 && rest[0] == "cert" && rest[1] != "" && rest[2] == "cancel-cert" && method == http.MethodPost:
-		rt.api, rt.certID = APICancelCert, rest[1]
+		rt.api, rt.certID = ActionCancelCert, rest[1]
 	case len(rest) == 3 && rest[0] == "cert" && rest[1] != "" && rest[2] == "revoke" && method == http.MethodPost:
-		rt.api, rt.certID = APIRevoke, rest[1]
+		rt.api, rt.certID = ActionRevoke, rest[1]
 	default:
 		return route{}, false
 	}
@@ -81,7 +95,7 @@ func (ex *exchange) reply(status int, code string, body []byte) {
 	h.Set("X-Request-Id", ex.reqID)
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write(body)
-	ex.s.note(ex.idx, func(q *Request) { q.Status, q.Code = status, code })
+	ex.s.logUpdate(ex.idx, func(q *Request) { q.HTTPStatus, q.Code = status, code })
 }
 
 // replyHTML answers like a proxy: an HTML page, no error code and no
@@ -91,7 +105,7 @@ func (ex *exchange) replyHTML(status int, title string) {
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write([]byte("<html><head><title>" + title + "</title></head><body><center><h1>" + title +
 		"</h1></center><hr><center>nginx</center></body></html>\n"))
-	ex.s.note(ex.idx, func(q *Request) { q.Status = status })
+	ex.s.logUpdate(ex.idx, func(q *Request) { q.HTTPStatus = status })
 }
 
 func (ex *exchange) fail(e *apiError) { ex.reply(e.status, e.code, e.body()) }
@@ -101,15 +115,20 @@ func (ex *exchange) reset() { faultinject.ResetConn(ex.w) }
 
 // serveHTTP is the pipeline every request goes through: log, route, read,
 // authenticate, check the project, throttle, pick a fault, apply, answer.
+// Authentication is checked first, then the project, then QPS limits and
+// injected faults, then the operation's own parameters. Every response,
+// success or failure, carries an X-Request-Id header and Content-Type
+// application/json.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.inflight.enter() {
 		faultinject.ResetConn(w)
 		return
 	}
 	defer s.inflight.leave()
-	idx, reqID := s.receive(r, s.now())
+	idx, reqID := s.logStart(r, s.now())
 	ex := &exchange{s: s, w: w, r: r, idx: idx, reqID: reqID}
 	defer s.logOutcome(idx)
+	defer s.logUpdate(idx, func(q *Request) { q.Done = true })
 	s.handle(ex)
 }
 
@@ -124,7 +143,7 @@ func (s *Server) handle(ex *exchange) {
 	if rt.v3 {
 		rt.project = r.Header.Get("X-Project-Id")
 	}
-	s.note(ex.idx, func(q *Request) { q.Action, q.ProjectID, q.ID = rt.api, rt.project, rt.certID })
+	s.logUpdate(ex.idx, func(q *Request) { q.Action, q.ProjectID, q.ID = rt.api, rt.project, rt.certID })
 	body, err := io.ReadAll(http.MaxBytesReader(ex.w, r.Body, maxBody))
 	if err != nil {
 		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
@@ -139,7 +158,7 @@ func (s *Server) handle(ex *exchange) {
 		ex.fail(aerr)
 		return
 	}
-	s.note(ex.idx, func(q *Request) { q.AccessKey = ak })
+	s.logUpdate(ex.idx, func(q *Request) { q.AccessKeyID = ak })
 	if r.Header.Get("X-Project-Id") != rt.project || rt.project == "" {
 		ex.fail(errProjectMismatch())
 		return
@@ -152,9 +171,9 @@ func (s *Server) handle(ex *exchange) {
 		ex.fail(errThrottled())
 		return
 	}
-	f, hit := s.faults.Pick(rt.api)
+	f, hit := s.pickFault(rt.api)
 	if hit {
-		s.note(ex.idx, func(q *Request) { q.Fault = f.Kind })
+		s.logUpdate(ex.idx, func(q *Request) { q.Fault = f.Kind })
 		if !f.AfterApply {
 			if !s.faults.Sleep(r, f.Latency) {
 				ex.reset()
@@ -169,7 +188,7 @@ func (s *Server) handle(ex *exchange) {
 	}
 	status, out, apiErr := s.apply(rt, body, s.now())
 	if apiErr == nil {
-		s.note(ex.idx, func(q *Request) { q.Applied = true })
+		s.logUpdate(ex.idx, func(q *Request) { q.Applied = true })
 	}
 	if hit {
 		if !s.faults.Sleep(r, f.Latency) {
@@ -210,12 +229,4 @@ func (s *Server) renderFault(ex *exchange, f Fault) {
 	default:
 		ex.fail(errServer())
 	}
-}
-
-// logOutcome writes the request's log entry to the logger.
-func (s *Server) logOutcome(idx int) {
-	q := s.reqs.At(idx)
-	s.log.Debug("huaweitest request",
-		"api", q.Action, "method", q.Method, "cert_id", q.ID, "status", q.Status, "code", q.Code,
-		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)
 }

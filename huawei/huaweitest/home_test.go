@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"net/http"
@@ -26,7 +26,7 @@ func TestHelpersLeaveHomeAlone(t *testing.T) {
 	if _, err := c.details(id); err != nil {
 		t.Fatal(err)
 	}
-	_ = newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), tamperConfig(t, func(*http.Request) {}))
+	_ = newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), tamperConfig(t, func(*http.Request) {}))
 	if _, err := newScmClient(t, s).ShowCertificate(&model.ShowCertificateRequest{CertificateId: id}); err != nil {
 		t.Fatal(err)
 	}

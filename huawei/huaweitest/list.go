@@ -101,7 +101,17 @@ func (q listQuery) matches(c *cert) bool {
 	return false
 }
 
-// list answers GET …/certlist for project.
+// list answers GET …/certlist for project. It takes order_status (one of
+// the statuses, else SCM.0005), content (a keyword, matched
+// case-insensitively as a substring of cert_id, cert_name and the
+// certificate's domains), sort_key (certExpiredTime, certStatus,
+// certUpdateTime), sort_dir (ASC, the default, or DESC), limit (10, the
+// default, 20 or 50) and offset (items to skip, 0 by default; the
+// documentation's 1–30 range is not enforced). Without sort_key the order
+// is creation order. Each item carries expired_time as a string of decimal
+// milliseconds since the Unix epoch (the documentation types it String and
+// shows a digit string), or "" when the certificate has no expiry yet.
+// total counts every match before paging; free_remain is an integer.
 func (s *Server) list(project, rawQuery string, now time.Time) (any, *apiError) {
 	q, err := parseListQuery(rawQuery)
 	if err != nil {

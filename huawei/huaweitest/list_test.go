@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"net/http"
@@ -6,22 +6,20 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 )
 
 func TestList(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock()
-	s, c := newServer(t, huaweitest.WithClock(clock.Now), huaweitest.WithProjectID("main"), huaweitest.WithProjectID("side"))
+	s, c := newServer(t, WithClock(clock.Now), WithProjectID("main"), WithProjectID("side"))
 	base := clock.Now().Truncate(time.Millisecond)
 	ids := []string{
-		s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued, Name: "shop", DomainName: "shop.example.com", NotAfter: base.Add(300 * 24 * time.Hour)}),
-		s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued, Name: "blog", DomainName: "blog.example.org", NotAfter: base.Add(100 * 24 * time.Hour)}),
-		s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusChecking, Name: "Mail", DomainName: "mail.example.com", DomainType: "WILDCARD"}),
-		s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusPaid, Name: "spare", DomainName: "x.test", AltNames: []string{"shopfront.test"}}),
+		s.SeedCert(Cert{Status: StatusIssued, Name: "shop", DomainName: "shop.example.com", NotAfter: base.Add(300 * 24 * time.Hour)}),
+		s.SeedCert(Cert{Status: StatusIssued, Name: "blog", DomainName: "blog.example.org", NotAfter: base.Add(100 * 24 * time.Hour)}),
+		s.SeedCert(Cert{Status: StatusChecking, Name: "Mail", DomainName: "mail.example.com", DomainType: "WILDCARD"}),
+		s.SeedCert(Cert{Status: StatusPaid, Name: "spare", DomainName: "x.test", AltNames: []string{"shopfront.test"}}),
 	}
-	s.SeedCert(huaweitest.Cert{ProjectID: "side", Status: huaweitest.StatusIssued, Name: "shop"})
+	s.SeedCert(Cert{ProjectID: "side", Status: StatusIssued, Name: "shop"})
 
 	all, err := c.list(listReq{})
 	if err != nil {
@@ -31,7 +29,7 @@ func TestList(t *testing.T) {
 		t.Fatalf("unfiltered list: total %d, free %d, ids %v; want %v in creation order", all.Total, all.FreeRemain, listIDs(all), ids)
 	}
 	first := all.OrderList[0]
-	want := listItem{
+	want := sdkListItem{
 		CertId: ids[0], CertName: "shop", Domain: "shop.example.com", CertType: "OV", CertBrand: "GLOBALSIGN",
 		DomainType: "SINGLE_DOMAIN", PurchasePeriod: 1, OrderStatus: "ISSUED", DomainNum: 1,
 		ExpiredTime: strconv.FormatInt(base.Add(300*24*time.Hour).UnixMilli(), 10),
@@ -78,7 +76,7 @@ func TestListPaging(t *testing.T) {
 	s, c := newServer(t)
 	var ids []string
 	for range 25 {
-		ids = append(ids, s.SeedCert(huaweitest.Cert{}))
+		ids = append(ids, s.SeedCert(Cert{}))
 	}
 	var got []string
 	for offset := int32(0); offset < 25; offset += 10 {
@@ -111,7 +109,7 @@ func TestListRejectsBadQueries(t *testing.T) {
 		{Offset: ptr(int32(-1))},
 	} {
 		_, err := c.list(q)
-		wantCode(t, err, http.StatusBadRequest, huaweitest.CodeInvalidParameter)
+		wantCode(t, err, http.StatusBadRequest, codeInvalidParameter)
 	}
 }
 

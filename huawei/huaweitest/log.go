@@ -9,26 +9,22 @@ import (
 
 // Request is one entry of the request log: what arrived and what became of
 // it. Entries are added when a request arrives, so a request held by a hang
-// is already there, with Status 0.
+// is already there, with HTTPStatus 0.
 type Request struct {
-	// Action is the API name (APICancelCert, …); "" when no API matched.
-	Action string
-	// Method and Path are the HTTP method and the decoded URL path.
-	Method, Path string
-	// ProjectID is the {project_id} of the path; "" when no API matched.
-	ProjectID string
-	// ID is the {cert_id} of the path; "" for list and purchase.
-	ID string
-	// AccessKey is the access key ID that signed the request, once the
-	// signature was verified.
-	AccessKey string
 	// Time is when the request arrived, by the emulator's clock.
 	Time time.Time
+	// Action is the API name (ActionCancelCert, …); "" when no API matched.
+	Action string
+	// ID is the {cert_id} of the path; "" for list and purchase.
+	ID string
+	// AccessKeyID is the access key ID that signed the request, once the
+	// signature was verified.
+	AccessKeyID string
 	// RequestID is the X-Request-Id the emulator answered with.
 	RequestID string
-	// Status is the HTTP status sent; 0 when no response was sent (reset,
-	// hang, client gone, emulator closed).
-	Status int
+	// HTTPStatus is the HTTP status sent; 0 when no response was sent
+	// (reset, hang, client gone, emulator closed).
+	HTTPStatus int
 	// Code is the error_code sent; "" on success.
 	Code string
 	// Fault is the injected fault that hit the request; 0 for none.
@@ -36,6 +32,13 @@ type Request struct {
 	// Applied reports whether the operation ran to success in the state
 	// machine, whatever the client was then told.
 	Applied bool
+	// Done reports whether the emulator has finished with the request.
+	Done bool
+
+	// Method and Path are the HTTP method and the decoded URL path.
+	Method, Path string
+	// ProjectID is the {project_id} of the path; "" when no API matched.
+	ProjectID string
 }
 
 // Requests returns a copy of the request log, oldest first.
@@ -56,7 +59,7 @@ func (s *Server) WaitForRequests(ctx context.Context, n int) error {
 // entry is appended under s.mu, with the request ID drawn, so that log
 // order and ID draws stay in step (s.mu is taken before the log's own
 // lock, never after).
-func (s *Server) receive(r *http.Request, now time.Time) (int, string) {
+func (s *Server) logStart(r *http.Request, now time.Time) (int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var b [16]byte
@@ -68,4 +71,12 @@ func (s *Server) receive(r *http.Request, now time.Time) (int, string) {
 }
 
 // note updates log entry i.
-func (s *Server) note(i int, f func(*Request)) { s.reqs.Update(i, f) }
+func (s *Server) logUpdate(i int, f func(*Request)) { s.reqs.Update(i, f) }
+
+// logOutcome writes the request's log entry to the logger (WithLogger).
+func (s *Server) logOutcome(idx int) {
+	q := s.reqs.At(idx)
+	s.cfg.logger.Debug("huaweitest request",
+		"action", q.Action, "method", q.Method, "id", q.ID, "status", q.HTTPStatus, "code", q.Code,
+		"fault", q.Fault, "applied", q.Applied, "request_id", q.RequestID)
+}

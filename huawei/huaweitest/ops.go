@@ -8,6 +8,28 @@ import (
 	"unicode/utf8"
 )
 
+// The emulated APIs, by the names Fault.Action, SetQPS and Request.Action
+// use. A v2 and a v3 request for the same thing share a name, so a fault or
+// QPS limit on ActionDetails, ActionDelete or ActionPurchase covers both;
+// Request.Path tells them apart.
+const (
+	// ActionCancelCert is POST /v2/{project_id}/scm/cert/{cert_id}/cancel-cert.
+	ActionCancelCert = "cancel-cert"
+	// ActionRevoke is POST /v2/{project_id}/scm/cert/{cert_id}/revoke.
+	ActionRevoke = "revoke"
+	// ActionDelete is DELETE /v2/{project_id}/scm/cert/{cert_id} and DELETE
+	// /v3/scm/certificates/{certificate_id}.
+	ActionDelete = "delete"
+	// ActionDetails is GET /v2/{project_id}/scm/cert/{cert_id} and GET
+	// /v3/scm/certificates/{certificate_id}.
+	ActionDetails = "details"
+	// ActionList is GET /v2/{project_id}/scm/certlist.
+	ActionList = "list"
+	// ActionPurchase is POST /v2/{project_id}/scm/cert/purchase and POST
+	// /v3/scm/certificates/buy.
+	ActionPurchase = "purchase"
+)
+
 // maxReasonLen is the longest revoke reason, in characters.
 const maxReasonLen = 63
 
@@ -19,35 +41,35 @@ func (s *Server) apply(rt route, body []byte, now time.Time) (int, []byte, *apiE
 		err *apiError
 	)
 	switch {
-	case rt.v3 && rt.api == APIPurchase:
+	case rt.v3 && rt.api == ActionPurchase:
 		v, err = s.buy(rt.project, body, now)
 	case rt.v3 && !validCertID(rt.certID):
 		// The v3 reference bounds certificate_id to 16 characters.
 		return 0, nil, errCertID()
-	case rt.v3 && rt.api == APIDelete:
+	case rt.v3 && rt.api == ActionDelete:
 		if err := s.deleteCert(rt.project, rt.certID, now, true); err != nil {
 			return 0, nil, err
 		}
 		return http.StatusNoContent, nil, nil
-	case rt.v3 && rt.api == APIDetails:
+	case rt.v3 && rt.api == ActionDetails:
 		v, err = s.showCertificate(rt.project, rt.certID, now)
 	}
 	switch {
 	case rt.v3:
-	case rt.api == APIList:
+	case rt.api == ActionList:
 		v, err = s.list(rt.project, rt.query, now)
-	case rt.api == APIPurchase:
+	case rt.api == ActionPurchase:
 		v, err = s.purchase(rt.project, body, now)
 	default:
 		if !validCertID(rt.certID) {
 			return 0, nil, errCertID()
 		}
 		switch rt.api {
-		case APICancelCert:
+		case ActionCancelCert:
 			v, err = s.cancelCert(rt.project, rt.certID, now)
-		case APIRevoke:
+		case ActionRevoke:
 			v, err = s.revoke(rt.project, rt.certID, body, now)
-		case APIDelete:
+		case ActionDelete:
 			if err = s.deleteCert(rt.project, rt.certID, now, false); err == nil {
 				v = messageBody{Message: "success"}
 			}
@@ -70,8 +92,17 @@ type messageBody struct {
 	Message string `json:"message"`
 }
 
-// cancelCert: CHECKING -> CANCELCHECKING, SUPPLEMENTCHECKING ->
-// CANCELSUPPLEMENTING. Anything else, ISSUING included, is SCM.0010.
+// cancelCert: CHECKING -> CANCELCHECKING, which settles to PAID with the
+// certificate's Cancelled flag set, or, when the withdrawal fails late
+// because the CA had already approved, to ISSUED (user guide,
+// 撤回SSL证书申请; fidelity H12): WithLateCancelFailure draws that per
+// cancel from the seed, FailCancel decides it for one certificate.
+// SUPPLEMENTCHECKING -> CANCELSUPPLEMENTING, which settles back to ISSUED
+// (the withdrawal of an extra-domain request). Any other status is
+// SCM.0010, ISSUING ("about to issue", v3) included: the guide lists only
+// pending domain or organisation validation and the review of added
+// domains (H13) [unverified refusal]. Answers
+// {"cert_id":…,"message":"success"}.
 func (s *Server) cancelCert(project, id string, now time.Time) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -98,8 +129,13 @@ func inRenewalPeriod(c *cert, now time.Time) bool {
 	return !c.NotAfter.IsZero() && c.NotAfter.Sub(now) <= ExpiringWindow
 }
 
-// revoke: ISSUED -> REVOKING, with the body {"reason": "..."}, unless the
-// certificate is in its renewal period.
+// revoke: ISSUED only, and not within ExpiringWindow (30 days) of
+// NotAfter, whatever the source: the user guide (吊销SSL证书) refuses
+// revocation in the renewal period, one month before expiry (SCM.0010
+// [unverified code: the guide names none]) -> REVOKING, which settles to
+// REVOKED. The body {"reason": string} is required; a missing body or
+// field, or a reason over 63 characters (Unicode code points), is
+// SCM.0005. Answers {"message":"success"}.
 func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *apiError) {
 	var req struct {
 		Reason *string `json:"reason"`
@@ -128,7 +164,10 @@ func (s *Server) revoke(project, id string, body []byte, now time.Time) (any, *a
 }
 
 // deleteCert removes a certificate the user guide lets be deleted (see
-// deletable); v3 answers an unknown certificate with 404.
+// deletable); anything else is SCM.0010. The certificate is then gone and
+// later v2 calls answer SCM.0008. v2 answers {"message":"success"}; v3
+// answers 204 with no body, and an unknown certificate with 404 (see
+// errNoCertV3).
 func (s *Server) deleteCert(project, id string, now time.Time, v3 bool) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,8 +186,9 @@ func (s *Server) deleteCert(project, id string, now time.Time, v3 bool) *apiErro
 }
 
 // deletable applies the user guide's rules (删除SSL证书; fidelity H11):
-// paid certificates when ISSUED, REVOKED or EXPIRED; free ones when PAID
-// (pending application), REVOKED or EXPIRED; uploaded ones (UPLOAD).
+// paid certificates when ISSUED, REVOKED or EXPIRED; free ones (Source
+// free, DigiCert DV (Basic) single-domain) when PAID (pending
+// application), REVOKED or EXPIRED; uploaded ones (UPLOAD).
 func deletable(c *cert) bool {
 	switch c.Status {
 	case StatusRevoked, StatusExpired, StatusUpload:
@@ -201,7 +241,11 @@ type detailsBody struct {
 	Auth             []authEntry `json:"auth"`
 }
 
-// details reports certificate id in any status.
+// details reports certificate id in any status. The v2 details carry no
+// expiry date; the fields are those of the documentation (cert_id,
+// order_id, cert_name, cert_type, cert_brand, domain_type, domain_name,
+// domain_number, cert_describe, push_support, revoke_reason, applicant and
+// company fields, status, encrypt_type, DNS_push_status, auth).
 func (s *Server) details(project, id string, now time.Time) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Default credentials and project, used when no WithCredentials or
+// The default access key pair and project, used when no WithAccessKey or
 // WithProjectID option is given. They are test values with no meaning
 // anywhere else.
 const (
@@ -56,22 +56,22 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithCredentials adds an accepted access key pair. It may be repeated;
-// when it is given at least once, the default pair is not accepted, and AK
-// and SK return the first pair given. Every accepted pair may use every
-// project. It panics if ak or sk is empty.
-func WithCredentials(ak, sk string) Option {
-	if ak == "" || sk == "" {
-		panic("huaweitest: WithCredentials needs a non-empty AK and SK")
+// WithAccessKey adds an accepted access key pair. It may be repeated; when
+// it is given at least once, the default pair is not accepted, and
+// AccessKeyID and AccessKeySecret return the first pair given. Every
+// accepted pair may use every project. It panics if id or secret is empty.
+func WithAccessKey(id, secret string) Option {
+	if id == "" || secret == "" {
+		panic("huaweitest: WithAccessKey needs a non-empty ID and secret")
 	}
 	return func(c *config) {
 		for i := range c.creds {
-			if c.creds[i].ak == ak {
-				c.creds[i].sk = sk
+			if c.creds[i].ak == id {
+				c.creds[i].sk = secret
 				return
 			}
 		}
-		c.creds = append(c.creds, credential{ak: ak, sk: sk})
+		c.creds = append(c.creds, credential{ak: id, sk: secret})
 	}
 }
 

@@ -130,7 +130,9 @@ func (p *purchaseRequest) validate() *apiError {
 	return nil
 }
 
-// purchase creates order_number certificates in PAID.
+// purchase (v2) creates order_number new certificates in PAID (v2 has no
+// pay flag). A purchase that matches one renewable certificate records it
+// as Purchase.From (see Renewals).
 func (s *Server) purchase(project string, body []byte, now time.Time) (any, *apiError) {
 	var req purchaseRequest
 	if err := json.Unmarshal(body, &req); err != nil {

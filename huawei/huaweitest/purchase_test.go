@@ -1,16 +1,15 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
-func validPurchase() *purchaseBody {
-	return &purchaseBody{
+func validPurchase() *sdkPurchaseBody {
+	return &sdkPurchaseBody{
 		CertBrand: ptr("GLOBALSIGN"), CertType: ptr("OV_SSL_CERT"), DomainType: ptr("SINGLE_DOMAIN"),
 		EffectiveTime: ptr(1), DomainNumbers: ptr(1), OrderNumber: ptr(1), AgreePrivacyProtection: ptr(true),
 	}
@@ -33,15 +32,15 @@ func TestPurchase(t *testing.T) {
 			t.Fatalf("new cert ID %q", cert.CertId)
 		}
 		got, ok := s.Cert(cert.CertId)
-		if !ok || got.Status != huaweitest.StatusPaid || got.Type != "EV_SSL_CERT" || got.DomainType != "MULTI_DOMAIN" ||
-			got.DomainCount != 5 || got.EffectiveTime != 2 || got.OrderID != out.OrderId || got.Source != huaweitest.SourcePurchased {
+		if !ok || got.Status != StatusPaid || got.Type != "EV_SSL_CERT" || got.DomainType != "MULTI_DOMAIN" ||
+			got.DomainCount != 5 || got.EffectiveTime != 2 || got.OrderID != out.OrderId || got.Source != SourcePurchased {
 			t.Fatalf("new cert %+v", got)
 		}
 		if st, _ := s.State(cert.CertId); st != provider.StatePendingApplication {
 			t.Fatalf("new cert state %v", st)
 		}
 		d, err := c.details(cert.CertId)
-		if err != nil || d.CertType != "EV" || d.Status != huaweitest.StatusPaid {
+		if err != nil || d.CertType != "EV" || d.Status != StatusPaid {
 			t.Fatalf("details of the new cert: %+v, %v", d, err)
 		}
 	}
@@ -61,13 +60,13 @@ func TestPurchaseAsRenewal(t *testing.T) {
 	s, c := newServer(t)
 	expiring := s.Seed(provider.StateExpiring)
 	s.Seed(provider.StateIssued) // same spec, not expiring: no candidate
-	s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued, Type: "EV_SSL_CERT", NotAfter: time.Now().Add(time.Hour)})
+	s.SeedCert(Cert{Status: StatusIssued, Type: "EV_SSL_CERT", NotAfter: time.Now().Add(time.Hour)})
 
 	out, err := c.purchase(validPurchase())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rs := s.Renewals(); len(rs) != 1 || rs[0] != (huaweitest.Renewal{From: expiring, NewID: out.Cert[0].CertId}) {
+	if rs := s.Renewals(); len(rs) != 1 || rs[0] != (Renewal{From: expiring, NewID: out.Cert[0].CertId}) {
 		t.Fatalf("Renewals() = %+v; want one from %s", rs, expiring)
 	}
 	if got, _ := s.State(expiring); got != provider.StateExpiring {
@@ -88,20 +87,20 @@ func TestPurchaseValidation(t *testing.T) {
 	s, c := newServer(t)
 	tests := []struct {
 		name string
-		edit func(*purchaseBody)
+		edit func(*sdkPurchaseBody)
 	}{
-		{"brand missing", func(b *purchaseBody) { b.CertBrand = nil }},
-		{"brand unknown", func(b *purchaseBody) { b.CertBrand = ptr("ACME") }},
-		{"type short form", func(b *purchaseBody) { b.CertType = ptr("OV") }},
-		{"domain type unknown", func(b *purchaseBody) { b.DomainType = ptr("MUILT_DOMAIN") }},
-		{"effective time 3", func(b *purchaseBody) { b.EffectiveTime = ptr(3) }},
-		{"single with 2 domains", func(b *purchaseBody) { b.DomainNumbers = ptr(2) }},
-		{"multi with 1 domain", func(b *purchaseBody) { b.DomainType = ptr("MULTI_DOMAIN") }},
-		{"multi with 101 domains", func(b *purchaseBody) { b.DomainType, b.DomainNumbers = ptr("MULTI_DOMAIN"), ptr(101) }},
-		{"domain numbers missing", func(b *purchaseBody) { b.DomainNumbers = nil }},
-		{"order number 0", func(b *purchaseBody) { b.OrderNumber = ptr(0) }},
-		{"order number 1001", func(b *purchaseBody) { b.OrderNumber = ptr(1001) }},
-		{"privacy not agreed", func(b *purchaseBody) { b.AgreePrivacyProtection = nil }},
+		{"brand missing", func(b *sdkPurchaseBody) { b.CertBrand = nil }},
+		{"brand unknown", func(b *sdkPurchaseBody) { b.CertBrand = ptr("ACME") }},
+		{"type short form", func(b *sdkPurchaseBody) { b.CertType = ptr("OV") }},
+		{"domain type unknown", func(b *sdkPurchaseBody) { b.DomainType = ptr("MUILT_DOMAIN") }},
+		{"effective time 3", func(b *sdkPurchaseBody) { b.EffectiveTime = ptr(3) }},
+		{"single with 2 domains", func(b *sdkPurchaseBody) { b.DomainNumbers = ptr(2) }},
+		{"multi with 1 domain", func(b *sdkPurchaseBody) { b.DomainType = ptr("MULTI_DOMAIN") }},
+		{"multi with 101 domains", func(b *sdkPurchaseBody) { b.DomainType, b.DomainNumbers = ptr("MULTI_DOMAIN"), ptr(101) }},
+		{"domain numbers missing", func(b *sdkPurchaseBody) { b.DomainNumbers = nil }},
+		{"order number 0", func(b *sdkPurchaseBody) { b.OrderNumber = ptr(0) }},
+		{"order number 1001", func(b *sdkPurchaseBody) { b.OrderNumber = ptr(1001) }},
+		{"privacy not agreed", func(b *sdkPurchaseBody) { b.AgreePrivacyProtection = nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,11 +108,11 @@ func TestPurchaseValidation(t *testing.T) {
 			b := validPurchase()
 			tt.edit(b)
 			_, err := c.purchase(b)
-			wantCode(t, err, http.StatusBadRequest, huaweitest.CodeInvalidParameter)
+			wantCode(t, err, http.StatusBadRequest, codeInvalidParameter)
 		})
 	}
 	_, err := c.purchase(nil)
-	wantCode(t, err, http.StatusBadRequest, huaweitest.CodeInvalidParameter)
+	wantCode(t, err, http.StatusBadRequest, codeInvalidParameter)
 	t.Cleanup(func() {
 		if ps := s.Purchases(); len(ps) != 0 {
 			t.Errorf("rejected purchases created %+v", ps)

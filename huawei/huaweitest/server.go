@@ -20,7 +20,6 @@ type Server struct {
 	url    string
 	srv    *http.Server
 	faults *faultinject.Injector
-	log    *slog.Logger
 
 	closeOnce sync.Once
 	inflight  tracker
@@ -66,7 +65,6 @@ func NewServer(opts ...Option) *Server {
 		cfg:       cfg,
 		url:       "http://" + ln.Addr().String(),
 		faults:    faultinject.New(cfg.seed),
-		log:       cfg.logger,
 		certs:     make(map[string]*cert),
 		usedIDs:   make(map[string]bool),
 		orderIDs:  make(map[string]bool),
@@ -104,14 +102,15 @@ func (s *Server) Close() {
 	})
 }
 
-// AK returns the first accepted access key ID: the one given to the first
-// WithCredentials, or by default "HWTESTAK0000000000000".
-func (s *Server) AK() string { return s.cfg.creds[0].ak }
+// AccessKeyID returns the first accepted access key ID: the one given to
+// the first WithAccessKey, or by default "HWTESTAK0000000000000".
+func (s *Server) AccessKeyID() string { return s.cfg.creds[0].ak }
 
-// SK returns the secret of AK: the one given to the first WithCredentials,
+// AccessKeySecret returns the secret of AccessKeyID: the one given to the
+// first WithAccessKey,
 // or by default a fixed test value. It is a test secret; still, keep it out
 // of logs like any other.
-func (s *Server) SK() string { return s.cfg.creds[0].sk }
+func (s *Server) AccessKeySecret() string { return s.cfg.creds[0].sk }
 
 // ProjectID returns the first known project: the one given to the first
 // WithProjectID, or by default "0a1b2c3d4e5f60718293a4b5c6d7e8f9".

@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -33,18 +32,18 @@ func TestLoggerKeepsSecretsOut(t *testing.T) {
 	t.Parallel()
 	var buf syncBuffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, c := newServer(t, huaweitest.WithLogger(logger))
+	s, c := newServer(t, WithLogger(logger))
 	id := s.Seed(provider.StateIssued)
 	if _, err := c.revoke(id, ptr("key compromise")); err != nil {
 		t.Fatal(err)
 	}
-	wrong := newClient(t, s.URL(), s.AK(), "wrong-secret", s.ProjectID(), nil)
+	wrong := newClient(t, s.URL(), s.AccessKeyID(), "wrong-secret", s.ProjectID(), nil)
 	_, _ = wrong.details(id)
 	out := buf.String()
 	if strings.Count(out, "huaweitest request") != 2 || !strings.Contains(out, id) {
 		t.Fatalf("log lacks the two requests:\n%s", out)
 	}
-	for _, secret := range []string{s.SK(), "wrong-secret", "Signature=", "key compromise"} {
+	for _, secret := range []string{s.AccessKeySecret(), "wrong-secret", "Signature=", "key compromise"} {
 		if strings.Contains(out, secret) {
 			t.Fatalf("log contains %q", secret)
 		}
@@ -53,11 +52,11 @@ func TestLoggerKeepsSecretsOut(t *testing.T) {
 
 func TestURLAndClose(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer()
+	s := NewServer()
 	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") && !strings.HasPrefix(s.URL(), "http://[::1]:") {
 		t.Fatalf("URL %q is not a loopback http URL", s.URL())
 	}
-	c := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+	c := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 	id := s.Seed(provider.StateIssued)
 	if _, err := c.details(id); err != nil {
 		t.Fatal(err)

@@ -86,8 +86,21 @@ func (f TimeFormat) format(t time.Time) string {
 	return strconv.FormatInt(t.UnixMilli(), 10)
 }
 
-// showCertificate answers the v3 details of id in any status; a missing
-// certificate is 404.
+// showCertificate answers the v3 details of id in any status (api-ccm
+// ShowCertificate; the SDK's ShowCertificateResponse): id, status,
+// order_id, name, type (purchase vocabulary, e.g. OV_SSL_CERT), brand,
+// push_support, revoke_reason, signature_algorithm, issue_time,
+// not_before, not_after ("" until issued, as documented), validity_period
+// (months; 12 × EffectiveTime), validation_method, domain_type,
+// multi_domain_type, domain, sans, domain_count, wildcard_count,
+// fingerprint, shared, description, enterprise_project_id and
+// authentification. The times are written in one of three forms
+// (TimeFormat), chosen per server from the seed, because the reference
+// gives none [unverified]. Status values are the documented ones plus
+// CANCLEREVOKING (a revocation being withdrawn, settling to ISSUED; only
+// SeedCert creates it). A missing or deleted certificate is 404 with SCM's
+// error body (CCM API status codes; fidelity H7; the code, SCM.0008, is
+// [unverified]). Auto-renew appears in no response.
 func (s *Server) showCertificate(project, id string, now time.Time) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

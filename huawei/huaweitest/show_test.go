@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"net/http"
@@ -8,26 +8,25 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	hwconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	scm "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/scm/v3"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/scm/v3/model"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
 // newScmClient is the SDK's own SCM v3 client with basic credentials,
 // pointed at s.
-func newScmClient(t testing.TB, s *huaweitest.Server) *scm.ScmClient {
+func newScmClient(t testing.TB, s *Server) *scm.ScmClient {
 	t.Helper()
-	cred, err := basic.NewCredentialsBuilder().WithAk(s.AK()).WithSk(s.SK()).WithProjectId(s.ProjectID()).SafeBuild()
+	cred, err := basic.NewCredentialsBuilder().WithAk(s.AccessKeyID()).WithSk(s.AccessKeySecret()).WithProjectId(s.ProjectID()).SafeBuild()
 	if err != nil {
 		t.Fatal(err)
 	}
 	hc, err := scm.ScmClientBuilder().
 		WithEndpoints([]string{s.URL()}).
 		WithCredential(cred).
-		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(10 * time.Second).WithUserAgent(testUserAgent)).
+		WithHttpConfig(hwconfig.DefaultHttpConfig().WithTimeout(10 * time.Second).WithUserAgent(testUserAgent)).
 		SafeBuild()
 	if err != nil {
 		t.Fatal(err)
@@ -42,14 +41,14 @@ func newScmClient(t testing.TB, s *huaweitest.Server) *scm.ScmClient {
 // months.
 func TestShowCertificate(t *testing.T) {
 	t.Parallel()
-	for _, f := range []huaweitest.TimeFormat{huaweitest.TimeMillis, huaweitest.TimeDateTime, huaweitest.TimeRFC3339, huaweitest.TimeListSample} {
+	for _, f := range []TimeFormat{TimeMillis, TimeDateTime, TimeRFC3339, TimeListSample} {
 		t.Run("format="+strconv.Itoa(int(f)), func(t *testing.T) {
 			t.Parallel()
 			clk := newFakeClock()
-			s := huaweitest.NewServer(huaweitest.WithClock(clk.Now), huaweitest.WithTimeFormat(f))
+			s := NewServer(WithClock(clk.Now), WithTimeFormat(f))
 			t.Cleanup(s.Close)
 			c := newScmClient(t, s)
-			for _, st := range huaweitest.States() {
+			for _, st := range States() {
 				id := s.Seed(st)
 				cert, _ := s.Cert(id)
 				resp, err := c.ShowCertificate(&model.ShowCertificateRequest{CertificateId: id})
@@ -82,20 +81,20 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-func parseTimeFormat(t *testing.T, f huaweitest.TimeFormat, s string) time.Time {
+func parseTimeFormat(t *testing.T, f TimeFormat, s string) time.Time {
 	t.Helper()
 	var (
 		v   time.Time
 		err error
 	)
 	switch f {
-	case huaweitest.TimeMillis:
+	case TimeMillis:
 		var n int64
 		n, err = strconv.ParseInt(s, 10, 64)
 		v = time.UnixMilli(n).Truncate(time.Second)
-	case huaweitest.TimeDateTime:
+	case TimeDateTime:
 		v, err = time.Parse("2006-01-02 15:04:05", s)
-	case huaweitest.TimeListSample:
+	case TimeListSample:
 		if !strings.HasSuffix(s, ".0") {
 			t.Fatalf("not_after %q lacks the sample's \".0\"", s)
 		}
@@ -114,25 +113,25 @@ func parseTimeFormat(t *testing.T, f huaweitest.TimeFormat, s string) time.Time 
 // H7); v3 delete answers 204 and follows the same state rules as v2.
 func TestShowAndDeleteV3NotFound(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer()
+	s := NewServer()
 	t.Cleanup(s.Close)
 	c := newScmClient(t, s)
 	id := s.Seed(provider.StateRevoked)
 	if _, err := c.DeleteCertificate(&model.DeleteCertificateRequest{CertificateId: id}); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	if q := s.Requests()[0]; q.Status != http.StatusNoContent || q.Action != huaweitest.APIDelete {
+	if q := s.Requests()[0]; q.HTTPStatus != http.StatusNoContent || q.Action != ActionDelete {
 		t.Fatalf("delete logged %+v", q)
 	}
 	for _, missing := range []string{id, s.UnknownID()} {
 		_, err := c.ShowCertificate(&model.ShowCertificateRequest{CertificateId: missing})
-		wantCode(t, err, http.StatusNotFound, huaweitest.CodeCertNotFound)
+		wantCode(t, err, http.StatusNotFound, codeCertNotFound)
 		_, err = c.DeleteCertificate(&model.DeleteCertificateRequest{CertificateId: missing})
-		wantCode(t, err, http.StatusNotFound, huaweitest.CodeCertNotFound)
+		wantCode(t, err, http.StatusNotFound, codeCertNotFound)
 	}
 	pending := s.Seed(provider.StateUnderReview)
 	_, err := c.DeleteCertificate(&model.DeleteCertificateRequest{CertificateId: pending})
-	wantCode(t, err, http.StatusBadRequest, huaweitest.CodeInvalidStatus)
+	wantCode(t, err, http.StatusBadRequest, codeInvalidStatus)
 }
 
 // TestCancelRevokingSettlesToIssued: CANCLEREVOKING (v3 details only) is a
@@ -140,9 +139,9 @@ func TestShowAndDeleteV3NotFound(t *testing.T) {
 // does not count it as revoking.
 func TestCancelRevokingSettlesToIssued(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer()
+	s := NewServer()
 	t.Cleanup(s.Close)
-	id := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusCancelRevoking})
+	id := s.SeedCert(Cert{Status: StatusCancelRevoking})
 	if st, _ := s.State(id); st != provider.StateUnknown {
 		t.Fatalf("state %s, want unknown", st)
 	}
@@ -151,5 +150,5 @@ func TestCancelRevokingSettlesToIssued(t *testing.T) {
 		t.Fatalf("%+v, %v", resp, err)
 	}
 	s.Settle(id)
-	wantNative(t, s, id, huaweitest.StatusIssued)
+	wantNative(t, s, id, StatusIssued)
 }

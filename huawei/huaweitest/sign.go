@@ -89,7 +89,25 @@ func requiredSigned(r *http.Request, signed []string) string {
 }
 
 // authenticate verifies the request's SDK-HMAC-SHA256 signature and
-// returns the access key ID that signed it.
+// returns the access key ID that signed it. The Authorization header must
+// be "SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2;…>,
+// Signature=<hex>". The canonical request is built from the method, the
+// path with every segment escaped (A-Z a-z 0-9 _ - ~ . kept, everything
+// else %XX) and a trailing "/" added, the query sorted by key and value and
+// escaped the same way, the headers named in SignedHeaders ("name:trimmed
+// value" lines; "host" is the request's Host), the SignedHeaders list, and
+// the hex SHA-256 of the raw body (including the newline the SDK's JSON
+// encoder appends) or the X-Sdk-Content-Sha256 header when present. The
+// string to sign is "SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the
+// canonical request>", signed with HMAC-SHA256 keyed by the SK and
+// compared in constant time. SignedHeaders must include x-sdk-date ("only
+// X-Sdk-Date is required": API signing guide, "Are Request Header
+// Parameters Required for Signing Requests?") and, when the request
+// carries X-Project-Id, x-project-id [unverified: the emulator's own rule,
+// which every SDK request meets]. host is not required: the SDK signs
+// user-agent, x-project-id and x-sdk-date and never a Host header.
+// Temporary credentials (X-Security-Token) and the other SDK algorithms
+// are not supported.
 func (s *Server) authenticate(r *http.Request, body []byte, now time.Time) (string, *apiError) {
 	alg, rest, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if alg == "" {

@@ -135,10 +135,10 @@ func fillSpec(c *Cert) {
 		// (user guide, 手动续费; CCM FAQ ccm_01_0230; fidelity H10). The
 		// brand's spelling in the API is [unverified].
 		if c.Brand == "" {
-			c.Brand = FreeBrand
+			c.Brand = freeBrand
 		}
 		if c.Type == "" {
-			c.Type = FreeType
+			c.Type = freeType
 		}
 		if c.DomainType == "" {
 			c.DomainType = "SINGLE_DOMAIN"
@@ -161,6 +161,16 @@ func fillSpec(c *Cert) {
 	}
 	if c.EffectiveTime == 0 {
 		c.EffectiveTime = 1
+	}
+}
+
+// States lists the normalized states Seed can create, in the order of
+// provider.States.
+func States() []provider.State {
+	return []provider.State{
+		provider.StatePendingApplication, provider.StateUnderReview, provider.StateReviewFailed,
+		provider.StateCancelling, provider.StateCancelled, provider.StateIssued, provider.StateExpiring,
+		provider.StateRevoking, provider.StateRevoked, provider.StateExpired, provider.StateHosted,
 	}
 }
 
@@ -248,8 +258,12 @@ func (s *Server) UnknownID() string {
 }
 
 // refreshLocked applies the transitions that are due at now: a pending
-// status whose settle delay has passed, and the expiry of an issued
-// certificate.
+// status (CANCELCHECKING, CANCELSUPPLEMENTING, REVOKING, CANCLEREVOKING)
+// whose settle delay (WithSettleDelay) has passed, and the expiry of an
+// issued certificate whose NotAfter has passed. It runs lazily, whenever
+// the emulator is consulted (any request, State, Cert, Settle), so a fake
+// clock given to WithClock drives it without goroutines or timers; without
+// a delay, pending transitions wait for Settle or SettleAll.
 func (s *Server) refreshLocked(c *cert, now time.Time) {
 	if d := s.cfg.settleDelay; d > 0 && isPending(c.Status) && !now.Before(c.pendingSince.Add(d)) {
 		c.settle(now)

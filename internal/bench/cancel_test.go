@@ -41,7 +41,7 @@ func hangingHuawei(b *testing.B) hangingBackend {
 	b.Cleanup(s.Close)
 	id := s.Seed(provider.StateIssued)
 	s.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultHang})
-	a, err := huawei.New(huawei.Config{Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AK(), SK: s.SK()})
+	a, err := huawei.New(huawei.Config{Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func BenchmarkHuaweiStatus(b *testing.B) {
 	b.Cleanup(s.Close)
 	id := s.Seed(provider.StateIssued)
 
-	cred, err := basic.NewCredentialsBuilder().WithAk(s.AK()).WithSk(s.SK()).WithProjectId(s.ProjectID()).SafeBuild()
+	cred, err := basic.NewCredentialsBuilder().WithAk(s.AccessKeyID()).WithSk(s.AccessKeySecret()).WithProjectId(s.ProjectID()).SafeBuild()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func BenchmarkHuaweiStatus(b *testing.B) {
 		b.Fatal(err)
 	}
 	sdk := scm.NewScmClient(hc)
-	a, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AK(), SK: s.SK()})
+	a, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret()})
 	if err != nil {
 		b.Fatal(err)
 	}

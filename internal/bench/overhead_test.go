@@ -86,7 +86,7 @@ func hwPaths(b *testing.B, st provider.State) statusPaths {
 	b.Cleanup(s.Close)
 	id := s.Seed(st)
 
-	cred, err := basic.NewCredentialsBuilder().WithAk(s.AK()).WithSk(s.SK()).WithProjectId(s.ProjectID()).SafeBuild()
+	cred, err := basic.NewCredentialsBuilder().WithAk(s.AccessKeyID()).WithSk(s.AccessKeySecret()).WithProjectId(s.ProjectID()).SafeBuild()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func hwPaths(b *testing.B, st provider.State) statusPaths {
 	}
 	sdk := scm.NewScmClient(hc)
 
-	a, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AK(), SK: s.SK()})
+	a, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,7 +3,11 @@
 // request, whether a fault applies, and carries out the faults that do not
 // depend on the cloud's wire format: latency, connection reset and hang.
 // Each emulator renders the cloud-specific faults (server errors,
-// throttling, malformed bodies) itself.
+// throttling, malformed bodies) itself, and exports its own documented
+// Fault and FaultKind types: its FaultKind constants are this package's
+// [Kind] values under the same names in both emulators (FaultServerError
+// is ServerError, FaultHTMLNotFound is ProxyNotFound, …), converted at
+// InjectFault and back when a rule is picked.
 //
 // Decisions are reproducible: probabilities are drawn from a generator
 // seeded by the emulator's owner.

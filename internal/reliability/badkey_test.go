@@ -21,7 +21,7 @@ func TestBadKeyFailsFast(t *testing.T) {
 	hw, srv := newHuawei(t, hwOptions{origin: "huawei", timeout: 5 * time.Second})
 	ali, _ := newAlibaba(t, aliOptions{origin: "alibaba", timeout: 5 * time.Second, pool: 16})
 	bad, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: srv.URL(), ProjectID: srv.ProjectID(),
-		AK: srv.AK(), SK: "not-the-secret-key-of-this-account", Timeout: 5 * time.Second})
+		AK: srv.AccessKeyID(), SK: "not-the-secret-key-of-this-account", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

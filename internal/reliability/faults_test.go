@@ -86,8 +86,8 @@ func injectMatrixFaults(b *backend) {
 		others = []string{alibabatest.ActionDescribe, alibabatest.ActionCancel, alibabatest.ActionRevoke,
 			alibabatest.ActionDelete, alibabatest.ActionList}
 	case "huawei":
-		others = []string{huaweitest.APIDetails, huaweitest.APIList, huaweitest.APICancelCert,
-			huaweitest.APIRevoke, huaweitest.APIDelete}
+		others = []string{huaweitest.ActionDetails, huaweitest.ActionList, huaweitest.ActionCancelCert,
+			huaweitest.ActionRevoke, huaweitest.ActionDelete}
 	}
 	for _, f := range rules(b.renewAction, renewMix()) {
 		b.inject(f)

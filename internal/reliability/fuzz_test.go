@@ -52,7 +52,7 @@ func FuzzIDCannotChangeTheRequest(f *testing.F) {
 				reqs := hwSrv.Requests()
 				r := reqs[len(reqs)-1]
 				want := "/v3/scm/certificates/" + id
-				if r.Action != huaweitest.APIDetails || r.Path != want || r.ID != id {
+				if r.Action != huaweitest.ActionDetails || r.Path != want || r.ID != id {
 					t.Fatalf("huawei: %q arrived as %s %s (api %q, id %q)", id, r.Method, r.Path, r.Action, r.ID)
 				}
 			}

@@ -36,7 +36,7 @@ func TestReconcileClaimsOnlyWhatHappened(t *testing.T) {
 				action = alibabatest.ActionCancel
 			default:
 				b, _ = newHuawei(t, hwOptions{origin: cloud})
-				action = huaweitest.APICancelCert
+				action = huaweitest.ActionCancelCert
 			}
 			id := b.seed(provider.StatePendingApplication)
 			b.inject(faultinject.Fault{Action: action, Kind: faultinject.ServerError, AfterApply: true, Times: 1})

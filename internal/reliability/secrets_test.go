@@ -72,7 +72,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 	aliSrv := alibabatest.NewServer(alibabatest.WithAccessKey(aliKeyID, aliSecret))
 	t.Cleanup(aliSrv.Close)
-	hwSrv := huaweitest.NewServer(huaweitest.WithCredentials(hwAK, hwSK), huaweitest.WithLogger(logger))
+	hwSrv := huaweitest.NewServer(huaweitest.WithAccessKey(hwAK, hwSK), huaweitest.WithLogger(logger))
 	t.Cleanup(hwSrv.Close)
 
 	aliCfgs := map[string]alibaba.Config{
@@ -139,8 +139,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 			aliSrv.ClearFaults()
 			hwSrv.ClearFaults()
 			if f != 0 {
-				aliSrv.InjectFault(faultinject.Fault{Kind: f, AfterApply: after})
-				hwSrv.InjectFault(faultinject.Fault{Kind: f, AfterApply: after})
+				aliSrv.InjectFault(aliFault(faultinject.Fault{Kind: f, AfterApply: after}))
+				hwSrv.InjectFault(hwFault(faultinject.Fault{Kind: f, AfterApply: after}))
 			}
 			var mu sync.Mutex
 			var wg sync.WaitGroup

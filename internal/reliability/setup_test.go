@@ -108,10 +108,10 @@ func newAlibaba(t testing.TB, o aliOptions) (*backend, *alibabatest.Server) {
 		state:    s.State,
 		requests: s.RequestCount,
 		faulted: func() (int, int) {
-			return countFaulted(s.Requests(), func(r alibabatest.Request) faultinject.Kind { return r.Fault })
+			return countFaulted(s.Requests(), func(r alibabatest.Request) faultinject.Kind { return faultinject.Kind(r.Fault) })
 		},
 		faultsOf: func() map[faultinject.Kind]int {
-			return countKinds(s.Requests(), func(r alibabatest.Request) faultinject.Kind { return r.Fault })
+			return countKinds(s.Requests(), func(r alibabatest.Request) faultinject.Kind { return faultinject.Kind(r.Fault) })
 		},
 		renewals: func() []renewal {
 			return convert(s.Renewals(), func(r alibabatest.Renewal) renewal { return renewal{From: r.From, NewID: r.NewID} })
@@ -120,13 +120,13 @@ func newAlibaba(t testing.TB, o aliOptions) (*backend, *alibabatest.Server) {
 		last: func() (int, faultinject.Kind) {
 			reqs := s.Requests()
 			r := reqs[len(reqs)-1]
-			return r.HTTPStatus, r.Fault
+			return r.HTTPStatus, faultinject.Kind(r.Fault)
 		},
-		inject:      s.InjectFault,
+		inject:      func(f faultinject.Fault) { s.InjectFault(aliFault(f)) },
 		renewAction: alibabatest.ActionRenew,
 		settle:      func() {},
 		states:      alibabatest.States(),
-		unknownID:   "9000000000000000001",
+		unknownID:   s.UnknownID(),
 	}, s
 }
 
@@ -156,7 +156,7 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 		sopts = append(sopts, huaweitest.WithSeed(o.seed))
 	}
 	if o.ak != "" {
-		sopts = append(sopts, huaweitest.WithCredentials(o.ak, o.sk))
+		sopts = append(sopts, huaweitest.WithAccessKey(o.ak, o.sk))
 	}
 	if o.logger != nil {
 		sopts = append(sopts, huaweitest.WithLogger(o.logger))
@@ -168,7 +168,7 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 	t.Cleanup(s.Close)
 	cfg := huawei.Config{
 		Origin: o.origin, Endpoint: s.URL(), Timeout: o.timeout,
-		ProjectID: s.ProjectID(), AK: s.AK(), SK: s.SK(), RenewByPurchase: true,
+		ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret(), RenewByPurchase: true,
 	}
 	if o.via != nil {
 		cfg.Endpoint = o.via(cfg.Endpoint)
@@ -203,10 +203,10 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 		state:    s.State,
 		requests: s.RequestCount,
 		faulted: func() (int, int) {
-			return countFaulted(s.Requests(), func(r huaweitest.Request) faultinject.Kind { return r.Fault })
+			return countFaulted(s.Requests(), func(r huaweitest.Request) faultinject.Kind { return faultinject.Kind(r.Fault) })
 		},
 		faultsOf: func() map[faultinject.Kind]int {
-			return countKinds(s.Requests(), func(r huaweitest.Request) faultinject.Kind { return r.Fault })
+			return countKinds(s.Requests(), func(r huaweitest.Request) faultinject.Kind { return faultinject.Kind(r.Fault) })
 		},
 		renewals: func() []renewal {
 			return convert(s.Renewals(), func(r huaweitest.Renewal) renewal { return renewal{From: r.From, NewID: r.NewID} })
@@ -215,10 +215,10 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 		last: func() (int, faultinject.Kind) {
 			reqs := s.Requests()
 			r := reqs[len(reqs)-1]
-			return r.Status, r.Fault
+			return r.HTTPStatus, faultinject.Kind(r.Fault)
 		},
-		inject:      s.InjectFault,
-		renewAction: huaweitest.APIPurchase,
+		inject:      func(f faultinject.Fault) { s.InjectFault(hwFault(f)) },
+		renewAction: huaweitest.ActionPurchase,
 		settle:      s.SettleAll,
 		states:      huaweitest.States(),
 		unknownID:   s.UnknownID(),
@@ -275,4 +275,18 @@ func convert[A, B any](in []A, f func(A) B) []B {
 		out = append(out, f(a))
 	}
 	return out
+}
+
+// aliFault and hwFault carry a rule written in the shared faultinject
+// vocabulary, which the matrix uses for both clouds, to each emulator's
+// own Fault. Each emulator defines its FaultKind constants as faultinject's
+// kinds, so the conversion keeps the kind.
+func aliFault(f faultinject.Fault) alibabatest.Fault {
+	return alibabatest.Fault{Action: f.Action, Kind: alibabatest.FaultKind(f.Kind), AfterApply: f.AfterApply,
+		Probability: f.Probability, Times: f.Times, Latency: f.Latency}
+}
+
+func hwFault(f faultinject.Fault) huaweitest.Fault {
+	return huaweitest.Fault{Action: f.Action, Kind: huaweitest.FaultKind(f.Kind), AfterApply: f.AfterApply,
+		Probability: f.Probability, Times: f.Times, Latency: f.Latency}
 }

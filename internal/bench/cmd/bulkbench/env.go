@@ -78,7 +78,7 @@ func newAlibabaCloud(p params) (*cloud, error) {
 	}
 	c.p = a
 	c.throttled = func() (int, int) {
-		return count(s.Requests(), func(r alibabatest.Request) bool { return r.Code == alibabatest.CodeThrottling })
+		return count(s.Requests(), func(r alibabatest.Request) bool { return r.Code == "Throttling.User" })
 	}
 	c.renewals = func() int { return len(s.Renewals()) }
 	return c, nil
@@ -91,20 +91,20 @@ func newHuaweiCloud(p params) (*cloud, error) {
 		c.ids = append(c.ids, s.Seed(provider.StateExpiring))
 	}
 	s.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultLatency, Latency: p.latency})
-	s.SetQPS(huaweitest.APIPurchase, p.qps)
+	s.SetQPS(huaweitest.ActionPurchase, p.qps)
 	if p.quotaAll {
-		s.SetQPS(huaweitest.APIDetails, p.qps)
-		s.SetQPS(huaweitest.APIList, p.qps)
+		s.SetQPS(huaweitest.ActionDetails, p.qps)
+		s.SetQPS(huaweitest.ActionList, p.qps)
 	}
 	a, err := huawei.New(huawei.Config{Origin: c.origin, Endpoint: s.URL(), ProjectID: s.ProjectID(),
-		AK: s.AK(), SK: s.SK(), RenewByPurchase: true})
+		AK: s.AccessKeyID(), SK: s.AccessKeySecret(), RenewByPurchase: true})
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	c.p = a
 	c.throttled = func() (int, int) {
-		return count(s.Requests(), func(r huaweitest.Request) bool { return r.Code == huaweitest.CodeThrottled })
+		return count(s.Requests(), func(r huaweitest.Request) bool { return r.Code == "APIGW.0308" })
 	}
 	c.renewals = func() int { return len(s.Purchases()) }
 	return c, nil

@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 // Helpers that drive the emulator with the real Huawei SDK core client, as
 // an adapter would: basic credentials, HcHttpClient, and hand-written v2
@@ -13,11 +13,9 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	hwconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
-
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 )
 
 type client struct{ hc *core.HcHttpClient }
@@ -30,14 +28,14 @@ const testUserAgent = "certbroker-huaweitest"
 // newClient builds an SDK client for endpoint; cfg nil means the default
 // HTTP config with a 10 s timeout. The config gets testUserAgent unless it
 // has a User-Agent already.
-func newClient(t testing.TB, endpoint, ak, sk, project string, cfg *config.HttpConfig) *client {
+func newClient(t testing.TB, endpoint, ak, sk, project string, cfg *hwconfig.HttpConfig) *client {
 	t.Helper()
 	cred, err := basic.NewCredentialsBuilder().WithAk(ak).WithSk(sk).WithProjectId(project).SafeBuild()
 	if err != nil {
 		t.Fatalf("credentials: %v", err)
 	}
 	if cfg == nil {
-		cfg = config.DefaultHttpConfig().WithTimeout(10 * time.Second)
+		cfg = hwconfig.DefaultHttpConfig().WithTimeout(10 * time.Second)
 	}
 	if cfg.UserAgent == "" {
 		cfg.WithUserAgent(testUserAgent)
@@ -56,11 +54,11 @@ func newClient(t testing.TB, endpoint, ak, sk, project string, cfg *config.HttpC
 
 // newServer starts an emulator closed at the end of the test, and a client
 // with its default credentials.
-func newServer(t testing.TB, opts ...huaweitest.Option) (*huaweitest.Server, *client) {
+func newServer(t testing.TB, opts ...Option) (*Server, *client) {
 	t.Helper()
-	s := huaweitest.NewServer(opts...)
+	s := NewServer(opts...)
 	t.Cleanup(s.Close)
-	return s, newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+	return s, newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 }
 
 // Request and response types. Every response type has HttpStatusCode, as
@@ -112,7 +110,7 @@ type listReq struct {
 	Offset      *int32  `json:"offset,omitempty"`
 }
 
-type listItem struct {
+type sdkListItem struct {
 	CertId         string `json:"cert_id"`
 	CertName       string `json:"cert_name"`
 	Domain         string `json:"domain"`
@@ -127,14 +125,14 @@ type listItem struct {
 }
 
 type listResp struct {
-	Total          int        `json:"total"`
-	FreeRemain     int        `json:"free_remain"`
-	OrderList      []listItem `json:"order_list"`
-	XRequestId     *string    `json:"X-Request-Id,omitempty"`
-	HttpStatusCode int        `json:"-"`
+	Total          int           `json:"total"`
+	FreeRemain     int           `json:"free_remain"`
+	OrderList      []sdkListItem `json:"order_list"`
+	XRequestId     *string       `json:"X-Request-Id,omitempty"`
+	HttpStatusCode int           `json:"-"`
 }
 
-type purchaseBody struct {
+type sdkPurchaseBody struct {
 	CertBrand              *string `json:"cert_brand,omitempty"`
 	CertType               *string `json:"cert_type,omitempty"`
 	DomainType             *string `json:"domain_type,omitempty"`
@@ -145,7 +143,7 @@ type purchaseBody struct {
 }
 
 type purchaseReq struct {
-	Body *purchaseBody `json:"body,omitempty"`
+	Body *sdkPurchaseBody `json:"body,omitempty"`
 }
 
 type purchaseResp struct {
@@ -232,7 +230,7 @@ func (c *client) list(q listReq) (*listResp, error) {
 	return out.(*listResp), nil
 }
 
-func (c *client) purchase(body *purchaseBody) (*purchaseResp, error) {
+func (c *client) purchase(body *sdkPurchaseBody) (*purchaseResp, error) {
 	d := newDef(http.MethodPost, "/v2/{project_id}/scm/cert/purchase", "application/json", new(purchaseResp)).
 		WithRequestField(bodyField()).Build()
 	out, err := c.hc.Sync(&purchaseReq{Body: body}, d)
@@ -246,13 +244,13 @@ func (c *client) purchase(body *purchaseBody) (*purchaseResp, error) {
 func (c *client) call(api, id string) error {
 	var err error
 	switch api {
-	case huaweitest.APICancelCert:
+	case ActionCancelCert:
 		_, err = c.cancel(id)
-	case huaweitest.APIRevoke:
+	case ActionRevoke:
 		_, err = c.revoke(id, ptr("key compromise"))
-	case huaweitest.APIDelete:
+	case ActionDelete:
 		_, err = c.del(id)
-	case huaweitest.APIDetails:
+	case ActionDetails:
 		_, err = c.details(id)
 	default:
 		panic("unknown api " + api)
@@ -278,7 +276,7 @@ func wantCode(t testing.TB, err error, status int, code string) *sdkerr.ServiceR
 }
 
 // wantNative checks the native status of id out of band; "" means gone.
-func wantNative(t testing.TB, s *huaweitest.Server, id, status string) {
+func wantNative(t testing.TB, s *Server, id, status string) {
 	t.Helper()
 	c, ok := s.Cert(id)
 	if status == "" {

@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"crypto/hmac"
@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -75,7 +74,7 @@ func TestSignedHeadersRequired(t *testing.T) {
 				// must fail at authentication already.
 				req.Header.Del("X-Project-Id")
 			}
-			signRaw(req, s.AK(), s.SK(), tt.signed)
+			signRaw(req, s.AccessKeyID(), s.AccessKeySecret(), tt.signed)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
@@ -88,8 +87,8 @@ func TestSignedHeadersRequired(t *testing.T) {
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d (%s), want %d", resp.StatusCode, body.Code, tt.status)
 			}
-			if tt.status == http.StatusUnauthorized && body.Code != huaweitest.CodeAuthFailed {
-				t.Fatalf("code %q, want %s", body.Code, huaweitest.CodeAuthFailed)
+			if tt.status == http.StatusUnauthorized && body.Code != codeAuthFailed {
+				t.Fatalf("code %q, want %s", body.Code, codeAuthFailed)
 			}
 		})
 	}
@@ -101,14 +100,14 @@ func TestSignedHeadersRequired(t *testing.T) {
 func TestSDKRequestsPassStrictSigning(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
-	for _, api := range []string{huaweitest.APIDetails, huaweitest.APIRevoke, huaweitest.APIDelete, huaweitest.APICancelCert} {
+	for _, api := range []string{ActionDetails, ActionRevoke, ActionDelete, ActionCancelCert} {
 		_ = c.call(api, s.Seed(provider.StateIssued))
 	}
 	_, _ = c.list(listReq{Limit: ptr(int32(10))})
-	_, _ = c.purchase(&purchaseBody{})
+	_, _ = c.purchase(&sdkPurchaseBody{})
 	for _, q := range s.Requests() {
-		if q.Status == http.StatusUnauthorized || q.AccessKey == "" {
-			t.Errorf("%s: refused at authentication (%d %s)", q.Action, q.Status, q.Code)
+		if q.HTTPStatus == http.StatusUnauthorized || q.AccessKeyID == "" {
+			t.Errorf("%s: refused at authentication (%d %s)", q.Action, q.HTTPStatus, q.Code)
 		}
 	}
 }
@@ -122,27 +121,27 @@ func TestSDKRequestsPassStrictSigning(t *testing.T) {
 func TestAccessKeyLockout(t *testing.T) {
 	t.Parallel()
 	clk := newFakeClock()
-	s := huaweitest.NewServer(huaweitest.WithClock(clk.Now))
+	s := NewServer(WithClock(clk.Now))
 	t.Cleanup(s.Close)
-	good := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
-	bad := newClient(t, s.URL(), s.AK(), "not-the-sk", s.ProjectID(), nil)
+	good := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
+	bad := newClient(t, s.URL(), s.AccessKeyID(), "not-the-sk", s.ProjectID(), nil)
 	id := s.Seed(provider.StateIssued)
 
 	// Five failures, a success (which clears the count), five more: no lock.
 	for range 5 {
 		_, err := bad.details(id)
-		wantCode(t, err, http.StatusUnauthorized, huaweitest.CodeAuthFailed)
+		wantCode(t, err, http.StatusUnauthorized, codeAuthFailed)
 	}
 	if _, err := good.details(id); err != nil {
 		t.Fatalf("after five failures: %v", err)
 	}
 	for range 6 {
 		_, err := bad.details(id)
-		wantCode(t, err, http.StatusUnauthorized, huaweitest.CodeAuthFailed)
+		wantCode(t, err, http.StatusUnauthorized, codeAuthFailed)
 	}
 	// The sixth consecutive failure locked the key.
 	_, err := good.details(id)
-	sre := wantCode(t, err, http.StatusUnauthorized, huaweitest.CodeAuthFailed)
+	sre := wantCode(t, err, http.StatusUnauthorized, codeAuthFailed)
 	if !strings.Contains(sre.ErrorMessage, "reach the limit") {
 		t.Fatalf("locked answer %q", sre.ErrorMessage)
 	}

@@ -29,6 +29,19 @@ func failed(e *apiError) result { return result{err: e} }
 type actionFunc func(s *Server, p map[string]string, now time.Time) result
 
 // actions maps each emulated action to its handler. It is never modified.
+// What each does to an order (Type, or list Status in capitals):
+//
+//	DescribeCertificateState              any state; no change
+//	CancelOrderRequest                    domain_verify, process -> payed (cancelled)
+//	CancelCertificateForPackageRequest    ISSUED, WILLEXPIRED -> REVOKED;
+//	                                      payed (fresh or cancelled) -> cancelled, removed
+//	DeleteCertificateRequest              verify_fail, cancelled payed -> removed
+//	RenewCertificateOrderForPackageRequest WILLEXPIRED -> new order in payed
+//	ListUserCertificateOrder              paged list; no change
+//
+// Any other state answers 403 OrderStateError; an unknown or deleted order
+// answers 404 NotFoundOrder. OrderId must be a positive decimal int64, or
+// the request fails with 400 InvalidParameter before any lookup.
 var actions = map[string]actionFunc{
 	ActionDescribe: (*Server).describe,
 	ActionCancel:   (*Server).cancelOrder,
@@ -70,7 +83,15 @@ func (s *Server) lookup(p map[string]string) (*record, int64, *apiError) {
 }
 
 // describe is DescribeCertificateState: the order's Type and, by state,
-// its validation record or certificate.
+// its validation record or certificate. Type is "certificate" for ISSUED,
+// WILLEXPIRED and EXPIRED alike, with a real PEM certificate (see
+// certificate) so a client can read NotAfter, and PrivateKey always
+// PrivateKeyPlaceholder, never a real key. A revoked order answers Type
+// "unknow" without a certificate: the documentation does not say what the
+// cloud answers [unverified], and "certificate" would claim it is valid;
+// ListUserCertificateOrder (Status REVOKED) shows REVOKED. Domain is
+// answered in every state; the documentation describes it for file
+// validation only [unverified].
 func (s *Server) describe(p map[string]string, now time.Time) result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -116,11 +137,13 @@ func (s *Server) cancelOrder(p map[string]string, now time.Time) result {
 // revoke is CancelCertificateForPackageRequest. On a pending order (payed,
 // fresh or cancelled) it cancels the order and returns its quota; on an
 // issued one (ISSUED or WILLEXPIRED) it revokes the certificate, and the
-// quota comes back only within QuotaReturnWindow of issuance. Anything
-// else answers OrderStateError. Documented on the action's page (2025-12
-// revision): "If an order has been issued, this operation revokes the
-// certificate. If an order is pending, it cancels the order and restores
-// the quota."; the 30 days are from its earlier revision (seed 000).
+// quota comes back only within quotaReturnWindow (30 days) of issuance.
+// Anything else answers OrderStateError. Documented on the action's page
+// (revised 2025-12-23): "If an order has been issued, this operation
+// revokes the certificate. If an order is pending, it cancels the order
+// and restores the quota."; the 30 days are from the page's earlier
+// revision. [Server.QuotaReturns] lists every quota given back
+// (DeleteCertificateRequest gives one back too).
 // What a cancelled pending order looks like afterwards is not documented
 // [unverified]: the emulator removes it, so a later read answers
 // NotFoundOrder and never "revoked".
@@ -139,7 +162,7 @@ func (s *Server) revoke(p map[string]string, now time.Time) result {
 	case o.Status == StatusIssued || o.Status == StatusWillExpire:
 		r.Type, r.Status = TypeUnknown, StatusRevoked
 		r.certPEM = ""
-		if now.Sub(o.NotBefore) <= QuotaReturnWindow {
+		if now.Sub(o.NotBefore) <= quotaReturnWindow {
 			s.returnQuota(id, ActionRevoke, now)
 		}
 	default:
@@ -172,7 +195,13 @@ func (s *Server) deleteOrder(p map[string]string, now time.Time) result {
 }
 
 // renew is RenewCertificateOrderForPackageRequest: an expiring order gets
-// a new order in payed; the source is unchanged.
+// a new order in payed; the source is unchanged. The answer carries the new
+// order's ID as a JSON number. The optional Csr (parseCSR) must be one PEM
+// CERTIFICATE REQUEST with a valid signature and an RSA key of at least
+// 2048 bits or an ECDSA key; its CN becomes the new order's domain. Tags
+// travel as Tags.N.Key and Tags.N.Value (N = 1…20), the way Alibaba RPC
+// flattens repeated lists (parseTags has the rules). Bad input answers 400
+// InvalidParameter and creates nothing.
 func (s *Server) renew(p map[string]string, now time.Time) result {
 	csr, cn, cerr := parseCSR(p["Csr"])
 	if cerr != nil {

@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"bytes"
@@ -10,10 +10,9 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	hwconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -29,10 +28,10 @@ func (t tamper) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r2)
 }
 
-func tamperConfig(t *testing.T, edit func(*http.Request)) *config.HttpConfig {
+func tamperConfig(t *testing.T, edit func(*http.Request)) *hwconfig.HttpConfig {
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	return config.DefaultHttpConfig().WithTimeout(10 * time.Second).WithHttpRoundTripper(tamper{base: tr, edit: edit})
+	return hwconfig.DefaultHttpConfig().WithTimeout(10 * time.Second).WithHttpRoundTripper(tamper{base: tr, edit: edit})
 }
 
 // TestAuthenticationFailures sends requests the gateway must refuse and
@@ -41,105 +40,105 @@ func TestAuthenticationFailures(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		opts   []huaweitest.Option
-		client func(t *testing.T, s *huaweitest.Server) *client
+		opts   []Option
+		client func(t *testing.T, s *Server) *client
 		status int
 		code   string
 	}{
 		{
 			name: "wrong SK",
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				return newClient(t, s.URL(), s.AK(), "not-the-sk", s.ProjectID(), nil)
+			client: func(t *testing.T, s *Server) *client {
+				return newClient(t, s.URL(), s.AccessKeyID(), "not-the-sk", s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "unknown AK",
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				return newClient(t, s.URL(), "NOSUCHAK", s.SK(), s.ProjectID(), nil)
+			client: func(t *testing.T, s *Server) *client {
+				return newClient(t, s.URL(), "NOSUCHAK", s.AccessKeySecret(), s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
-			name: "default pair refused once WithCredentials is given",
-			opts: []huaweitest.Option{huaweitest.WithCredentials("AK1", "SK1")},
-			client: func(t *testing.T, s *huaweitest.Server) *client {
+			name: "default pair refused once WithAccessKey is given",
+			opts: []Option{WithAccessKey("AK1", "SK1")},
+			client: func(t *testing.T, s *Server) *client {
 				return newClient(t, s.URL(), "HWTESTAK0000000000000", "hwtest-loopback-only-secret-key-0000000000", s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "X-Sdk-Date 20 minutes behind the server",
-			opts: []huaweitest.Option{huaweitest.WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) })},
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+			opts: []Option{WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) })},
+			client: func(t *testing.T, s *Server) *client {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeClockSkew,
+			status: http.StatusUnauthorized, code: codeClockSkew,
 		},
 		{
 			name: "X-Sdk-Date 20 minutes ahead of the server",
-			opts: []huaweitest.Option{huaweitest.WithClock(func() time.Time { return time.Now().Add(-20 * time.Minute) })},
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+			opts: []Option{WithClock(func() time.Time { return time.Now().Add(-20 * time.Minute) })},
+			client: func(t *testing.T, s *Server) *client {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeClockSkew,
+			status: http.StatusUnauthorized, code: codeClockSkew,
 		},
 		{
 			name: "body changed after signing",
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
+			client: func(t *testing.T, s *Server) *client {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
 					b := []byte(`{"reason":"changed"}` + "\n")
 					r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
 				}))
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "query added after signing",
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
+			client: func(t *testing.T, s *Server) *client {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
 					r.URL.RawQuery = "limit=10"
 				}))
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "signed header changed after signing",
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
+			client: func(t *testing.T, s *Server) *client {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), tamperConfig(t, func(r *http.Request) {
 					r.Header.Set("User-Agent", "someone-else")
 				}))
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "SM3 signing algorithm",
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				cfg := config.DefaultHttpConfig().WithSigningAlgorithm(algorithm.HmacSM3)
-				return newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), cfg)
+			client: func(t *testing.T, s *Server) *client {
+				cfg := hwconfig.DefaultHttpConfig().WithSigningAlgorithm(algorithm.HmacSM3)
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), cfg)
 			},
-			status: http.StatusUnauthorized, code: huaweitest.CodeAuthFailed,
+			status: http.StatusUnauthorized, code: codeAuthFailed,
 		},
 		{
 			name: "project not known",
-			client: func(t *testing.T, s *huaweitest.Server) *client {
-				return newClient(t, s.URL(), s.AK(), s.SK(), "nosuchproject", nil)
+			client: func(t *testing.T, s *Server) *client {
+				return newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), "nosuchproject", nil)
 			},
-			status: http.StatusBadRequest, code: huaweitest.CodeNoProject,
+			status: http.StatusBadRequest, code: codeNoProject,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := huaweitest.NewServer(tt.opts...)
+			s := NewServer(tt.opts...)
 			t.Cleanup(s.Close)
 			id := s.Seed(provider.StateIssued)
 			c := tt.client(t, s)
 			_, err := c.revoke(id, ptr("key compromise"))
 			wantCode(t, err, tt.status, tt.code)
-			wantNative(t, s, id, huaweitest.StatusIssued)
+			wantNative(t, s, id, StatusIssued)
 			reqs := s.Requests()
-			if len(reqs) != 1 || reqs[0].Status != tt.status || reqs[0].Code != tt.code || reqs[0].Applied {
+			if len(reqs) != 1 || reqs[0].HTTPStatus != tt.status || reqs[0].Code != tt.code || reqs[0].Applied {
 				t.Fatalf("request log %+v", reqs)
 			}
 		})
@@ -155,30 +154,30 @@ type pidReq struct {
 
 func TestProjectMismatch(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer(huaweitest.WithProjectID("p1"), huaweitest.WithProjectID("p2"))
+	s := NewServer(WithProjectID("p1"), WithProjectID("p2"))
 	t.Cleanup(s.Close)
-	id := s.SeedCert(huaweitest.Cert{ProjectID: "p2", Status: huaweitest.StatusIssued})
-	c := newClient(t, s.URL(), s.AK(), s.SK(), "p1", nil)
+	id := s.SeedCert(Cert{ProjectID: "p2", Status: StatusIssued})
+	c := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), "p1", nil)
 	d := newDef(http.MethodGet, "/v2/{pid}/scm/cert/{cert_id}", "application/json", new(detailsResp)).
 		WithRequestField(def.NewFieldDef().WithName("Pid").WithJsonTag("pid").WithLocationType(def.Path)).
 		WithRequestField(certField()).Build()
 	_, err := c.hc.Sync(&pidReq{Pid: "p2", CertId: id}, d)
-	wantCode(t, err, http.StatusForbidden, huaweitest.CodeProjectMismatch)
+	wantCode(t, err, http.StatusForbidden, codeProjectMismatch)
 
 	// The same request in the right project succeeds.
-	p2 := newClient(t, s.URL(), s.AK(), s.SK(), "p2", nil)
+	p2 := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), "p2", nil)
 	got, err := p2.details(id)
-	if err != nil || got.Status != huaweitest.StatusIssued {
+	if err != nil || got.Status != StatusIssued {
 		t.Fatalf("details in p2: %+v, %v", got, err)
 	}
 }
 
 func TestSeveralCredentials(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer(huaweitest.WithCredentials("AK1", "SK1"), huaweitest.WithCredentials("AK2", "SK2"))
+	s := NewServer(WithAccessKey("AK1", "SK1"), WithAccessKey("AK2", "SK2"))
 	t.Cleanup(s.Close)
-	if s.AK() != "AK1" || s.SK() != "SK1" {
-		t.Fatalf("AK/SK are %s/%s; want the first pair", s.AK(), "(redacted)")
+	if s.AccessKeyID() != "AK1" || s.AccessKeySecret() != "SK1" {
+		t.Fatalf("AK/SK are %s/%s; want the first pair", s.AccessKeyID(), "(redacted)")
 	}
 	id := s.Seed(provider.StateUnderReview)
 	for _, pair := range [][2]string{{"AK1", "SK1"}, {"AK2", "SK2"}} {
@@ -187,16 +186,16 @@ func TestSeveralCredentials(t *testing.T) {
 		}
 	}
 	_, err := newClient(t, s.URL(), "AK1", "SK2", s.ProjectID(), nil).details(id)
-	wantCode(t, err, http.StatusUnauthorized, huaweitest.CodeAuthFailed)
+	wantCode(t, err, http.StatusUnauthorized, codeAuthFailed)
 }
 
 // TestClockSkewWithinWindow: ten minutes of skew either way is accepted.
 func TestClockSkewWithinWindow(t *testing.T) {
 	t.Parallel()
 	for _, skew := range []time.Duration{-10 * time.Minute, 10 * time.Minute} {
-		s := huaweitest.NewServer(huaweitest.WithClock(func() time.Time { return time.Now().Add(skew) }))
+		s := NewServer(WithClock(func() time.Time { return time.Now().Add(skew) }))
 		t.Cleanup(s.Close)
-		c := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil)
+		c := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil)
 		if _, err := c.details(s.Seed(provider.StateIssued)); err != nil {
 			t.Fatalf("skew %v: %v", skew, err)
 		}
@@ -212,7 +211,7 @@ func TestUnsignedPayload(t *testing.T) {
 	if _, err := c.revokeAs(id, &revokeBody{Reason: ptr("superseded")}, "text/plain"); err != nil {
 		t.Fatal(err)
 	}
-	wantNative(t, s, id, huaweitest.StatusRevoking)
+	wantNative(t, s, id, StatusRevoking)
 }
 
 // TestQueryIsSigned: list query parameters with characters that need
@@ -220,7 +219,7 @@ func TestUnsignedPayload(t *testing.T) {
 func TestQueryIsSigned(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
-	s.SeedCert(huaweitest.Cert{Name: "a b+c/d~é", Status: huaweitest.StatusIssued})
+	s.SeedCert(Cert{Name: "a b+c/d~é", Status: StatusIssued})
 	out, err := c.list(listReq{Content: ptr("b+c/d~é"), OrderStatus: ptr("ISSUED"), Limit: ptr(int32(10)), Offset: ptr(int32(0))})
 	if err != nil {
 		t.Fatal(err)
@@ -240,15 +239,15 @@ func TestRawRequests(t *testing.T) {
 		status                   int
 		code                     string
 	}{
-		{"no Authorization", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist", "", "", http.StatusUnauthorized, huaweitest.CodeAuthFailed},
-		{"malformed Authorization", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist", "SDK-HMAC-SHA256 garbage", "", http.StatusUnauthorized, huaweitest.CodeAuthFailed},
+		{"no Authorization", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist", "", "", http.StatusUnauthorized, codeAuthFailed},
+		{"malformed Authorization", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist", "SDK-HMAC-SHA256 garbage", "", http.StatusUnauthorized, codeAuthFailed},
 		{"bad signature hex", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist",
-			"SDK-HMAC-SHA256 Access=" + s.AK() + ", SignedHeaders=x-sdk-date, Signature=zz", "", http.StatusUnauthorized, huaweitest.CodeAuthFailed},
-		{"unknown path", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/nothing", "", "", http.StatusNotFound, huaweitest.CodeNoAPI},
-		{"wrong method", http.MethodPut, "/v2/" + s.ProjectID() + "/scm/certlist", "", "", http.StatusNotFound, huaweitest.CodeNoAPI},
-		{"root", http.MethodGet, "/", "", "", http.StatusNotFound, huaweitest.CodeNoAPI},
-		{"trailing slash", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist/", "", "", http.StatusNotFound, huaweitest.CodeNoAPI},
-		{"body too large", http.MethodPost, "/v2/" + s.ProjectID() + "/scm/cert/purchase", "", strings.Repeat("x", 1<<20+1), http.StatusRequestEntityTooLarge, huaweitest.CodeBadRequest},
+			"SDK-HMAC-SHA256 Access=" + s.AccessKeyID() + ", SignedHeaders=x-sdk-date, Signature=zz", "", http.StatusUnauthorized, codeAuthFailed},
+		{"unknown path", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/nothing", "", "", http.StatusNotFound, codeNoAPI},
+		{"wrong method", http.MethodPut, "/v2/" + s.ProjectID() + "/scm/certlist", "", "", http.StatusNotFound, codeNoAPI},
+		{"root", http.MethodGet, "/", "", "", http.StatusNotFound, codeNoAPI},
+		{"trailing slash", http.MethodGet, "/v2/" + s.ProjectID() + "/scm/certlist/", "", "", http.StatusNotFound, codeNoAPI},
+		{"body too large", http.MethodPost, "/v2/" + s.ProjectID() + "/scm/cert/purchase", "", strings.Repeat("x", 1<<20+1), http.StatusRequestEntityTooLarge, codeBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,5 +283,5 @@ func TestRawRequests(t *testing.T) {
 	// Unknown route through the SDK too.
 	d := newDef(http.MethodGet, "/v2/{project_id}/scm/nothing", "application/json", new(msgResp)).Build()
 	_, err := c.hc.Sync(&struct{}{}, d)
-	wantCode(t, err, http.StatusNotFound, huaweitest.CodeNoAPI)
+	wantCode(t, err, http.StatusNotFound, codeNoAPI)
 }

@@ -18,8 +18,9 @@ const PrivateKeyPlaceholder = "-----BEGIN PRIVATE KEY-----\n" +
 	"-----END PRIVATE KEY-----\n"
 
 // certificate returns r's certificate as PEM, making it on first use:
-// self-signed with the server's key, CN and SAN the order's domain, serial
-// the order ID, validity the order's. The caller holds s.mu.
+// self-signed with the server's key (one ECDSA P-256 key per server), CN
+// and SAN the order's domain, serial the order ID, validity the order's
+// NotBefore and NotAfter. The caller holds s.mu.
 func (s *Server) certificate(r *record) (string, error) {
 	if r.certPEM != "" {
 		return r.certPEM, nil

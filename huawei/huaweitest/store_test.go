@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -19,22 +18,22 @@ func TestSeedRoundTrip(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
 	native := map[provider.State]string{
-		provider.StatePendingApplication: huaweitest.StatusPaid,
-		provider.StateUnderReview:        huaweitest.StatusChecking,
-		provider.StateCancelling:         huaweitest.StatusCancelChecking,
-		provider.StateCancelled:          huaweitest.StatusPaid,
-		provider.StateReviewFailed:       huaweitest.StatusUnpassed,
-		provider.StateIssued:             huaweitest.StatusIssued,
-		provider.StateExpiring:           huaweitest.StatusIssued,
-		provider.StateRevoking:           huaweitest.StatusRevoking,
-		provider.StateRevoked:            huaweitest.StatusRevoked,
-		provider.StateExpired:            huaweitest.StatusExpired,
-		provider.StateHosted:             huaweitest.StatusUpload,
+		provider.StatePendingApplication: StatusPaid,
+		provider.StateUnderReview:        StatusChecking,
+		provider.StateCancelling:         StatusCancelChecking,
+		provider.StateCancelled:          StatusPaid,
+		provider.StateReviewFailed:       StatusUnpassed,
+		provider.StateIssued:             StatusIssued,
+		provider.StateExpiring:           StatusIssued,
+		provider.StateRevoking:           StatusRevoking,
+		provider.StateRevoked:            StatusRevoked,
+		provider.StateExpired:            StatusExpired,
+		provider.StateHosted:             StatusUpload,
 	}
-	if len(huaweitest.States()) != len(native) {
-		t.Fatalf("States() has %d entries; want %d", len(huaweitest.States()), len(native))
+	if len(States()) != len(native) {
+		t.Fatalf("States() has %d entries; want %d", len(States()), len(native))
 	}
-	for _, st := range huaweitest.States() {
+	for _, st := range States() {
 		t.Run(st.String(), func(t *testing.T) {
 			t.Parallel()
 			id := s.Seed(st)
@@ -51,7 +50,7 @@ func TestSeedRoundTrip(t *testing.T) {
 			if cert.Cancelled != (st == provider.StateCancelled) {
 				t.Fatalf("Cancelled = %v for %v", cert.Cancelled, st)
 			}
-			if wantSource := huaweitest.SourcePurchased; st == provider.StateHosted && cert.Source != huaweitest.SourceUploaded ||
+			if wantSource := SourcePurchased; st == provider.StateHosted && cert.Source != SourceUploaded ||
 				st != provider.StateHosted && cert.Source != wantSource {
 				t.Fatalf("source %q for %v", cert.Source, st)
 			}
@@ -65,7 +64,7 @@ func TestSeedRoundTrip(t *testing.T) {
 
 func TestSeedPanics(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer()
+	s := NewServer()
 	t.Cleanup(s.Close)
 	used := s.Seed(provider.StateIssued)
 	tests := []struct {
@@ -74,14 +73,14 @@ func TestSeedPanics(t *testing.T) {
 	}{
 		{"unknown state", func() { s.Seed(provider.StateUnknown) }},
 		{"out of range state", func() { s.Seed(provider.State(99)) }},
-		{"malformed ID", func() { s.SeedCert(huaweitest.Cert{ID: "scs1"}) }},
-		{"used ID", func() { s.SeedCert(huaweitest.Cert{ID: used}) }},
-		{"unknown status", func() { s.SeedCert(huaweitest.Cert{Status: "DONE"}) }},
-		{"unknown project", func() { s.SeedCert(huaweitest.Cert{ProjectID: "other"}) }},
-		{"unknown source", func() { s.SeedCert(huaweitest.Cert{Source: "stolen"}) }},
-		{"cancelled but not PAID", func() { s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued, Cancelled: true}) }},
-		{"empty credentials", func() { huaweitest.WithCredentials("", "x") }},
-		{"bad project ID", func() { huaweitest.WithProjectID("a/b") }},
+		{"malformed ID", func() { s.SeedCert(Cert{ID: "scs1"}) }},
+		{"used ID", func() { s.SeedCert(Cert{ID: used}) }},
+		{"unknown status", func() { s.SeedCert(Cert{Status: "DONE"}) }},
+		{"unknown project", func() { s.SeedCert(Cert{ProjectID: "other"}) }},
+		{"unknown source", func() { s.SeedCert(Cert{Source: "stolen"}) }},
+		{"cancelled but not PAID", func() { s.SeedCert(Cert{Status: StatusIssued, Cancelled: true}) }},
+		{"empty credentials", func() { WithAccessKey("", "x") }},
+		{"bad project ID", func() { WithProjectID("a/b") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,14 +97,14 @@ func TestSeedPanics(t *testing.T) {
 
 func TestSeedCertKeepsFields(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer()
+	s := NewServer()
 	t.Cleanup(s.Close)
 	notAfter := time.Now().Add(100 * 24 * time.Hour).Truncate(time.Second)
-	in := huaweitest.Cert{
-		ID: "scs1481110651012", OrderID: "CS1803192259ROA8U", Status: huaweitest.StatusIssued,
+	in := Cert{
+		ID: "scs1481110651012", OrderID: "CS1803192259ROA8U", Status: StatusIssued,
 		Brand: "CFCA", Type: "DV_SSL_CERT", DomainType: "WILDCARD", DomainCount: 1, DomainName: "*.example.com",
 		AltNames: []string{"x.example.com"}, Name: "wild", Description: "d", EffectiveTime: 2,
-		NotAfter: notAfter, Source: huaweitest.SourceFree,
+		NotAfter: notAfter, Source: SourceFree,
 	}
 	id := s.SeedCert(in)
 	in.AltNames[0] = "changed by the caller"
@@ -134,7 +133,7 @@ func TestSettleOnDemand(t *testing.T) {
 	s, c := newServer(t)
 	checking := s.Seed(provider.StateUnderReview)
 	issued := s.Seed(provider.StateIssued)
-	supplement := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusSupplementChecking, DomainType: "MULTI_DOMAIN"})
+	supplement := s.SeedCert(Cert{Status: StatusSupplementChecking, DomainType: "MULTI_DOMAIN"})
 	if _, err := c.cancel(checking); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +148,7 @@ func TestSettleOnDemand(t *testing.T) {
 			t.Fatalf("%s before settling: %v; want %v", id, got, want)
 		}
 	}
-	wantNative(t, s, supplement, huaweitest.StatusCancelSupplementing)
+	wantNative(t, s, supplement, StatusCancelSupplementing)
 
 	s.Settle(checking)
 	if got, _ := s.State(checking); got != provider.StateCancelled {
@@ -159,16 +158,16 @@ func TestSettleOnDemand(t *testing.T) {
 		t.Fatalf("Settle of one cert moved another to %v", got)
 	}
 	d, err := c.details(checking)
-	if err != nil || d.Status != huaweitest.StatusPaid {
+	if err != nil || d.Status != StatusPaid {
 		t.Fatalf("details after settling cancel: %+v, %v", d, err)
 	}
 
 	s.SettleAll()
-	wantNative(t, s, issued, huaweitest.StatusRevoked)
-	wantNative(t, s, supplement, huaweitest.StatusIssued)
+	wantNative(t, s, issued, StatusRevoked)
+	wantNative(t, s, supplement, StatusIssued)
 	s.Settle(issued)        // nothing pending: no change
 	s.Settle(s.UnknownID()) // unknown: no-op
-	wantNative(t, s, issued, huaweitest.StatusRevoked)
+	wantNative(t, s, issued, StatusRevoked)
 }
 
 // TestSettleDelay: with WithSettleDelay the fake clock completes the
@@ -176,7 +175,7 @@ func TestSettleOnDemand(t *testing.T) {
 func TestSettleDelay(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock()
-	s, c := newServer(t, huaweitest.WithClock(clock.Now), huaweitest.WithSettleDelay(10*time.Minute))
+	s, c := newServer(t, WithClock(clock.Now), WithSettleDelay(10*time.Minute))
 	checking := s.Seed(provider.StateUnderReview)
 	issued := s.Seed(provider.StateIssued)
 	if _, err := c.cancel(checking); err != nil {
@@ -192,7 +191,7 @@ func TestSettleDelay(t *testing.T) {
 	}
 	clock.Advance(time.Second)
 	d, err := c.details(checking)
-	if err != nil || d.Status != huaweitest.StatusPaid {
+	if err != nil || d.Status != StatusPaid {
 		t.Fatalf("details once the delay passed: %+v, %v", d, err)
 	}
 	if got, _ := s.State(checking); got != provider.StateCancelled {
@@ -212,11 +211,11 @@ func TestSettleDelay(t *testing.T) {
 func TestExpiryFollowsTheClock(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock()
-	s := huaweitest.NewServer(huaweitest.WithClock(clock.Now))
+	s := NewServer(WithClock(clock.Now))
 	t.Cleanup(s.Close)
 	issued := s.Seed(provider.StateIssued)
 	expiring := s.Seed(provider.StateExpiring)
-	free := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued, Source: huaweitest.SourceFree, NotAfter: clock.Now().Add(24 * time.Hour)})
+	free := s.SeedCert(Cert{Status: StatusIssued, Source: SourceFree, NotAfter: clock.Now().Add(24 * time.Hour)})
 	hosted := s.Seed(provider.StateHosted)
 	want := func(id string, st provider.State) {
 		t.Helper()
@@ -227,7 +226,7 @@ func TestExpiryFollowsTheClock(t *testing.T) {
 	want(free, provider.StateIssued) // free certificates are never renewable
 	clock.Advance(16 * 24 * time.Hour)
 	want(expiring, provider.StateExpired)
-	wantNative(t, s, expiring, huaweitest.StatusExpired)
+	wantNative(t, s, expiring, StatusExpired)
 	want(free, provider.StateExpired)
 	clock.Advance(320 * 24 * time.Hour)
 	want(issued, provider.StateExpiring)
@@ -247,11 +246,11 @@ func TestDeletedIsGone(t *testing.T) {
 		t.Fatal("State still sees a deleted certificate")
 	}
 	_, err := c.del(id)
-	wantCode(t, err, http.StatusBadRequest, huaweitest.CodeCertNotFound)
+	wantCode(t, err, http.StatusBadRequest, codeCertNotFound)
 	defer func() {
 		if recover() == nil {
 			t.Fatal("re-seeding a deleted ID did not panic")
 		}
 	}()
-	s.SeedCert(huaweitest.Cert{ID: id})
+	s.SeedCert(Cert{ID: id})
 }

@@ -95,7 +95,7 @@ func TestEveryParameterMustBeSigned(t *testing.T) {
 			}
 			u.RawQuery = q.Encode()
 			status, body := post(t, u.String(), form.Encode())
-			wantStatus, wantCode := 400, CodeSignatureDoesNotMatch
+			wantStatus, wantCode := 400, codeSignatureDoesNotMatch
 			if v.name == "control" {
 				wantStatus, wantCode = 200, ""
 			}

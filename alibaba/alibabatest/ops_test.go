@@ -25,7 +25,7 @@ type outcome struct {
 func ok(after provider.State) outcome { return outcome{after: after, exists: true} }
 
 var (
-	stateErr = outcome{code: CodeOrderStateError}
+	stateErr = outcome{code: codeOrderStateError}
 	gone     = outcome{}
 )
 
@@ -117,14 +117,14 @@ func TestEveryActionFromEveryState(t *testing.T) {
 		t.Run(a.name+"/missing", func(t *testing.T) {
 			t.Parallel()
 			s := newServer(t)
-			serverError(t, a.do(newClient(t, s), "987654321"), http.StatusNotFound, CodeNotFoundOrder)
+			serverError(t, a.do(newClient(t, s), "987654321"), http.StatusNotFound, codeNotFoundOrder)
 		})
 	}
 }
 
 // TestRevokeQuota checks which CancelCertificateForPackageRequest calls
 // give the order's quota back: a pending order's always (it is
-// cancelled), an issued one's only within QuotaReturnWindow of issuance,
+// cancelled), an issued one's only within quotaReturnWindow of issuance,
 // a refused call's never.
 func TestRevokeQuota(t *testing.T) {
 	t.Parallel()
@@ -142,15 +142,15 @@ func TestRevokeQuota(t *testing.T) {
 		{"cancelled", Order{Type: TypePayed, Cancelled: true}, true, false, "", 0},
 		{"issued 10 days ago", Order{Type: TypeCertificate, NotBefore: now.Add(-10 * day), NotAfter: now.Add(355 * day)},
 			true, true, "", provider.StateRevoked},
-		{"issued exactly 30 days ago", Order{Type: TypeCertificate, NotBefore: now.Add(-QuotaReturnWindow), NotAfter: now.Add(300 * day)},
+		{"issued exactly 30 days ago", Order{Type: TypeCertificate, NotBefore: now.Add(-quotaReturnWindow), NotAfter: now.Add(300 * day)},
 			true, true, "", provider.StateRevoked},
 		{"issued 31 days ago", Order{Type: TypeCertificate, NotBefore: now.Add(-31 * day), NotAfter: now.Add(300 * day)},
 			false, true, "", provider.StateRevoked},
 		{"expiring", Order{Type: TypeCertificate, Status: StatusWillExpire}, false, true, "", provider.StateRevoked},
-		{"under review", Order{Type: TypeDomainVerify}, false, true, CodeOrderStateError, provider.StateUnderReview},
-		{"review failed", Order{Type: TypeVerifyFail}, false, true, CodeOrderStateError, provider.StateReviewFailed},
-		{"expired", Order{Type: TypeCertificate, Status: StatusExpired}, false, true, CodeOrderStateError, provider.StateExpired},
-		{"revoked", Order{Status: StatusRevoked}, false, true, CodeOrderStateError, provider.StateRevoked},
+		{"under review", Order{Type: TypeDomainVerify}, false, true, codeOrderStateError, provider.StateUnderReview},
+		{"review failed", Order{Type: TypeVerifyFail}, false, true, codeOrderStateError, provider.StateReviewFailed},
+		{"expired", Order{Type: TypeCertificate, Status: StatusExpired}, false, true, codeOrderStateError, provider.StateExpired},
+		{"revoked", Order{Status: StatusRevoked}, false, true, codeOrderStateError, provider.StateRevoked},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -175,7 +175,7 @@ func TestRevokeQuota(t *testing.T) {
 			}
 			if !tc.exists {
 				// The cancelled order is gone: it never reads as revoked.
-				serverError(t, describeErr(newClient(t, s), id), http.StatusNotFound, CodeNotFoundOrder)
+				serverError(t, describeErr(newClient(t, s), id), http.StatusNotFound, codeNotFoundOrder)
 			}
 		})
 	}
@@ -257,13 +257,13 @@ func TestOrderIDValidation(t *testing.T) {
 	tests := []struct {
 		id, code string
 	}{
-		{"", CodeMissingParameter},
-		{"abc", CodeInvalidParameter},
-		{"-5", CodeInvalidParameter},
-		{"0", CodeInvalidParameter},
-		{"1.5", CodeInvalidParameter},
-		{"99999999999999999999", CodeInvalidParameter},
-		{"../1", CodeInvalidParameter},
+		{"", codeMissingParameter},
+		{"abc", codeInvalidParameter},
+		{"-5", codeInvalidParameter},
+		{"0", codeInvalidParameter},
+		{"1.5", codeInvalidParameter},
+		{"99999999999999999999", codeInvalidParameter},
+		{"../1", codeInvalidParameter},
 	}
 	for _, tt := range tests {
 		_, err := describe(c, tt.id)

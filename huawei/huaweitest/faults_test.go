@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"context"
@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	hwconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
+	"github.com/certbroker/certbroker/internal/faultinject"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -26,21 +26,21 @@ func TestFaultKinds(t *testing.T) {
 		transportError
 	)
 	tests := []struct {
-		kind   huaweitest.FaultKind
+		kind   FaultKind
 		want   outcome
 		status int
 		code   string
 	}{
-		{huaweitest.FaultLatency, ok, 0, ""},
-		{huaweitest.FaultServerError, serviceError, http.StatusInternalServerError, huaweitest.CodeServerError},
-		{huaweitest.FaultUnavailable, serviceError, http.StatusServiceUnavailable, huaweitest.CodeUnavailable},
-		{huaweitest.FaultThrottle, serviceError, http.StatusTooManyRequests, huaweitest.CodeThrottled},
-		{huaweitest.FaultReset, transportError, 0, ""},
-		{huaweitest.FaultMalformed, serviceError, http.StatusOK, ""},
-		{huaweitest.FaultHTMLNotFound, serviceError, http.StatusNotFound, ""},
-		{huaweitest.FaultHTMLBadGateway, serviceError, http.StatusBadGateway, ""},
+		{FaultLatency, ok, 0, ""},
+		{FaultServerError, serviceError, http.StatusInternalServerError, codeServerError},
+		{FaultUnavailable, serviceError, http.StatusServiceUnavailable, codeUnavailable},
+		{FaultThrottle, serviceError, http.StatusTooManyRequests, codeThrottled},
+		{FaultReset, transportError, 0, ""},
+		{FaultMalformed, serviceError, http.StatusOK, ""},
+		{FaultHTMLNotFound, serviceError, http.StatusNotFound, ""},
+		{FaultHTMLBadGateway, serviceError, http.StatusBadGateway, ""},
 	}
-	names := map[huaweitest.FaultKind]string{huaweitest.FaultHTMLNotFound: "html_404", huaweitest.FaultHTMLBadGateway: "html_502"}
+	names := map[FaultKind]string{FaultHTMLNotFound: "html_404", FaultHTMLBadGateway: "html_502"}
 	for _, tt := range tests {
 		for _, after := range []bool{false, true} {
 			name := tt.kind.String()
@@ -55,7 +55,7 @@ func TestFaultKinds(t *testing.T) {
 				s, c := newServer(t)
 				id := s.Seed(provider.StateIssued)
 				const delay = 50 * time.Millisecond
-				s.InjectFault(huaweitest.Fault{Action: huaweitest.APIRevoke, Kind: tt.kind, AfterApply: after, Latency: delay})
+				s.InjectFault(Fault{Action: ActionRevoke, Kind: tt.kind, AfterApply: after, Latency: delay})
 				start := time.Now()
 				_, err := c.revoke(id, ptr("superseded"))
 				if elapsed := time.Since(start); elapsed < delay {
@@ -78,14 +78,14 @@ func TestFaultKinds(t *testing.T) {
 						t.Fatalf("got %v; want a transport error", err)
 					}
 				}
-				applied := tt.want == ok || after && tt.kind != huaweitest.FaultThrottle
-				want := huaweitest.StatusIssued
+				applied := tt.want == ok || after && tt.kind != FaultThrottle
+				want := StatusIssued
 				if applied {
-					want = huaweitest.StatusRevoking
+					want = StatusRevoking
 				}
 				wantNative(t, s, id, want)
 				last := s.Requests()[0]
-				if last.Fault != tt.kind || last.Applied != applied || last.Status != tt.status && tt.want != ok {
+				if last.Fault != tt.kind || last.Applied != applied || last.HTTPStatus != tt.status && tt.want != ok {
 					t.Fatalf("request log %+v", last)
 				}
 			})
@@ -100,11 +100,11 @@ func TestHangReleasedByClose(t *testing.T) {
 	for _, after := range []bool{false, true} {
 		t.Run(map[bool]string{false: "before", true: "after-apply"}[after], func(t *testing.T) {
 			t.Parallel()
-			s := huaweitest.NewServer()
+			s := NewServer()
 			t.Cleanup(s.Close)
-			c := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), nil) // 10 s timeout, never reached
+			c := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), nil) // 10 s timeout, never reached
 			id := s.Seed(provider.StateIssued)
-			s.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultHang, AfterApply: after})
+			s.InjectFault(Fault{Kind: FaultHang, AfterApply: after})
 			done := make(chan error, 1)
 			go func() {
 				_, err := c.revoke(id, ptr("superseded"))
@@ -119,12 +119,12 @@ func TestHangReleasedByClose(t *testing.T) {
 			if err := <-done; err == nil {
 				t.Fatal("a hung request succeeded")
 			}
-			want := huaweitest.StatusIssued
+			want := StatusIssued
 			if after {
-				want = huaweitest.StatusRevoking
+				want = StatusRevoking
 			}
 			wantNative(t, s, id, want)
-			if got := s.Requests()[0]; got.Status != 0 || got.Fault != huaweitest.FaultHang {
+			if got := s.Requests()[0]; got.HTTPStatus != 0 || got.Fault != FaultHang {
 				t.Fatalf("request log %+v; want no response and a hang", got)
 			}
 		})
@@ -135,16 +135,16 @@ func TestHangReleasedByClose(t *testing.T) {
 // and the emulator keeps serving.
 func TestHangReleasedByClient(t *testing.T) {
 	t.Parallel()
-	s := huaweitest.NewServer()
+	s := NewServer()
 	t.Cleanup(s.Close)
 	id := s.Seed(provider.StateIssued)
-	s.InjectFault(huaweitest.Fault{Action: huaweitest.APIDetails, Kind: huaweitest.FaultHang, Times: 1})
-	impatient := newClient(t, s.URL(), s.AK(), s.SK(), s.ProjectID(), config.DefaultHttpConfig().WithTimeout(200*time.Millisecond))
+	s.InjectFault(Fault{Action: ActionDetails, Kind: FaultHang, Times: 1})
+	impatient := newClient(t, s.URL(), s.AccessKeyID(), s.AccessKeySecret(), s.ProjectID(), hwconfig.DefaultHttpConfig().WithTimeout(200*time.Millisecond))
 	if _, err := impatient.details(id); err == nil {
 		t.Fatal("a hung request succeeded")
 	}
 	d, err := impatient.details(id)
-	if err != nil || d.Status != huaweitest.StatusIssued {
+	if err != nil || d.Status != StatusIssued {
 		t.Fatalf("after the hang: %+v, %v", d, err)
 	}
 }
@@ -153,20 +153,20 @@ func TestFaultMatching(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
 	id := s.Seed(provider.StateIssued)
-	s.InjectFault(huaweitest.Fault{Action: huaweitest.APIDetails, Kind: huaweitest.FaultServerError, Times: 2})
+	s.InjectFault(Fault{Action: ActionDetails, Kind: FaultServerError, Times: 2})
 	if _, err := c.list(listReq{}); err != nil {
 		t.Fatalf("list hit a details fault: %v", err)
 	}
 	for range 2 {
 		_, err := c.details(id)
-		wantCode(t, err, http.StatusInternalServerError, huaweitest.CodeServerError)
+		wantCode(t, err, http.StatusInternalServerError, codeServerError)
 	}
 	if _, err := c.details(id); err != nil {
 		t.Fatalf("third details after Times 2: %v", err)
 	}
-	s.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultUnavailable})
+	s.InjectFault(Fault{Kind: FaultUnavailable})
 	_, err := c.list(listReq{})
-	wantCode(t, err, http.StatusServiceUnavailable, huaweitest.CodeUnavailable)
+	wantCode(t, err, http.StatusServiceUnavailable, codeUnavailable)
 	s.ClearFaults()
 	if _, err := c.list(listReq{}); err != nil {
 		t.Fatalf("after ClearFaults: %v", err)
@@ -177,16 +177,16 @@ func TestQPS(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
 	id := s.Seed(provider.StateIssued)
-	s.SetQPS(huaweitest.APIDetails, 0.001) // one request, then none for 1000 s
+	s.SetQPS(ActionDetails, 0.001) // one request, then none for 1000 s
 	if _, err := c.details(id); err != nil {
 		t.Fatalf("first request under the limit: %v", err)
 	}
 	_, err := c.details(id)
-	wantCode(t, err, http.StatusTooManyRequests, huaweitest.CodeThrottled)
+	wantCode(t, err, http.StatusTooManyRequests, codeThrottled)
 	if _, err := c.list(listReq{}); err != nil {
 		t.Fatalf("another API was throttled: %v", err)
 	}
-	s.SetQPS(huaweitest.APIDetails, 0)
+	s.SetQPS(ActionDetails, 0)
 	if _, err := c.details(id); err != nil {
 		t.Fatalf("limit removed: %v", err)
 	}
@@ -196,7 +196,7 @@ func TestQPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.cancel(s.Seed(provider.StateUnderReview))
-	wantCode(t, err, http.StatusTooManyRequests, huaweitest.CodeThrottled)
+	wantCode(t, err, http.StatusTooManyRequests, codeThrottled)
 	s.ClearFaults()
 	if _, err := c.list(listReq{}); err != nil {
 		t.Fatalf("after ClearFaults: %v", err)
@@ -212,12 +212,12 @@ func TestSeedReproducibility(t *testing.T) {
 		hits              []bool
 	}
 	do := func(seed uint64) run {
-		s, c := newServer(t, huaweitest.WithSeed(seed))
+		s, c := newServer(t, WithSeed(seed))
 		var r run
-		for _, st := range huaweitest.States() {
+		for _, st := range States() {
 			r.certs = append(r.certs, s.Seed(st))
 		}
-		s.InjectFault(huaweitest.Fault{Kind: huaweitest.FaultServerError, Probability: 0.5})
+		s.InjectFault(Fault{Kind: FaultServerError, Probability: 0.5})
 		for range 24 {
 			_, err := c.details(r.certs[0])
 			r.hits = append(r.hits, err != nil)
@@ -265,5 +265,35 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if got := s.RequestCount(); got != 2*n {
 		t.Fatalf("RequestCount = %d; want %d", got, 2*n)
+	}
+	for _, q := range s.Requests() {
+		if !q.Done || q.HTTPStatus != http.StatusOK {
+			t.Fatalf("log entry %+v", q)
+		}
+	}
+}
+
+// TestFaultCarriesEveryField checks that a Fault reaches the shared engine
+// whole and comes back as it was given, its kind keeping the engine's name.
+func TestFaultCarriesEveryField(t *testing.T) {
+	t.Parallel()
+	kinds := map[FaultKind]faultinject.Kind{
+		FaultLatency: faultinject.Latency, FaultServerError: faultinject.ServerError,
+		FaultUnavailable: faultinject.Unavailable, FaultThrottle: faultinject.Throttle,
+		FaultReset: faultinject.Reset, FaultHang: faultinject.Hang, FaultMalformed: faultinject.Malformed,
+		FaultHTMLNotFound: faultinject.ProxyNotFound, FaultHTMLBadGateway: faultinject.ProxyBadGateway,
+	}
+	for k, engine := range kinds {
+		if k.String() != engine.String() || k.String() == "unknown" {
+			t.Errorf("%d: String() = %q, want %q", int(k), k, engine)
+		}
+		s := NewServer()
+		want := Fault{Action: ActionRevoke, Kind: k, AfterApply: k != FaultThrottle, Probability: 1, Times: 2, Latency: time.Second}
+		s.InjectFault(want)
+		got, hit := s.pickFault(ActionRevoke)
+		s.Close()
+		if !hit || got != want {
+			t.Errorf("%v: pickFault = %+v, %v; want %+v", k, got, hit, want)
+		}
 	}
 }

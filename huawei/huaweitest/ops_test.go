@@ -1,4 +1,4 @@
-package huaweitest_test
+package huaweitest
 
 import (
 	"net/http"
@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/certbroker/certbroker/huawei/huaweitest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -18,43 +17,43 @@ func TestEveryAPIFromEveryStatus(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
 	soon := time.Now().Add(10 * 24 * time.Hour)
-	const invalid = huaweitest.CodeInvalidStatus
+	const invalid = codeInvalidStatus
 	tests := []struct {
 		name                string
-		cert                huaweitest.Cert
+		cert                Cert
 		cancel, revoke, del string // status after success, "gone", or an error code
 	}{
-		{"PAID", huaweitest.Cert{Status: huaweitest.StatusPaid}, invalid, invalid, invalid},
-		{"PAID cancelled", huaweitest.Cert{Status: huaweitest.StatusPaid, Cancelled: true}, invalid, invalid, invalid},
-		{"CHECKING", huaweitest.Cert{Status: huaweitest.StatusChecking}, huaweitest.StatusCancelChecking, invalid, invalid},
-		{"CANCELCHECKING", huaweitest.Cert{Status: huaweitest.StatusCancelChecking}, invalid, invalid, invalid},
-		{"UNPASSED", huaweitest.Cert{Status: huaweitest.StatusUnpassed}, invalid, invalid, invalid},
-		{"ISSUED", huaweitest.Cert{Status: huaweitest.StatusIssued}, invalid, huaweitest.StatusRevoking, "gone"},
+		{"PAID", Cert{Status: StatusPaid}, invalid, invalid, invalid},
+		{"PAID cancelled", Cert{Status: StatusPaid, Cancelled: true}, invalid, invalid, invalid},
+		{"CHECKING", Cert{Status: StatusChecking}, StatusCancelChecking, invalid, invalid},
+		{"CANCELCHECKING", Cert{Status: StatusCancelChecking}, invalid, invalid, invalid},
+		{"UNPASSED", Cert{Status: StatusUnpassed}, invalid, invalid, invalid},
+		{"ISSUED", Cert{Status: StatusIssued}, invalid, StatusRevoking, "gone"},
 		// No revocation in the renewal period (user guide, 吊销SSL证书;
 		// fidelity H2), whatever the source.
-		{"ISSUED expiring", huaweitest.Cert{Status: huaweitest.StatusIssued, NotAfter: soon}, invalid, invalid, "gone"},
+		{"ISSUED expiring", Cert{Status: StatusIssued, NotAfter: soon}, invalid, invalid, "gone"},
 		// Deletion by source (user guide, 删除SSL证书; fidelity H11): free
 		// certificates in PAID, REVOKED, EXPIRED, never ISSUED.
-		{"ISSUED free, expiring", huaweitest.Cert{Status: huaweitest.StatusIssued, NotAfter: soon, Source: huaweitest.SourceFree}, invalid, invalid, invalid},
-		{"ISSUED free", huaweitest.Cert{Status: huaweitest.StatusIssued, Source: huaweitest.SourceFree}, invalid, huaweitest.StatusRevoking, invalid},
-		{"PAID free", huaweitest.Cert{Status: huaweitest.StatusPaid, Source: huaweitest.SourceFree}, invalid, invalid, "gone"},
-		{"REVOKED free", huaweitest.Cert{Status: huaweitest.StatusRevoked, Source: huaweitest.SourceFree}, invalid, invalid, "gone"},
-		{"EXPIRED free", huaweitest.Cert{Status: huaweitest.StatusExpired, Source: huaweitest.SourceFree}, invalid, invalid, "gone"},
-		{"EXPIRED", huaweitest.Cert{Status: huaweitest.StatusExpired}, invalid, invalid, "gone"},
-		{"REVOKING", huaweitest.Cert{Status: huaweitest.StatusRevoking}, invalid, invalid, invalid},
-		{"REVOKED", huaweitest.Cert{Status: huaweitest.StatusRevoked}, invalid, invalid, "gone"},
-		{"UPLOAD", huaweitest.Cert{Status: huaweitest.StatusUpload}, invalid, invalid, "gone"},
-		{"SUPPLEMENTCHECKING", huaweitest.Cert{Status: huaweitest.StatusSupplementChecking, DomainType: "MULTI_DOMAIN"},
-			huaweitest.StatusCancelSupplementing, invalid, invalid},
-		{"CANCELSUPPLEMENTING", huaweitest.Cert{Status: huaweitest.StatusCancelSupplementing, DomainType: "MULTI_DOMAIN"},
+		{"ISSUED free, expiring", Cert{Status: StatusIssued, NotAfter: soon, Source: SourceFree}, invalid, invalid, invalid},
+		{"ISSUED free", Cert{Status: StatusIssued, Source: SourceFree}, invalid, StatusRevoking, invalid},
+		{"PAID free", Cert{Status: StatusPaid, Source: SourceFree}, invalid, invalid, "gone"},
+		{"REVOKED free", Cert{Status: StatusRevoked, Source: SourceFree}, invalid, invalid, "gone"},
+		{"EXPIRED free", Cert{Status: StatusExpired, Source: SourceFree}, invalid, invalid, "gone"},
+		{"EXPIRED", Cert{Status: StatusExpired}, invalid, invalid, "gone"},
+		{"REVOKING", Cert{Status: StatusRevoking}, invalid, invalid, invalid},
+		{"REVOKED", Cert{Status: StatusRevoked}, invalid, invalid, "gone"},
+		{"UPLOAD", Cert{Status: StatusUpload}, invalid, invalid, "gone"},
+		{"SUPPLEMENTCHECKING", Cert{Status: StatusSupplementChecking, DomainType: "MULTI_DOMAIN"},
+			StatusCancelSupplementing, invalid, invalid},
+		{"CANCELSUPPLEMENTING", Cert{Status: StatusCancelSupplementing, DomainType: "MULTI_DOMAIN"},
 			invalid, invalid, invalid},
 	}
 	for _, tt := range tests {
 		for _, op := range []struct{ api, want string }{
-			{huaweitest.APICancelCert, tt.cancel},
-			{huaweitest.APIRevoke, tt.revoke},
-			{huaweitest.APIDelete, tt.del},
-			{huaweitest.APIDetails, tt.cert.Status},
+			{ActionCancelCert, tt.cancel},
+			{ActionRevoke, tt.revoke},
+			{ActionDelete, tt.del},
+			{ActionDetails, tt.cert.Status},
 		} {
 			t.Run(tt.name+"/"+op.api, func(t *testing.T) {
 				t.Parallel()
@@ -70,7 +69,7 @@ func TestEveryAPIFromEveryStatus(t *testing.T) {
 					}
 					wantNative(t, s, id, "")
 					_, err = c.details(id)
-					wantCode(t, err, http.StatusBadRequest, huaweitest.CodeCertNotFound)
+					wantCode(t, err, http.StatusBadRequest, codeCertNotFound)
 				default:
 					if err != nil {
 						t.Fatalf("%s: %v", op.api, err)
@@ -92,7 +91,7 @@ func TestEveryAPIFromEveryStatus(t *testing.T) {
 func TestSuccessBodies(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
-	id := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusChecking})
+	id := s.SeedCert(Cert{Status: StatusChecking})
 	out, err := c.cancel(id)
 	if err != nil {
 		t.Fatal(err)
@@ -104,8 +103,8 @@ func TestSuccessBodies(t *testing.T) {
 		t.Fatalf("success response has X-Request-Id %v; want 32 hex characters", out.XRequestId)
 	}
 	last := s.Requests()[s.RequestCount()-1]
-	if last.RequestID != *out.XRequestId || last.Action != huaweitest.APICancelCert || last.ID != id ||
-		last.Status != http.StatusOK || !last.Applied || last.AccessKey != s.AK() || last.ProjectID != s.ProjectID() {
+	if last.RequestID != *out.XRequestId || last.Action != ActionCancelCert || last.ID != id ||
+		last.HTTPStatus != http.StatusOK || !last.Applied || last.AccessKeyID != s.AccessKeyID() || last.ProjectID != s.ProjectID() {
 		t.Fatalf("request log entry %+v does not match the response", last)
 	}
 
@@ -122,8 +121,8 @@ func TestSuccessBodies(t *testing.T) {
 func TestDetailsFields(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
-	id := s.SeedCert(huaweitest.Cert{
-		Status: huaweitest.StatusIssued, Brand: "GEOTRUST", Type: "EV_SSL_CERT", DomainType: "MULTI_DOMAIN",
+	id := s.SeedCert(Cert{
+		Status: StatusIssued, Brand: "GEOTRUST", Type: "EV_SSL_CERT", DomainType: "MULTI_DOMAIN",
 		DomainCount: 3, DomainName: "a.example.com", AltNames: []string{"b.example.com", "c.example.com"}, Name: "shop",
 	})
 	d, err := c.details(id)
@@ -155,25 +154,25 @@ func TestRevokeReason(t *testing.T) {
 	}{
 		{"63 characters", &revokeBody{Reason: ptr(longest)}, ""},
 		{"empty", &revokeBody{Reason: ptr("")}, ""},
-		{"64 characters", &revokeBody{Reason: ptr(longest + "x")}, huaweitest.CodeInvalidParameter},
-		{"reason missing", &revokeBody{}, huaweitest.CodeInvalidParameter},
-		{"no body", nil, huaweitest.CodeInvalidParameter},
+		{"64 characters", &revokeBody{Reason: ptr(longest + "x")}, codeInvalidParameter},
+		{"reason missing", &revokeBody{}, codeInvalidParameter},
+		{"no body", nil, codeInvalidParameter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			id := s.SeedCert(huaweitest.Cert{Status: huaweitest.StatusIssued})
+			id := s.SeedCert(Cert{Status: StatusIssued})
 			_, err := c.revokeAs(id, tt.body, "application/json")
 			if tt.code != "" {
 				wantCode(t, err, http.StatusBadRequest, tt.code)
-				wantNative(t, s, id, huaweitest.StatusIssued)
+				wantNative(t, s, id, StatusIssued)
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
 			got, _ := s.Cert(id)
-			if got.Status != huaweitest.StatusRevoking || got.RevokeReason != *tt.body.Reason {
+			if got.Status != StatusRevoking || got.RevokeReason != *tt.body.Reason {
 				t.Fatalf("cert is %s with reason %q (%d chars)", got.Status, got.RevokeReason, utf8.RuneCountInString(got.RevokeReason))
 			}
 			d, err := c.details(id)
@@ -187,21 +186,21 @@ func TestRevokeReason(t *testing.T) {
 func TestBadCertIDs(t *testing.T) {
 	t.Parallel()
 	s, c := newServer(t)
-	other := huaweitest.NewServer(huaweitest.WithProjectID(s.ProjectID()), huaweitest.WithProjectID("proj2"))
+	other := NewServer(WithProjectID(s.ProjectID()), WithProjectID("proj2"))
 	t.Cleanup(other.Close)
-	foreign := other.SeedCert(huaweitest.Cert{ProjectID: "proj2", Status: huaweitest.StatusIssued})
-	otherClient := newClient(t, other.URL(), other.AK(), other.SK(), other.ProjectID(), nil)
+	foreign := other.SeedCert(Cert{ProjectID: "proj2", Status: StatusIssued})
+	otherClient := newClient(t, other.URL(), other.AccessKeyID(), other.AccessKeySecret(), other.ProjectID(), nil)
 
-	for _, api := range []string{huaweitest.APICancelCert, huaweitest.APIRevoke, huaweitest.APIDelete, huaweitest.APIDetails} {
+	for _, api := range []string{ActionCancelCert, ActionRevoke, ActionDelete, ActionDetails} {
 		t.Run(api, func(t *testing.T) {
 			t.Parallel()
 			for _, id := range []string{"scs123", "SCS1481110651012", "scs148111065101x", "abc", "scs14811106510123"} {
-				wantCode(t, c.call(api, id), http.StatusBadRequest, huaweitest.CodeCertIDWrong)
+				wantCode(t, c.call(api, id), http.StatusBadRequest, codeCertIDWrong)
 			}
-			wantCode(t, c.call(api, s.UnknownID()), http.StatusBadRequest, huaweitest.CodeCertNotFound)
+			wantCode(t, c.call(api, s.UnknownID()), http.StatusBadRequest, codeCertNotFound)
 			// A certificate of another project is not visible.
-			wantCode(t, otherClient.call(api, foreign), http.StatusBadRequest, huaweitest.CodeCertNotFound)
-			wantNative(t, other, foreign, huaweitest.StatusIssued)
+			wantCode(t, otherClient.call(api, foreign), http.StatusBadRequest, codeCertNotFound)
+			wantNative(t, other, foreign, StatusIssued)
 		})
 	}
 }

@@ -20,7 +20,7 @@ func TestWrongSecretIsRejected(t *testing.T) {
 	s := newServer(t)
 	id := s.Seed(provider.StateUnderReview)
 	c := newClientWithKey(t, s, s.AccessKeyID(), "not-the-secret")
-	se := serverError(t, cancelOrder(c, id), http.StatusBadRequest, CodeSignatureDoesNotMatch)
+	se := serverError(t, cancelOrder(c, id), http.StatusBadRequest, codeSignatureDoesNotMatch)
 	if !strings.Contains(se.Message(), "server string to sign is:POST&%2F&") {
 		t.Errorf("message %q lacks the server string to sign", se.Message())
 	}
@@ -46,11 +46,12 @@ func TestAccessKeys(t *testing.T) {
 		status           int
 		code             string
 	}{
-		{"default", s.AccessKeyID(), s.AccessKeySecret(), 200, ""},
+		{"first given", s.AccessKeyID(), s.AccessKeySecret(), 200, ""},
 		{"added", "LTAI5tOtherKey000000001", "other-secret", 200, ""},
 		{"added twice", "LTAI5tThirdKey000000001", "third", 200, ""},
-		{"unknown", "LTAI5tUnknownKey0000001", "whatever", 404, CodeAccessKeyNotFound},
-		{"secret of another key", "LTAI5tOtherKey000000001", "third", 400, CodeSignatureDoesNotMatch},
+		{"unknown", "LTAI5tUnknownKey0000001", "whatever", 404, codeAccessKeyNotFound},
+		{"secret of another key", "LTAI5tOtherKey000000001", "third", 400, codeSignatureDoesNotMatch},
+		{"default refused once WithAccessKey is given", defaultAccessKeyID, defaultAccessKeySecret, 404, codeAccessKeyNotFound},
 	}
 	for _, tt := range tests {
 		_, err := describe(newClientWithKey(t, s, tt.id, tt.secret), id)
@@ -62,8 +63,16 @@ func TestAccessKeys(t *testing.T) {
 		}
 		serverError(t, err, tt.status, tt.code)
 	}
+	if s.AccessKeyID() != "LTAI5tOtherKey000000001" || s.AccessKeySecret() != "other-secret" {
+		t.Errorf("AccessKeyID, AccessKeySecret = %q, %q; want the first pair given", s.AccessKeyID(), s.AccessKeySecret())
+	}
+	if d := NewServer(); d.AccessKeyID() != defaultAccessKeyID || d.AccessKeySecret() != defaultAccessKeySecret {
+		t.Errorf("default pair %q, %q", d.AccessKeyID(), d.AccessKeySecret())
+	} else {
+		d.Close()
+	}
 	reqs := s.Requests()
-	if reqs[3].AccessKeyID != "LTAI5tUnknownKey0000001" || reqs[3].Code != CodeAccessKeyNotFound || reqs[3].HTTPStatus != 404 {
+	if reqs[3].AccessKeyID != "LTAI5tUnknownKey0000001" || reqs[3].Code != codeAccessKeyNotFound || reqs[3].HTTPStatus != 404 {
 		t.Errorf("log entry %+v", reqs[3])
 	}
 }
@@ -79,8 +88,8 @@ func TestReusedNonceIsRejected(t *testing.T) {
 	signed := rec.lastURL()
 	for range 2 {
 		status, body := post(t, signed, "")
-		if status != 400 || body["Code"] != CodeNonceUsed {
-			t.Fatalf("replay: HTTP %d %v, want 400 %s", status, body, CodeNonceUsed)
+		if status != 400 || body["Code"] != codeNonceUsed {
+			t.Fatalf("replay: HTTP %d %v, want 400 %s", status, body, codeNonceUsed)
 		}
 	}
 	// Another request from the SDK carries a new nonce and passes.
@@ -100,9 +109,9 @@ func TestNonceIsForgottenAfterTheWindow(t *testing.T) {
 	}
 	// Past the nonce window the Timestamp is stale too: the replay is
 	// still refused, now for its Timestamp.
-	clock.Set(clock.Now().Add(SkewLimit + time.Second))
+	clock.Set(clock.Now().Add(skewLimit + time.Second))
 	status, body := post(t, rec.lastURL(), "")
-	if status != 400 || body["Code"] != CodeTimestampExpired {
+	if status != 400 || body["Code"] != codeTimestampExpired {
 		t.Fatalf("late replay: HTTP %d %v", status, body)
 	}
 }
@@ -117,8 +126,8 @@ func TestTimestampWindow(t *testing.T) {
 		{"in sync", 0, ""},
 		{"server 14m ahead", 14 * time.Minute, ""},
 		{"server 14m behind", -14 * time.Minute, ""},
-		{"server 1h ahead", time.Hour, CodeTimestampExpired},
-		{"server 1h behind", -time.Hour, CodeTimestampExpired},
+		{"server 1h ahead", time.Hour, codeTimestampExpired},
+		{"server 1h behind", -time.Hour, codeTimestampExpired},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,23 +156,23 @@ func TestCommonParameterChecks(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"no Action", func(q url.Values) { q.Del("Action") }, 400, CodeMissingParameter},
-		{"no Version", func(q url.Values) { q.Del("Version") }, 400, CodeMissingParameter},
-		{"no AccessKeyId", func(q url.Values) { q.Del("AccessKeyId") }, 400, CodeMissingParameter},
-		{"no Signature", func(q url.Values) { q.Del("Signature") }, 400, CodeMissingParameter},
-		{"no Timestamp", func(q url.Values) { q.Del("Timestamp") }, 400, CodeMissingParameter},
-		{"no SignatureNonce", func(q url.Values) { q.Del("SignatureNonce") }, 400, CodeMissingParameter},
-		{"no SignatureMethod", func(q url.Values) { q.Del("SignatureMethod") }, 400, CodeMissingParameter},
-		{"old Version", func(q url.Values) { q.Set("Version", "2018-07-13") }, 400, CodeInvalidVersion},
-		{"unknown Action", func(q url.Values) { q.Set("Action", "DescribeEverything") }, 404, CodeInvalidAction},
-		{"XML Format", func(q url.Values) { q.Set("Format", "XML") }, 400, CodeInvalidFormat},
-		{"HMAC-SHA256", func(q url.Values) { q.Set("SignatureMethod", "HMAC-SHA256") }, 400, CodeInvalidSignatureMethod},
-		{"SignatureVersion 2.0", func(q url.Values) { q.Set("SignatureVersion", "2.0") }, 400, CodeInvalidParameter},
-		{"Timestamp with zone", func(q url.Values) { q.Set("Timestamp", "2026-01-02T03:04:05+08:00") }, 400, CodeTimestampFormat},
-		{"Timestamp garbage", func(q url.Values) { q.Set("Timestamp", "yesterday") }, 400, CodeTimestampFormat},
-		{"tampered OrderId", func(q url.Values) { q.Set("OrderId", "1") }, 400, CodeSignatureDoesNotMatch},
-		{"extra parameter", func(q url.Values) { q.Set("Extra", "1") }, 400, CodeSignatureDoesNotMatch},
-		{"bad Signature", func(q url.Values) { q.Set("Signature", "AAAA") }, 400, CodeSignatureDoesNotMatch},
+		{"no Action", func(q url.Values) { q.Del("Action") }, 400, codeMissingParameter},
+		{"no Version", func(q url.Values) { q.Del("Version") }, 400, codeMissingParameter},
+		{"no AccessKeyId", func(q url.Values) { q.Del("AccessKeyId") }, 400, codeMissingParameter},
+		{"no Signature", func(q url.Values) { q.Del("Signature") }, 400, codeMissingParameter},
+		{"no Timestamp", func(q url.Values) { q.Del("Timestamp") }, 400, codeMissingParameter},
+		{"no SignatureNonce", func(q url.Values) { q.Del("SignatureNonce") }, 400, codeMissingParameter},
+		{"no SignatureMethod", func(q url.Values) { q.Del("SignatureMethod") }, 400, codeMissingParameter},
+		{"old Version", func(q url.Values) { q.Set("Version", "2018-07-13") }, 400, codeInvalidVersion},
+		{"unknown Action", func(q url.Values) { q.Set("Action", "DescribeEverything") }, 404, codeInvalidAction},
+		{"XML Format", func(q url.Values) { q.Set("Format", "XML") }, 400, codeInvalidFormat},
+		{"HMAC-SHA256", func(q url.Values) { q.Set("SignatureMethod", "HMAC-SHA256") }, 400, codeInvalidSignatureMethod},
+		{"SignatureVersion 2.0", func(q url.Values) { q.Set("SignatureVersion", "2.0") }, 400, codeInvalidParameter},
+		{"Timestamp with zone", func(q url.Values) { q.Set("Timestamp", "2026-01-02T03:04:05+08:00") }, 400, codeTimestampFormat},
+		{"Timestamp garbage", func(q url.Values) { q.Set("Timestamp", "yesterday") }, 400, codeTimestampFormat},
+		{"tampered OrderId", func(q url.Values) { q.Set("OrderId", "1") }, 400, codeSignatureDoesNotMatch},
+		{"extra parameter", func(q url.Values) { q.Set("Extra", "1") }, 400, codeSignatureDoesNotMatch},
+		{"bad Signature", func(q url.Values) { q.Set("Signature", "AAAA") }, 400, codeSignatureDoesNotMatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,7 +222,7 @@ func TestFormBodyParametersAreSigned(t *testing.T) {
 	// an urlencoded body.
 	req := requests.NewCommonRequest()
 	req.Method = requests.POST
-	req.Product, req.Version, req.ApiName = "cas", APIVersion, ActionCancel
+	req.Product, req.Version, req.ApiName = "cas", aPIVersion, ActionCancel
 	req.FormParams["OrderId"] = id
 	if _, err := c.ProcessCommonRequest(req); err != nil {
 		t.Fatal(err)
@@ -235,8 +244,8 @@ func TestTamperedOrRepeatedBodyParameters(t *testing.T) {
 		name, body string
 		code       string
 	}{
-		{"body added after signing", "OrderId=" + other, CodeSignatureDoesNotMatch},
-		{"body repeats a query parameter", "OrderId=" + id, CodeInvalidParameter},
+		{"body added after signing", "OrderId=" + other, codeSignatureDoesNotMatch},
+		{"body repeats a query parameter", "OrderId=" + id, codeInvalidParameter},
 	}
 	for _, tt := range tests {
 		signed := signedRequest(t, s, id)
@@ -267,10 +276,10 @@ func TestMethodAndPath(t *testing.T) {
 		status       int
 		code         string
 	}{
-		{http.MethodPut, "/", 400, CodeUnsupportedHTTPMethod},
-		{http.MethodPost, "/orders/1", 404, CodeInvalidAction},
-		{http.MethodGet, "/", 400, CodeMissingParameter},
-		{http.MethodPost, "/?OrderId=%zz", 400, CodeInvalidParameter},
+		{http.MethodPut, "/", 400, codeUnsupportedHTTPMethod},
+		{http.MethodPost, "/orders/1", 404, codeInvalidAction},
+		{http.MethodGet, "/", 400, codeMissingParameter},
+		{http.MethodPost, "/?OrderId=%zz", 400, codeInvalidParameter},
 	}
 	for _, tt := range tests {
 		rr := httptest.NewRecorder()

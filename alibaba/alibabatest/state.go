@@ -37,10 +37,10 @@ const (
 // usual one [unverified]).
 const ExpiringWindow = 30 * 24 * time.Hour
 
-// QuotaReturnWindow is how long after issuance a revocation still gives
+// quotaReturnWindow is how long after issuance a revocation still gives
 // the order's quota back (CancelCertificateForPackageRequest: "within 30
 // calendar days after the issuance date").
-const QuotaReturnWindow = 30 * 24 * time.Hour
+const quotaReturnWindow = 30 * 24 * time.Hour
 
 // Order types of ListUserCertificateOrder that hold orders.
 const (
@@ -48,8 +48,8 @@ const (
 	OrderTypeBuy     = "BUY"
 )
 
-// DefaultProductCode is the product of orders seeded without one.
-const DefaultProductCode = "digicert-free-1-free"
+// defaultProductCode is the product of orders seeded without one.
+const defaultProductCode = "digicert-free-1-free"
 
 // Tag is one resource tag of an order (RenewCertificateOrderForPackageRequest
 // parameters Tags.N.Key and Tags.N.Value).
@@ -74,7 +74,7 @@ type Order struct {
 	Cancelled bool
 	// Domain is the order's (first) domain, the certificate's CN.
 	Domain string
-	// ProductCode is the CAS product, DefaultProductCode if empty.
+	// ProductCode is the CAS product; "digicert-free-1-free" if empty.
 	ProductCode string
 	// OrderType is OrderTypePackage (default) or OrderTypeBuy.
 	OrderType string
@@ -111,7 +111,9 @@ var statusesOfType = map[string][]string{
 	TypeUnknown:      {"", StatusRevoked, StatusNotActivated},
 }
 
-// certStatus is the list Status of an issued certificate at now.
+// certStatus is the list Status of an issued certificate at now: ISSUED
+// while more than ExpiringWindow remains, then WILLEXPIRED, then EXPIRED
+// once NotAfter has passed, by the injectable clock (WithClock).
 func certStatus(notAfter, now time.Time) string {
 	switch {
 	case !now.Before(notAfter):
@@ -185,7 +187,7 @@ func (o Order) normalize(now time.Time) (Order, error) {
 		}
 	}
 	if o.ProductCode == "" {
-		o.ProductCode = DefaultProductCode
+		o.ProductCode = defaultProductCode
 	}
 	switch o.OrderType {
 	case "":
@@ -201,7 +203,14 @@ func (o Order) normalize(now time.Time) (Order, error) {
 	return o, nil
 }
 
-// stateOf is the normalized view of an order as current returns it.
+// stateOf is the normalized view of an order as current returns it
+// ([Server.State]): payed is provider.StatePendingApplication, or
+// provider.StateCancelled when reached through CancelOrderRequest;
+// domain_verify and process are provider.StateUnderReview; verify_fail
+// provider.StateReviewFailed; ISSUED, WILLEXPIRED, EXPIRED and REVOKED are
+// provider.StateIssued, StateExpiring, StateExpired and StateRevoked;
+// anything else (unknow, NOTACTIVATED) provider.StateUnknown. Alibaba has
+// no Cancelling, Revoking or Hosted states.
 func stateOf(o Order) provider.State {
 	switch o.Type {
 	case TypePayed:
@@ -227,29 +236,4 @@ func stateOf(o Order) provider.State {
 		return provider.StateRevoked
 	}
 	return provider.StateUnknown
-}
-
-// seedFor is the native order Seed creates for a normalized state.
-var seedFor = map[provider.State]Order{
-	provider.StatePendingApplication: {Type: TypePayed},
-	provider.StateCancelled:          {Type: TypePayed, Cancelled: true},
-	provider.StateUnderReview:        {Type: TypeDomainVerify},
-	provider.StateReviewFailed:       {Type: TypeVerifyFail},
-	provider.StateIssued:             {Type: TypeCertificate, Status: StatusIssued},
-	provider.StateExpiring:           {Type: TypeCertificate, Status: StatusWillExpire},
-	provider.StateExpired:            {Type: TypeCertificate, Status: StatusExpired},
-	provider.StateRevoked:            {Type: TypeUnknown, Status: StatusRevoked},
-}
-
-// States lists the normalized states [Server.Seed] accepts, in the order of
-// their numeric values. Alibaba has no Cancelling, Revoking or Hosted state,
-// and Unknown is not a state one seeds.
-func States() []provider.State {
-	out := make([]provider.State, 0, len(seedFor))
-	for _, st := range provider.States() {
-		if _, ok := seedFor[st]; ok {
-			out = append(out, st)
-		}
-	}
-	return out
 }

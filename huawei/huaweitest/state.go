@@ -54,12 +54,12 @@ const (
 
 // The spec SeedCert gives a free certificate whose fields are empty.
 const (
-	// FreeType is cert_type / type of the free DigiCert DV (Basic)
+	// freeType is cert_type / type of the free DigiCert DV (Basic)
 	// certificate, the only free one (fidelity H10).
-	FreeType = "DV_SSL_CERT_BASIC"
-	// FreeBrand is its brand [unverified spelling: the v3 details document
+	freeType = "DV_SSL_CERT_BASIC"
+	// freeBrand is its brand [unverified spelling: the v3 details document
 	// only GLOBALSIGN, SYMANTEC, GEOTRUST and CFCA].
-	FreeBrand = "DIGICERT"
+	freeBrand = "DIGICERT"
 )
 
 // ExpiringWindow is how close to NotAfter an issued, purchased certificate
@@ -69,6 +69,15 @@ const ExpiringWindow = 30 * 24 * time.Hour
 
 // Cert is one certificate as the emulator holds it. SeedCert takes one and
 // Cert returns a copy.
+//
+// Cert types: purchase takes the purchase vocabulary (OV_SSL_CERT,
+// EV_SSL_CERT, and the v3 names DV_SSL_CERT, DV_SSL_CERT_BASIC,
+// OV_SSL_CERT_PRO, EV_SSL_CERT_PRO); details and list report cert_type in
+// the short form of the documentation sample, with "_SSL_CERT" removed:
+// "OV", "EV", "DV", "OV_PRO", "EV_PRO", "DV_BASIC"; the v3 details report
+// the purchase form, as documented. Type holds the purchase form. Free
+// certificates (Source free) are DV_SSL_CERT_BASIC, SINGLE_DOMAIN, brand
+// DIGICERT unless seeded otherwise.
 type Cert struct {
 	// ID is the cert_id, "scs" followed by 13 digits.
 	ID string
@@ -220,14 +229,4 @@ func (c *Cert) normalize(now time.Time) provider.State {
 // purchased, with an expiry at most ExpiringWindow away.
 func (c *Cert) expiring(now time.Time) bool {
 	return c.Source == SourcePurchased && !c.NotAfter.IsZero() && c.NotAfter.Sub(now) <= ExpiringWindow
-}
-
-// States lists the normalized states Seed can create, in the order of
-// provider.States.
-func States() []provider.State {
-	return []provider.State{
-		provider.StatePendingApplication, provider.StateUnderReview, provider.StateReviewFailed,
-		provider.StateCancelling, provider.StateCancelled, provider.StateIssued, provider.StateExpiring,
-		provider.StateRevoking, provider.StateRevoked, provider.StateExpired, provider.StateHosted,
-	}
 }
