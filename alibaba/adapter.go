@@ -10,6 +10,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/endpoint"
 	"github.com/certbroker/certbroker/provider"
 )
@@ -19,13 +20,12 @@ import (
 // [provider.Checker] and [provider.RateAdvisor]. It is safe for concurrent use; build it with
 // [New] and reuse it.
 type Adapter struct {
-	origin string
-	cfg    Config
-	ep     endpoint.Endpoint
-	pool   *clientPool
-	log    *slog.Logger
-	now    func() time.Time
-	red    redactor
+	kit  adapterkit.Kit
+	cfg  Config
+	ep   endpoint.Endpoint
+	pool *clientPool
+	now  func() time.Time
+	red  redactor
 }
 
 var (
@@ -74,18 +74,17 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 			Message: "alibaba: building the SDK client: " + newRedactor(cfg).clean(err.Error())}
 	}
 	return &Adapter{
-		origin: cfg.Origin,
-		cfg:    cfg,
-		ep:     ep,
-		pool:   pool,
-		log:    o.logger.With(slog.String("origin", cfg.Origin)),
-		now:    o.now,
-		red:    newRedactor(cfg),
+		kit:  adapterkit.Kit{Cloud: "alibaba", Origin: cfg.Origin, Log: o.logger},
+		cfg:  cfg,
+		ep:   ep,
+		pool: pool,
+		now:  o.now,
+		red:  newRedactor(cfg),
 	}, nil
 }
 
 // Origin returns the origin name the adapter reports.
-func (a *Adapter) Origin() string { return a.origin }
+func (a *Adapter) Origin() string { return a.kit.Origin }
 
 // CloseIdleConnections closes the kept-alive connections of every pooled
 // client. The adapter stays usable.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 )
@@ -77,9 +78,6 @@ type errorBody struct {
 	JSON bool
 }
 
-// maxMessageLen bounds the cloud's message kept in an error.
-const maxMessageLen = 512
-
 // decodeErrorBody reads an error body the way the SDK does (top-level
 // RequestId, HostId, Code, Message, Recommend), but tolerates any JSON
 // type where the SDK panics on a non-string. A body that is not a JSON
@@ -115,17 +113,13 @@ func decodeErrorBody(body []byte) errorBody {
 func (a *Adapter) serverError(op provider.Op, id string, mutating bool, status int, body []byte,
 	headers map[string][]string, sdkErr *sdkerrors.ServerError) *provider.Error {
 	b := decodeErrorBody(body)
-	code := truncate(a.red.clean(b.Code), 128)
-	e := &provider.Error{
+	e := a.kit.Stamp(&provider.Error{
 		Kind:       kindForServer(mutating, status, b.Code),
-		Op:         op,
-		Origin:     a.origin,
-		ID:         id,
-		Code:       code,
-		Message:    truncate(a.red.clean(b.Message), maxMessageLen),
-		RequestID:  truncate(a.red.clean(b.RequestID), 128),
+		Code:       adapterkit.Truncate(a.red.clean(b.Code), 128),
+		Message:    adapterkit.CleanMessage(a.red.clean(b.Message)),
+		RequestID:  adapterkit.Truncate(a.red.clean(b.RequestID), 128),
 		HTTPStatus: status,
-	}
+	}, op, id)
 	if e.Message == "" {
 		e.Message = fmt.Sprintf("HTTP %d", status)
 	}
@@ -160,7 +154,7 @@ func (a *Adapter) cleanServerError(status int, b errorBody, headers map[string][
 // the caller's context is KindCanceled, since the operation itself was
 // never sent.
 func (a *Adapter) transportError(op provider.Op, id string, mutating bool, err error, c *call) *provider.Error {
-	e := &provider.Error{Op: op, Origin: a.origin, ID: id}
+	e := a.kit.Stamp(&provider.Error{}, op, id)
 	ctxErr := c.ctx.Err()
 	x := classify.Exchange{
 		Mutating:    mutating,
@@ -169,7 +163,7 @@ func (a *Adapter) transportError(op provider.Op, id string, mutating bool, err e
 		CallerEnded: ctxErr != nil,
 	}
 	cause := a.cleanCause(err)
-	text := truncate(a.red.clean(cause.Error()), maxMessageLen)
+	text := adapterkit.CleanMessage(a.red.clean(cause.Error()))
 	var ce *sdkerrors.ClientError
 	undecodable := errors.As(err, &ce) && ce.ErrorCode() == sdkerrors.JsonUnmarshalErrorCode
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -26,7 +27,7 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 	if err := a.invoke(ctx, provider.OpCancel, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
-	res := a.result(provider.OpCancel, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpCancel, r.ID, resp.RequestId)
 	res.State, res.NativeState = provider.StateCancelled, typePayed
 	a.done(ctx, res, req.GetActionName(), start)
 	return res, nil
@@ -58,7 +59,7 @@ func (a *Adapter) Revoke(ctx context.Context, r provider.RevokeRequest) (*provid
 	if err := a.invoke(ctx, provider.OpRevoke, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
-	res := a.result(provider.OpRevoke, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpRevoke, r.ID, resp.RequestId)
 	res.State = provider.StateRevoked
 	a.done(ctx, res, req.GetActionName(), start)
 	return res, nil
@@ -79,15 +80,16 @@ func (a *Adapter) revocable(ctx context.Context, id string, n int64) error {
 	case typeCertificate:
 		return nil
 	case "":
-		return &provider.Error{Kind: provider.KindUnavailable, Op: provider.OpRevoke, Origin: a.origin, ID: id,
+		return a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable,
 			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
-			Message: "the state read before revoking carried no Type; nothing was revoked"}
+			Message: "the state read before revoking carried no Type; nothing was revoked"}, provider.OpRevoke, id)
 	}
 	st, _, _ := a.mapType(resp.Type, "")
-	return &provider.Error{Kind: provider.KindInvalidState, Op: provider.OpRevoke, Origin: a.origin, ID: id,
+	return a.kit.Stamp(&provider.Error{Kind: provider.KindInvalidState,
 		RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
 		Message: fmt.Sprintf("the order is %s (Type %q), not issued; CancelCertificateForPackageRequest was not sent, "+
-			"since on a pending order it cancels the order instead of revoking", st, truncate(resp.Type, 40))}
+			"since on a pending order it cancels the order instead of revoking", st, adapterkit.Truncate(resp.Type, 40))},
+		provider.OpRevoke, id)
 }
 
 // Delete removes an order with DeleteCertificateRequest. Alibaba accepts
@@ -106,7 +108,7 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 	if err := a.invoke(ctx, provider.OpDelete, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
-	res := a.result(provider.OpDelete, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpDelete, r.ID, resp.RequestId)
 	res.Deleted = true
 	a.done(ctx, res, req.GetActionName(), start)
 	return res, nil
@@ -135,11 +137,11 @@ func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider
 		return nil, err
 	}
 	if resp.OrderId <= 0 {
-		return nil, &provider.Error{Kind: provider.KindOutcomeUnknown, Op: provider.OpRenew,
-			Origin: a.origin, ID: r.ID, RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
-			Message: "the renewal succeeded but the response carried no new OrderId"}
+		return nil, a.kit.Stamp(&provider.Error{Kind: provider.KindOutcomeUnknown,
+			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+			Message: "the renewal succeeded but the response carried no new OrderId"}, provider.OpRenew, r.ID)
 	}
-	res := a.result(provider.OpRenew, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpRenew, r.ID, resp.RequestId)
 	res.NewID = formatOrderID(resp.OrderId)
 	// Result.State describes the renewed order itself, which the call
 	// does not reveal (it is unchanged); the new order starts in payed,
@@ -173,11 +175,11 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 		return nil, err
 	}
 	if resp.Type == "" {
-		return nil, &provider.Error{Kind: provider.KindUnavailable, Op: provider.OpStatus,
-			Origin: a.origin, ID: r.ID, RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
-			Message: "the response carried no Type"}
+		return nil, a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable,
+			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+			Message: "the response carried no Type"}, provider.OpStatus, r.ID)
 	}
-	res := a.result(provider.OpStatus, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpStatus, r.ID, resp.RequestId)
 	res.NativeState = resp.Type
 	var known bool
 	res.State, res.NotAfter, known = a.mapType(resp.Type, resp.Certificate)
@@ -195,13 +197,4 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 	}
 	a.done(ctx, res, action, start)
 	return res, nil
-}
-
-func (a *Adapter) result(op provider.Op, id, requestID string) *provider.Result {
-	return &provider.Result{Origin: a.origin, ID: id, Op: op, RequestID: requestID}
-}
-
-func (a *Adapter) invalid(op provider.Op, id string, err error) error {
-	return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Origin: a.origin, ID: id,
-		Message: err.Error(), Err: err}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -43,7 +44,7 @@ func ValidateCSR(csr string) error {
 		return errors.New("CSR is not PEM: want -----BEGIN CERTIFICATE REQUEST-----")
 	}
 	if block.Type != csrPEMType && block.Type != csrPEMTypeOlder {
-		return fmt.Errorf("CSR PEM block is %q, want %q", truncate(block.Type, 40), csrPEMType)
+		return fmt.Errorf("CSR PEM block is %q, want %q", adapterkit.Truncate(block.Type, 40), csrPEMType)
 	}
 	if strings.TrimSpace(string(rest)) != "" {
 		return errors.New("CSR has data after the PEM block")
@@ -107,10 +108,10 @@ func checkTagText(what, s string, maxLen int) error {
 	}
 	lower := strings.ToLower(s)
 	if strings.HasPrefix(lower, "aliyun") || strings.HasPrefix(lower, "acs:") {
-		return fmt.Errorf("%s %q starts with a reserved prefix (aliyun, acs:)", what, truncate(s, 40))
+		return fmt.Errorf("%s %q starts with a reserved prefix (aliyun, acs:)", what, adapterkit.Truncate(s, 40))
 	}
 	if strings.Contains(lower, "http://") || strings.Contains(lower, "https://") {
-		return fmt.Errorf("%s %q contains http:// or https://", what, truncate(s, 40))
+		return fmt.Errorf("%s %q contains http:// or https://", what, adapterkit.Truncate(s, 40))
 	}
 	return nil
 }

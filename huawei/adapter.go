@@ -1,12 +1,12 @@
 package huawei
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
@@ -25,13 +25,12 @@ const userAgent = "certbroker-huawei"
 // provider.RateAdvisor. It is safe for concurrent use; build it once and
 // share it.
 type Adapter struct {
-	origin    string
+	kit       adapterkit.Kit
 	projectID string
 	endpoint  string
 	renew     bool
 	timeout   time.Duration
 	akHint    string
-	log       *slog.Logger
 	now       func() time.Time
 	hc        *core.HcHttpClient
 	transport *callTransport
@@ -136,13 +135,12 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 		return nil, fmt.Errorf("huawei: building the SDK client: %w", err)
 	}
 	a := &Adapter{
-		origin:    cfg.Origin,
+		kit:       adapterkit.Kit{Cloud: "huawei", Origin: cfg.Origin, Log: o.log},
 		projectID: cfg.ProjectID,
 		endpoint:  endpoint,
 		renew:     cfg.RenewByPurchase,
 		timeout:   cfg.Timeout,
-		akHint:    maskAK(cfg.AK),
-		log:       o.log,
+		akHint:    adapterkit.MaskKeyID(cfg.AK),
 		now:       o.now,
 		hc:        hc,
 		transport: ct,
@@ -151,13 +149,13 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 }
 
 // Origin returns the origin name the adapter reports.
-func (a *Adapter) Origin() string { return a.origin }
+func (a *Adapter) Origin() string { return a.kit.Origin }
 
 // String describes the adapter without secrets. It has a value receiver,
 // so that an Adapter value prints the same way as a pointer.
 func (a Adapter) String() string {
 	return fmt.Sprintf("huawei.Adapter{origin:%s project:%s endpoint:%s ak:%s renew:%t}",
-		a.origin, a.projectID, a.endpoint, a.akHint, a.renew)
+		a.kit.Origin, a.projectID, a.endpoint, a.akHint, a.renew)
 }
 
 // GoString is like String, so that %#v prints no secrets either.
@@ -170,7 +168,7 @@ func (a Adapter) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(a.String
 // LogValue implements slog.LogValuer without secrets.
 func (a Adapter) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("origin", a.origin),
+		slog.String("origin", a.kit.Origin),
 		slog.String("project_id", a.projectID),
 		slog.String("endpoint", a.endpoint),
 		slog.String("ak", a.akHint),
@@ -181,22 +179,7 @@ func (a Adapter) LogValue() slog.Value {
 // CheckID implements provider.IDChecker: nil when id is "scs" followed by
 // 13 digits (16 characters), otherwise a KindInvalidArgument error.
 func (a *Adapter) CheckID(id string) error {
-	if err := checkID(id); err != nil {
-		return a.invalid("", id, err)
-	}
-	return nil
-}
-
-// invalid wraps a validation failure.
-func (a *Adapter) invalid(op provider.Op, id string, err error) *provider.Error {
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		out := *pe
-		out.Op, out.Origin, out.ID = op, a.origin, id
-		out.Kind = provider.KindInvalidArgument
-		return &out
-	}
-	return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Origin: a.origin, ID: id, Message: err.Error()}
+	return a.kit.CheckID(id, checkID)
 }
 
 // SuggestedRate implements provider.RateAdvisor. SCM publishes no quota

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -144,7 +145,7 @@ func TestLongBodyMessageBounded(t *testing.T) {
 	a := mustNew(t, stubConfig(s.URL))
 	_, err := a.Status(t.Context(), provider.StatusRequest{ID: testCertID})
 	pe := asProviderError(t, err)
-	if len(pe.Message) > maxMessageLen+len("…") || strings.ContainsRune(pe.Message, '\n') {
+	if len(pe.Message) > adapterkit.MaxMessageLen+len("…") || strings.ContainsRune(pe.Message, '\n') {
 		t.Errorf("Message not bounded to one line: %d bytes", len(pe.Message))
 	}
 }
@@ -205,7 +206,7 @@ func FuzzDecodeError(f *testing.F) {
 			if e.HTTPStatus != status || e.Op != op {
 				t.Fatalf("HTTPStatus %d Op %s", e.HTTPStatus, e.Op)
 			}
-			if strings.ContainsFunc(e.Message, unicode.IsControl) || len(e.Message) > maxMessageLen+100 {
+			if strings.ContainsFunc(e.Message, unicode.IsControl) || len(e.Message) > adapterkit.MaxMessageLen+100 {
 				t.Fatalf("message not one bounded line: %q", e.Message)
 			}
 			if _, known := codeKind(e.Code); !known && status >= 400 {

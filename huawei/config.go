@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -54,29 +55,11 @@ type Config struct {
 	RenewByPurchase bool
 }
 
-const redacted = "[REDACTED]"
-
-func redact(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
-// maskAK keeps the first four characters of an access key ID, enough to
-// tell keys apart in logs.
-func maskAK(ak string) string {
-	if len(ak) <= 4 {
-		return redact(ak)
-	}
-	return ak[:4] + "****"
-}
-
 // redacted returns a copy of c that is safe to print.
 func (c Config) redacted() Config {
-	c.AK = maskAK(c.AK)
-	c.SK = redact(c.SK)
-	c.SecurityToken = redact(c.SecurityToken)
+	c.AK = adapterkit.MaskKeyID(c.AK)
+	c.SK = adapterkit.RedactIfSet(c.SK)
+	c.SecurityToken = adapterkit.RedactIfSet(c.SecurityToken)
 	return c
 }
 

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -64,30 +64,6 @@ func responseKind(status int, code string, mutating bool) provider.Kind {
 	return classify.HTTP(status, mutating)
 }
 
-// maxMessageLen bounds Error.Message: without a JSON error the SDK puts the
-// whole response body there.
-const maxMessageLen = 256
-
-// cleanMessage makes a cloud message fit on one line.
-func cleanMessage(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if len(s) > maxMessageLen {
-		cut := maxMessageLen
-		for cut > 0 && !utfStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-func utfStart(b byte) bool { return b&0xC0 != 0x80 }
-
 // classifyResponse turns an SDK service error (an HTTP status of 400 or
 // more, or a success whose body did not decode) into a provider error.
 // The SDK error stays reachable through errors.As.
@@ -101,31 +77,16 @@ func classifyResponse(op provider.Op, mutating bool, sre *sdkerr.ServiceResponse
 	}
 	if sre.StatusCode < 400 {
 		e.Kind = classify.HTTP(sre.StatusCode, mutating)
-		e.Message = "the response body could not be decoded: " + cleanMessage(sre.ErrorMessage)
+		e.Message = "the response body could not be decoded: " + adapterkit.CleanMessage(sre.ErrorMessage)
 		return e
 	}
-	e.Message = cleanMessage(sre.ErrorMessage)
+	e.Message = adapterkit.CleanMessage(sre.ErrorMessage)
 	if e.Message == "" {
 		e.Message = fmt.Sprintf("HTTP %d without an error body", sre.StatusCode)
 	}
 	e.Kind = responseKind(sre.StatusCode, e.Code, mutating)
 	return e
 }
-
-// timeoutError reports that Config.Timeout ended a request. It is
-// deliberately not context.DeadlineExceeded: the caller's context did not
-// end, so the failure stays retryable where its kind allows.
-type timeoutError struct {
-	after time.Duration
-	cause string
-}
-
-func (e *timeoutError) Error() string {
-	return fmt.Sprintf("request timed out after %s: %s", e.after, e.cause)
-}
-
-// Timeout reports true, like net.Error timeouts.
-func (e *timeoutError) Timeout() bool { return true }
 
 // classifyTransport classifies an error that carries no HTTP response:
 // a transport failure, a cancelled context, a timeout, or a failure of the
@@ -158,7 +119,7 @@ func classifyTransport(op provider.Op, mutating bool, err error, c *call, caller
 			e.Message = "the context ended while the request was in flight: " + ctxErr.Error()
 		}
 	case callCtx.Err() != nil:
-		e.Err = &timeoutError{after: timeout, cause: err.Error()}
+		e.Err = &adapterkit.TimeoutError{After: timeout, Cause: err.Error()}
 		e.Message = e.Err.Error()
 		if !x.Started {
 			// Config.Timeout fired before the transport had the request.

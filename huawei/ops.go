@@ -103,13 +103,15 @@ func (a *Adapter) show(ctx context.Context, op provider.Op, id string) (*showRes
 	}
 	d, ok := out.(*showResp)
 	if !ok || d == nil {
-		return nil, rid, a.stamp(&provider.Error{Kind: provider.KindUnavailable, Op: op, RequestID: rid,
-			Message: fmt.Sprintf("unexpected details response type %T", out)}, id)
+		return nil, rid, a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable, RequestID: rid,
+			Message: fmt.Sprintf("unexpected details response type %T", out)}, op, id)
 	}
 	return d, rid, nil
 }
 
 // result builds a successful result.
 func (a *Adapter) result(op provider.Op, id string, s provider.State, native, rid string) *provider.Result {
-	return &provider.Result{Origin: a.origin, ID: id, Op: op, State: s, NativeState: native, RequestID: rid}
+	r := a.kit.Result(op, id, rid)
+	r.State, r.NativeState = s, native
+	return r
 }

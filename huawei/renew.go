@@ -71,7 +71,7 @@ func (a *Adapter) Renew(ctx context.Context, req provider.RenewRequest) (*provid
 	}
 	body, kind, msg := buySpec(d)
 	if msg != "" {
-		return nil, a.fail(kind, req.ID, msg)
+		return nil, a.kit.Fail(kind, provider.OpRenew, req.ID, msg)
 	}
 	for _, t := range req.Tags {
 		body.Tags = append(body.Tags, buyTag{Key: t.Key, Value: t.Value})
@@ -93,14 +93,14 @@ func (a *Adapter) Renew(ctx context.Context, req provider.RenewRequest) (*provid
 		}
 	}
 	if checkID(newID) != nil {
-		e := a.fail(provider.KindOutcomeUnknown, req.ID, fmt.Sprintf(
+		e := a.kit.Fail(provider.KindOutcomeUnknown, provider.OpRenew, req.ID, fmt.Sprintf(
 			"the purchase was answered with success but no usable cert_id (%q): a certificate may have been bought", newID))
 		e.RequestID = rid
 		return nil, e
 	}
 	if paid, status := a.paid(ctx, newID); !paid {
-		a.log.LogAttrs(ctx, slog.LevelWarn, "huawei scm: renewal bought a certificate that is not paid",
-			slog.String("origin", a.origin), slog.String("id", req.ID), slog.String("new_id", newID),
+		a.kit.Log.LogAttrs(ctx, slog.LevelWarn, "huawei: renewal bought a certificate that is not paid",
+			slog.String("origin", a.kit.Origin), slog.String("id", req.ID), slog.String("new_id", newID),
 			slog.String("order_id", orderID), slog.String("status", status))
 		r := a.result(provider.OpRenew, req.ID, provider.StateUnknown, status, rid)
 		r.NewID = newID
@@ -118,26 +118,26 @@ func (a *Adapter) Renew(ctx context.Context, req provider.RenewRequest) (*provid
 func (a *Adapter) renewable(id string, d *showResp, native string, notAfter, now time.Time) *provider.Error {
 	switch {
 	case native != nativeIssued:
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"certificate is %s (%s); only an ISSUED certificate bought in SCM can be renewed, within 30 days of expiry",
 			native, stateOf(native, time.Time{}, now)))
 	case isFree(d):
-		return a.fail(provider.KindInvalidState, id,
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id,
 			"the free DigiCert DV (Basic) single-domain certificate (DV_SSL_CERT_BASIC, SINGLE_DOMAIN) cannot be renewed")
 	case d.ValidityPeriod.OK && d.ValidityPeriod.N > 12:
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"multi-year certificate (validity_period %d months): SCM applies for its next certificate by itself 30 days "+
 				"before expiry, so buying one now could buy a second; renew its last year in the console", d.ValidityPeriod.N))
 	case notAfter.IsZero():
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"the certificate's not_after (%q) could not be read, so the 30-day renewal window cannot be confirmed",
 			d.NotAfter.Raw))
 	case !notAfter.After(now):
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"the certificate expired at %s; an expired certificate cannot be renewed, only bought again",
 			notAfter.Format(time.RFC3339)))
 	case notAfter.Sub(now) > RenewalWindow:
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"the certificate expires at %s, more than 30 days from now; renewal opens 30 days before expiry",
 			notAfter.Format(time.RFC3339)))
 	}
@@ -153,11 +153,6 @@ func (a *Adapter) paid(ctx context.Context, newID string) (bool, string) {
 	}
 	status := normalizeNative(string(d.Status))
 	return status == nativePaid, status
-}
-
-// fail builds an error of kind k for a Renew.
-func (a *Adapter) fail(k provider.Kind, id, msg string) *provider.Error {
-	return &provider.Error{Kind: k, Op: provider.OpRenew, Origin: a.origin, ID: id, Message: msg}
 }
 
 // The v3 buy's documented vocabularies (the SDK's
