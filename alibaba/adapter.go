@@ -1,6 +1,7 @@
 package alibaba
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -48,12 +49,11 @@ var sdkEndpointMap = sync.OnceValue(func() map[string]string {
 func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
-		return nil, err
+		return nil, adapterkit.ConfigError("alibaba", err)
 	}
 	ep, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {
-		return nil, &provider.Error{Kind: provider.KindInvalidArgument, Origin: cfg.Origin,
-			Message: "alibaba: " + err.Error()}
+		return nil, adapterkit.ConfigError("alibaba", err)
 	}
 	o := options{
 		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -70,8 +70,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	}
 	pool, err := newPool(cfg, ep, o, endpointMap)
 	if err != nil {
-		return nil, &provider.Error{Kind: provider.KindInvalidArgument, Origin: cfg.Origin,
-			Message: "alibaba: building the SDK client: " + newRedactor(cfg).clean(err.Error())}
+		return nil, adapterkit.ConfigError("alibaba", errors.New("building the SDK client: "+newRedactor(cfg).clean(err.Error())))
 	}
 	return &Adapter{
 		kit:  adapterkit.Kit{Cloud: "alibaba", Origin: cfg.Origin, Log: o.logger},

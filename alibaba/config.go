@@ -114,8 +114,7 @@ func (cfg Config) withDefaults() (Config, error) {
 		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	bad := func(format string, args ...any) (Config, error) {
-		return Config{}, &provider.Error{Kind: provider.KindInvalidArgument, Origin: cfg.Origin,
-			Message: "alibaba: " + fmt.Sprintf(format, args...)}
+		return Config{}, fmt.Errorf(format, args...)
 	}
 	if err := provider.ValidateOrigin(cfg.Origin); err != nil {
 		return Config{}, err

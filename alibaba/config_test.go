@@ -238,3 +238,15 @@ func TestRatesMatchTheEmulatorQuotas(t *testing.T) {
 		}
 	}
 }
+
+// TestNewRefusesZeroConfig: a bad configuration is one *provider.Error of
+// kind invalid_argument on one line, the same in every adapter.
+func TestNewRefusesZeroConfig(t *testing.T) {
+	t.Parallel()
+	_, err := New(Config{})
+	var pe *provider.Error
+	if !errors.As(err, &pe) || pe.Kind != provider.KindInvalidArgument || strings.Contains(err.Error(), "\n") ||
+		!strings.HasPrefix(pe.Message, "alibaba: invalid config: ") {
+		t.Fatalf("New(Config{}) = %v; want one line, kind invalid_argument", err)
+	}
+}

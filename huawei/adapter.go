@@ -92,11 +92,11 @@ func WithClock(now func() time.Time) Option {
 func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
-		return nil, fmt.Errorf("huawei: invalid config: %w", err)
+		return nil, adapterkit.ConfigError("huawei", err)
 	}
 	endpoint, err := resolveEndpoint(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("huawei: invalid config: %w", err)
+		return nil, adapterkit.ConfigError("huawei", err)
 	}
 	o := options{log: slog.New(slog.DiscardHandler), now: time.Now}
 	for _, opt := range opts {
@@ -113,7 +113,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cred, err := credb.SafeBuild()
 	if err != nil {
 		// The SDK's messages name missing fields, never their values.
-		return nil, fmt.Errorf("huawei: credentials: %w", err)
+		return nil, adapterkit.ConfigError("huawei", fmt.Errorf("credentials: %w", err))
 	}
 
 	ct := newCallTransport(o.transport)
@@ -132,7 +132,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 		WithErrorHandler(sdkerr.DefaultErrorHandler{}).
 		SafeBuild()
 	if err != nil {
-		return nil, fmt.Errorf("huawei: building the SDK client: %w", err)
+		return nil, adapterkit.ConfigError("huawei", fmt.Errorf("building the SDK client: %w", err))
 	}
 	a := &Adapter{
 		kit:       adapterkit.Kit{Cloud: "huawei", Origin: cfg.Origin, Log: o.log},

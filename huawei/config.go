@@ -205,7 +205,8 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return cfg, fmt.Errorf("huawei: missing environment variables: %s", strings.Join(missing, ", "))
+		return cfg, &provider.Error{Kind: provider.KindInvalidArgument,
+			Message: "huawei: missing environment variables: " + strings.Join(missing, ", ")}
 	}
 	return cfg, nil
 }
