@@ -49,11 +49,11 @@ var sdkEndpointMap = sync.OnceValue(func() map[string]string {
 func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
-		return nil, adapterkit.ConfigError("alibaba", err)
+		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, err)
 	}
 	ep, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {
-		return nil, adapterkit.ConfigError("alibaba", err)
+		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, err)
 	}
 	o := options{
 		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -70,7 +70,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	}
 	pool, err := newPool(cfg, ep, o, endpointMap)
 	if err != nil {
-		return nil, adapterkit.ConfigError("alibaba", errors.New("building the SDK client: "+newRedactor(cfg).clean(err.Error())))
+		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, errors.New("building the SDK client: "+newRedactor(cfg).clean(err.Error())))
 	}
 	return &Adapter{
 		kit:  adapterkit.Kit{Cloud: "alibaba", Origin: cfg.Origin, Log: o.logger},

@@ -114,10 +114,10 @@ func (cfg Config) withDefaults() (Config, error) {
 		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	bad := func(format string, args ...any) (Config, error) {
-		return Config{}, fmt.Errorf(format, args...)
+		return cfg, fmt.Errorf(format, args...)
 	}
 	if err := provider.ValidateOrigin(cfg.Origin); err != nil {
-		return Config{}, err
+		return cfg, err
 	}
 	if !regionPattern.MatchString(cfg.Region) {
 		return bad("invalid region %q: want a region ID such as cn-hangzhou", adapterkit.Truncate(cfg.Region, 64))

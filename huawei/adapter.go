@@ -3,7 +3,6 @@ package huawei
 import (
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/certbroker/certbroker/internal/adapterkit"
@@ -42,48 +41,6 @@ var (
 	_ provider.RateAdvisor = (*Adapter)(nil)
 )
 
-// Option customizes an Adapter.
-type Option func(*options)
-
-type options struct {
-	log       *slog.Logger
-	transport http.RoundTripper
-	now       func() time.Time
-}
-
-// WithLogger logs one debug record per HTTP request (operation, API, ID,
-// HTTP status, request ID, duration) and nothing secret. The default
-// discards logs.
-func WithLogger(l *slog.Logger) Option {
-	return func(o *options) {
-		if l != nil {
-			o.log = l
-		}
-	}
-}
-
-// WithHTTPTransport sends requests through rt, for example an
-// *http.Transport with custom RootCAs or a proxy. The adapter wraps rt and
-// never modifies it. The default is a private clone of Go's default
-// transport without proxy settings.
-func WithHTTPTransport(rt http.RoundTripper) Option {
-	return func(o *options) {
-		if rt != nil {
-			o.transport = rt
-		}
-	}
-}
-
-// WithClock sets the clock used to tell issued certificates inside the
-// renewal window (StateExpiring) from others. The default is time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(o *options) {
-		if now != nil {
-			o.now = now
-		}
-	}
-}
-
 // New checks cfg, fills defaults and builds the SDK client. It makes no
 // network call: the project ID is required (so the SDK never asks IAM for
 // it) and so are AK and SK (so the SDK never falls back to its
@@ -92,11 +49,11 @@ func WithClock(now func() time.Time) Option {
 func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
-		return nil, adapterkit.ConfigError("huawei", err)
+		return nil, adapterkit.ConfigError("huawei", cfg.Origin, err)
 	}
 	endpoint, err := resolveEndpoint(cfg)
 	if err != nil {
-		return nil, adapterkit.ConfigError("huawei", err)
+		return nil, adapterkit.ConfigError("huawei", cfg.Origin, err)
 	}
 	o := options{log: slog.New(slog.DiscardHandler), now: time.Now}
 	for _, opt := range opts {
@@ -113,7 +70,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cred, err := credb.SafeBuild()
 	if err != nil {
 		// The SDK's messages name missing fields, never their values.
-		return nil, adapterkit.ConfigError("huawei", fmt.Errorf("credentials: %w", err))
+		return nil, adapterkit.ConfigError("huawei", cfg.Origin, fmt.Errorf("credentials: %w", err))
 	}
 
 	ct := newCallTransport(o.transport)
@@ -132,7 +89,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 		WithErrorHandler(sdkerr.DefaultErrorHandler{}).
 		SafeBuild()
 	if err != nil {
-		return nil, adapterkit.ConfigError("huawei", fmt.Errorf("building the SDK client: %w", err))
+		return nil, adapterkit.ConfigError("huawei", cfg.Origin, fmt.Errorf("building the SDK client: %w", err))
 	}
 	a := &Adapter{
 		kit:       adapterkit.Kit{Cloud: "huawei", Origin: cfg.Origin, Log: o.log},

@@ -186,7 +186,7 @@ func TestNewRefusesZeroConfig(t *testing.T) {
 	_, err := New(Config{})
 	var pe *provider.Error
 	if !errors.As(err, &pe) || pe.Kind != provider.KindInvalidArgument || strings.Contains(err.Error(), "\n") ||
-		!strings.HasPrefix(pe.Message, "huawei: invalid config: ") {
+		pe.Origin != "huawei" || !strings.HasPrefix(pe.Message, "invalid config: ") {
 		t.Fatalf("New(Config{}) = %v; want one line, kind invalid_argument", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -41,25 +40,14 @@ func codeKind(code string) (provider.Kind, bool) {
 	return provider.KindOther, false
 }
 
-// isSCMCode reports whether code is one of SCM's own error codes
-// ("SCM.xxxx"), as opposed to a gateway code or none at all.
-func isSCMCode(code string) bool {
-	return len(code) > 4 && strings.EqualFold(code[:4], "SCM.")
-}
-
-// responseKind classifies an HTTP error response (status 400 or more):
-// a code the adapter knows decides; then a 404 that SCM itself answered
-// (a JSON error body with an SCM.xxxx code: the shape in which SCM's v3
-// API reports a missing certificate, fidelity H7) is not_found; every
-// other response goes to the cloud-independent rules of internal/classify,
-// under which a 404 without such a body (an HTML page from a proxy, an
-// empty body, a gateway code) is never not_found.
+// responseKind classifies an HTTP error response (status 400 or more): a
+// code the adapter knows decides; everything else, a 404 with an unknown
+// code included, goes to the rules every adapter shares
+// (internal/classify), under which a 404 is never not_found: SCM's own
+// not-found answer carries SCM.0008.
 func responseKind(status int, code string, mutating bool) provider.Kind {
 	if k, ok := codeKind(code); ok {
 		return k
-	}
-	if status == http.StatusNotFound && isSCMCode(strings.TrimSpace(code)) {
-		return provider.KindNotFound
 	}
 	return classify.HTTP(status, mutating)
 }

@@ -136,7 +136,7 @@ func (a *Adapter) renewable(id string, d *showResp, native string, notAfter, now
 		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"the certificate expired at %s; an expired certificate cannot be renewed, only bought again",
 			notAfter.Format(time.RFC3339)))
-	case notAfter.Sub(now) > RenewalWindow:
+	case notAfter.Sub(now) > ExpiringWindow:
 		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"the certificate expires at %s, more than 30 days from now; renewal opens 30 days before expiry",
 			notAfter.Format(time.RFC3339)))

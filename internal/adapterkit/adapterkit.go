@@ -104,16 +104,21 @@ func (e *TimeoutError) Error() string {
 func (e *TimeoutError) Timeout() bool { return true }
 
 // ConfigError is the error of New with a bad configuration: kind
-// invalid_argument, one line starting "<cloud>: invalid config: ", every
-// problem in err (an errors.Join of several included) separated by "; ".
-func ConfigError(cloud string, err error) *provider.Error {
+// invalid_argument, origin the configured origin (cloud when that is not
+// a valid name), and a one-line message "invalid config: " followed by
+// every problem in err (an errors.Join of several included), separated
+// by "; ".
+func ConfigError(cloud, origin string, err error) *provider.Error {
 	var pe *provider.Error
 	if errors.As(err, &pe) && pe.Kind == provider.KindInvalidArgument && pe.Op == "" && pe.ID == "" {
 		err = errors.New(pe.Message)
 	}
+	if provider.ValidateOrigin(origin) != nil {
+		origin = cloud
+	}
 	lines := strings.Split(err.Error(), "\n")
-	return &provider.Error{Kind: provider.KindInvalidArgument,
-		Message: cloud + ": invalid config: " + CleanMessage(strings.Join(lines, "; ")), Err: err}
+	return &provider.Error{Kind: provider.KindInvalidArgument, Origin: origin,
+		Message: "invalid config: " + CleanMessage(strings.Join(lines, "; ")), Err: err}
 }
 
 // Kit is one adapter's share of the common duties. The zero Log discards.

@@ -30,11 +30,11 @@ func TestRedaction(t *testing.T) {
 }
 
 func TestConfigErrorIsOneLine(t *testing.T) {
-	e := ConfigError("huawei", errors.Join(errors.New("AK is required"), errors.New("SK is required")))
+	e := ConfigError("huawei", "", errors.Join(errors.New("AK is required"), errors.New("SK is required")))
 	if e.Kind != provider.KindInvalidArgument || strings.Contains(e.Error(), "\n") {
 		t.Fatalf("%v (kind %s)", e, e.Kind)
 	}
-	if e.Message != "huawei: invalid config: AK is required; SK is required" {
+	if e.Origin != "huawei" || e.Message != "invalid config: AK is required; SK is required" {
 		t.Errorf("Message = %q", e.Message)
 	}
 }
