@@ -114,43 +114,6 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 	return res, nil
 }
 
-// Renew creates a renewal order for an order in its renewal window with
-// RenewCertificateOrderForPackageRequest. The CSR and tags are validated
-// before anything is sent (see [ValidateCSR] and [ValidateTags]). The new
-// order's ID is in Result.NewID and it starts in payed
-// ([provider.StatePendingApplication], Capabilities().Renew.Lands); the old
-// order is unchanged, and Result.State, which describes the old order, is
-// [provider.StateUnknown] because the response does not reveal it. Renew
-// is never retried by the adapter: every success creates an order.
-func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider.Result, error) {
-	start := time.Now()
-	n, err := a.validate(r)
-	if err != nil {
-		return nil, err
-	}
-	req := cas.CreateRenewCertificateOrderForPackageRequestRequest()
-	req.OrderId = requests.NewInteger64(n)
-	req.Csr = r.CSR
-	addTags(req.GetQueryParams(), r.Tags)
-	resp := cas.CreateRenewCertificateOrderForPackageRequestResponse()
-	if err := a.invoke(ctx, provider.OpRenew, r.ID, true, req, resp); err != nil {
-		return nil, err
-	}
-	if resp.OrderId <= 0 {
-		return nil, a.kit.Stamp(&provider.Error{Kind: provider.KindOutcomeUnknown,
-			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
-			Message: "the renewal succeeded but the response carried no new OrderId"}, provider.OpRenew, r.ID)
-	}
-	res := a.kit.Result(provider.OpRenew, r.ID, resp.RequestId)
-	res.NewID = formatOrderID(resp.OrderId)
-	// Result.State describes the renewed order itself, which the call
-	// does not reveal (it is unchanged); the new order starts in payed,
-	// Capabilities().Renew.Lands.
-	res.State = provider.StateUnknown
-	a.done(ctx, res, req.GetActionName(), start)
-	return res, nil
-}
-
 // Status reads an order's state with DescribeCertificateState; see the
 // package doc for how each native Type maps to a [provider.State]. For an
 // issued certificate NotAfter is read from the returned certificate; the

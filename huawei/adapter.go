@@ -132,21 +132,3 @@ func (a Adapter) LogValue() slog.Value {
 		slog.Bool("renew_by_purchase", a.renew),
 	)
 }
-
-// CheckID implements provider.IDChecker: nil when id is "scs" followed by
-// 13 digits (16 characters), otherwise a KindInvalidArgument error.
-func (a *Adapter) CheckID(id string) error {
-	return a.kit.CheckID(id, checkID)
-}
-
-// SuggestedRate implements provider.RateAdvisor. SCM publishes no quota
-// of its own; the API gateway's documented default is 200 requests per
-// second per API (API gateway error codes, APIGW.0308; fidelity review
-// H15). The adapter advises a tenth of that, 20/s with a burst of 10, for
-// every API, and 1/s for the purchase that Renew makes, which is billed.
-func (a *Adapter) SuggestedRate(api string) (float64, int) {
-	if api == apiPurchase {
-		return 1, 1
-	}
-	return 20, 10
-}

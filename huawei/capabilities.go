@@ -102,3 +102,15 @@ func capabilities(renew bool) provider.Capabilities {
 func (a *Adapter) Capabilities() provider.Capabilities {
 	return capabilities(a.renew)
 }
+
+// SuggestedRate implements provider.RateAdvisor. SCM publishes no quota
+// of its own; the API gateway's documented default is 200 requests per
+// second per API (API gateway error codes, APIGW.0308; fidelity review
+// H15). The adapter advises a tenth of that, 20/s with a burst of 10, for
+// every API, and 1/s for the purchase that Renew makes, which is billed.
+func (a *Adapter) SuggestedRate(api string) (float64, int) {
+	if api == apiPurchase {
+		return 1, 1
+	}
+	return 20, 10
+}
