@@ -14,7 +14,7 @@ import (
 )
 
 // codeKind maps the native error codes the adapter knows to kinds. Codes
-// come first (fidelity H16: SCM's HTTP statuses are unreliable, SCM.0016
+// come first (SCM's HTTP statuses are unreliable: SCM.0016
 // has been seen as a 500); see responseKind for everything else. The
 // choices are documented in the package documentation.
 func codeKind(code string) (provider.Kind, bool) {

@@ -22,8 +22,7 @@ import (
 //     dropping it silently would hand back a certificate that is not what
 //     was asked for) and tags outside Huawei's limits;
 //  2. reads the v3 details (GET /v3/scm/certificates/{id}) and requires,
-//     from the user guide's renewal rules (手动续费, 自动续费; fidelity
-//     H8, H10): status ISSUED; not_after in the future and at most 30
+//     from the user guide's renewal rules (手动续费, 自动续费): status ISSUED; not_after in the future and at most 30
 //     days away; not the free certificate (DigiCert DV (Basic) single
 //     domain: type DV_SSL_CERT_BASIC, SINGLE_DOMAIN); not a multi-year
 //     certificate (validity_period over 12 months), which applies for its
@@ -35,7 +34,7 @@ import (
 //     agree_privacy_protection and is_auto_pay true, and the tags;
 //  4. reads the new certificate's v3 details to learn whether the order
 //     was paid: a purchase may stay unpaid even with is_auto_pay (an
-//     account without balance; fidelity H9).
+//     account without balance).
 //
 // Auto-renew must be off too (user guide): with it on, SCM buys the next
 // certificate itself and a Renew buys a second. The details do not show
@@ -164,7 +163,7 @@ var (
 )
 
 // isFree reports whether d is the free certificate: DigiCert DV (Basic),
-// single domain (fidelity H10; the API has no free flag). The DV (Basic)
+// single domain (the API has no free flag). The DV (Basic)
 // wildcard is paid and renewable.
 func isFree(d *showResp) bool {
 	return normalizeNative(string(d.Type)) == "DV_SSL_CERT_BASIC" && normalizeNative(string(d.DomainType)) == "SINGLE_DOMAIN"
