@@ -32,8 +32,9 @@ const (
 // means its default. Config holds secrets: its String, GoString and
 // LogValue methods redact them, so it is safe to print and log.
 type Config struct {
-	// Origin is the name the adapter reports in results and errors
-	// (default "alibaba"); see [provider.ValidateOrigin].
+	// Origin is the name the adapter stamps on its own results and
+	// errors (default "alibaba"; see [provider.ValidateOrigin]). Behind a
+	// broker, the name the adapter is registered under wins.
 	Origin string
 	// Region is the Alibaba Cloud region ID (default "cn-hangzhou"). It is
 	// sent as RegionId and, without Endpoint, selects the endpoint.

@@ -21,8 +21,9 @@ const (
 // Config configures an [Adapter]. Secrets (SK, SecurityToken) are never
 // printed: String, GoString and LogValue redact them.
 type Config struct {
-	// Origin is the name the adapter reports in results and errors.
-	// Default "huawei".
+	// Origin is the name the adapter stamps on its own results and
+	// errors (default "huawei"; see [provider.ValidateOrigin]). Behind a
+	// broker, the name the adapter is registered under wins.
 	Origin string
 	// Region selects the SCM endpoint from the SDK's SCM region table
 	// (cn-north-4, ap-southeast-1, my-kualalumpur-1). Default
