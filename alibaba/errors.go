@@ -147,14 +147,9 @@ func (a *Adapter) cleanServerError(status int, b errorBody, headers map[string][
 
 // transportError classifies a failure without an HTTP error response: a
 // connection, TLS, timeout or reset error, a cancelled context, or a
-// success response that could not be decoded. The kind comes from
-// internal/classify; this function only says what happened to the
-// request and words the message. mutating is the request's own (see
-// invoke): a read that precedes a mutating operation and is cut off by
-// the caller's context is KindCanceled, since the operation itself was
-// never sent.
+// success response that could not be decoded. mutating is the request's
+// own (see invoke).
 func (a *Adapter) transportError(op provider.Op, id string, mutating bool, err error, c *call) *provider.Error {
-	e := a.kit.Stamp(&provider.Error{}, op, id)
 	ctxErr := c.ctx.Err()
 	x := classify.Exchange{
 		Mutating:    mutating,
@@ -165,55 +160,17 @@ func (a *Adapter) transportError(op provider.Op, id string, mutating bool, err e
 	cause := a.cleanCause(err)
 	text := adapterkit.CleanMessage(a.red.clean(cause.Error()))
 	var ce *sdkerrors.ClientError
-	undecodable := errors.As(err, &ce) && ce.ErrorCode() == sdkerrors.JsonUnmarshalErrorCode
-
-	switch {
-	case ctxErr != nil && !x.MaybeSent:
-		e.Kind = classify.Transport(x)
-		e.Message = "context ended before the request was sent: " + ctxErr.Error()
-		e.Err = ctxErr
-		return e
-	case ctxErr != nil:
-		e.Kind = classify.Transport(x)
-		e.Err = &joined{msg: ctxErr.Error() + ": " + text, errs: []error{ctxErr, cause}}
-		switch {
-		case mutating:
-			e.Message = "context ended after the request was sent; the cloud may have applied it: " + ctxErr.Error()
-		case op.Mutating():
-			e.Kind = provider.KindCanceled
-			e.Message = "context ended during the state read that precedes " + string(op) +
-				"; the " + string(op) + " request itself was not sent: " + ctxErr.Error()
-		default:
-			e.Message = "context ended while waiting for the response: " + ctxErr.Error()
-		}
-		return e
-	}
-	e.Err = cause
-	if undecodable {
+	if ctxErr == nil && errors.As(err, &ce) && ce.ErrorCode() == sdkerrors.JsonUnmarshalErrorCode {
 		// A 2xx whose body could not be read: classified as an HTTP
 		// answer, since the request certainly reached the cloud.
-		e.Kind = classify.HTTP(http.StatusOK, mutating)
+		e := a.kit.Stamp(&provider.Error{Kind: classify.HTTP(http.StatusOK, mutating), Err: cause,
+			Message: "the response could not be decoded"}, op, id)
 		if mutating {
 			e.Message = "the success response could not be decoded; the cloud applied the request but its result is unknown"
-		} else {
-			e.Message = "the response could not be decoded"
 		}
 		return e
 	}
-	e.Kind = classify.Transport(x)
-	switch {
-	case !x.Started:
-		// The SDK failed before handing anything to the transport: a
-		// configuration problem that a retry will not fix.
-		e.Message = "the SDK could not build the request: " + text
-	case !x.MaybeSent:
-		e.Message = "request not sent: " + text
-	case mutating:
-		e.Message = "no usable response after the request was sent; the cloud may have applied it: " + text
-	default:
-		e.Message = "no usable response: " + text
-	}
-	return e
+	return a.kit.Lost(op, id, x, ctxErr, cause, text)
 }
 
 // cleanCause returns err with the request URL redacted from any
@@ -229,12 +186,3 @@ func (a *Adapter) cleanCause(err error) error {
 	}
 	return err
 }
-
-// joined is an error with several causes and a one-line message.
-type joined struct {
-	msg  string
-	errs []error
-}
-
-func (j *joined) Error() string   { return j.msg }
-func (j *joined) Unwrap() []error { return j.errs }

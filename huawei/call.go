@@ -58,7 +58,7 @@ func (a *Adapter) do(ctx context.Context, r request) (any, string, error) {
 	if errors.As(err, &sre) {
 		pe = classifyResponse(r.op, r.mutating, sre)
 	} else {
-		pe = classifyTransport(r.op, r.mutating, err, c, ctx, callCtx, a.timeout)
+		pe = a.classifyTransport(r.op, r.id, r.mutating, err, c, ctx, callCtx)
 	}
 	a.kit.Stamp(pe, r.op, r.id)
 	return nil, pe.RequestID, a.kit.Logged(ctx, logReq, start, pe.HTTPStatus, pe.RequestID, pe)

@@ -2,10 +2,8 @@ package huawei
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/classify"
@@ -78,41 +76,25 @@ func classifyResponse(op provider.Op, mutating bool, sre *sdkerr.ServiceResponse
 
 // classifyTransport classifies an error that carries no HTTP response:
 // a transport failure, a cancelled context, a timeout, or a failure of the
-// SDK before it handed the request over. The kind comes from
-// classify.Transport; the adapter adds only its messages and one rule of
-// its own: a read that prepares a change (Renew's checks) cut off by the
-// caller is canceled, because the change itself was never attempted.
-func classifyTransport(op provider.Op, mutating bool, err error, c *call, callerCtx, callCtx context.Context, timeout time.Duration) *provider.Error {
-	e := &provider.Error{Op: op, Err: err, Message: err.Error()}
+// SDK before it handed the request over (adapterkit.Kit.Lost). When
+// Config.Timeout ended the request, the cause is an
+// [adapterkit.TimeoutError], and a request the transport never had is
+// unavailable (the SDK was not at fault).
+func (a *Adapter) classifyTransport(op provider.Op, id string, mutating bool, err error, c *call, callerCtx, callCtx context.Context) *provider.Error {
 	x := classify.Exchange{
 		Mutating:    mutating,
 		Started:     c.started.Load(),
 		MaybeSent:   c.gotConn.Load(),
 		CallerEnded: callerCtx.Err() != nil,
 	}
-	e.Kind = classify.Transport(x)
-	switch {
-	case x.CallerEnded:
-		ctxErr := callerCtx.Err()
-		if !errors.Is(err, ctxErr) {
-			e.Err = fmt.Errorf("%w: %w", ctxErr, err)
-		}
-		switch {
-		case !x.MaybeSent:
-			e.Message = "the context ended before the request was sent: " + ctxErr.Error()
-		case !mutating && op.Mutating():
-			e.Kind = provider.KindCanceled
-			e.Message = "the context ended before the operation was attempted: " + ctxErr.Error()
-		default:
-			e.Message = "the context ended while the request was in flight: " + ctxErr.Error()
-		}
-	case callCtx.Err() != nil:
-		e.Err = &adapterkit.TimeoutError{After: timeout, Cause: err.Error()}
-		e.Message = e.Err.Error()
+	if !x.CallerEnded && callCtx.Err() != nil {
+		te := &adapterkit.TimeoutError{After: a.timeout, Cause: adapterkit.CleanMessage(err.Error())}
+		e := a.kit.Lost(op, id, x, nil, te, te.Error())
 		if !x.Started {
-			// Config.Timeout fired before the transport had the request.
 			e.Kind = provider.KindUnavailable
+			e.Message = "request not sent: " + te.Error()
 		}
+		return e
 	}
-	return e
+	return a.kit.Lost(op, id, x, callerCtx.Err(), err, adapterkit.CleanMessage(err.Error()))
 }

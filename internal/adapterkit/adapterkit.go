@@ -27,6 +27,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -242,3 +243,54 @@ func (k Kit) Logged(ctx context.Context, r Request, start time.Time, status int,
 	k.Log.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
 	return err
 }
+
+// Lost builds the error of a request that got no usable response: x
+// says how far it got (its kind comes from [classify.Transport]),
+// callerErr is the caller's context error (nil when it had not ended),
+// cause is the failure, and text its cleaned one-line form. A read that
+// precedes a mutating operation (x.Mutating false, op.Mutating true) cut
+// off by the caller is canceled: the operation itself was never sent.
+func (k Kit) Lost(op provider.Op, id string, x classify.Exchange, callerErr, cause error, text string) *provider.Error {
+	e := k.Stamp(&provider.Error{Kind: classify.Transport(x), Err: cause}, op, id)
+	if x.CallerEnded && callerErr != nil {
+		if !errors.Is(cause, callerErr) {
+			e.Err = &joined{msg: callerErr.Error() + ": " + text, errs: []error{callerErr, cause}}
+		}
+		why := callerErr.Error()
+		switch {
+		case !x.MaybeSent:
+			e.Message = "the context ended before the request was sent: " + why
+		case !x.Mutating && op.Mutating():
+			e.Kind = provider.KindCanceled
+			e.Message = "the context ended during the read that precedes " + string(op) +
+				"; the " + string(op) + " request itself was not sent: " + why
+		case x.Mutating:
+			e.Message = "the context ended after the request was sent; the cloud may have applied it: " + why
+		default:
+			e.Message = "the context ended while waiting for the response: " + why
+		}
+		return e
+	}
+	switch {
+	case !x.Started:
+		// The SDK failed before handing anything to the transport: a
+		// configuration problem that a retry will not fix.
+		e.Message = "the SDK could not build the request: " + text
+	case !x.MaybeSent:
+		e.Message = "request not sent: " + text
+	case x.Mutating:
+		e.Message = "no usable response after the request was sent; the cloud may have applied it: " + text
+	default:
+		e.Message = "no usable response: " + text
+	}
+	return e
+}
+
+// joined is an error with several causes and a one-line message.
+type joined struct {
+	msg  string
+	errs []error
+}
+
+func (j *joined) Error() string   { return j.msg }
+func (j *joined) Unwrap() []error { return j.errs }

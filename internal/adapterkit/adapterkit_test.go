@@ -1,11 +1,13 @@
 package adapterkit
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -71,5 +73,31 @@ func TestTimeoutError(t *testing.T) {
 	var te interface{ Timeout() bool }
 	if !errors.As(error(&TimeoutError{}), &te) || !te.Timeout() {
 		t.Error("not a timeout")
+	}
+}
+
+func TestLost(t *testing.T) {
+	k := Kit{Origin: "o"}
+	cause := errors.New("connection reset")
+	cases := []struct {
+		op        provider.Op
+		x         classify.Exchange
+		callerErr error
+		want      provider.Kind
+	}{
+		{provider.OpStatus, classify.Exchange{}, nil, provider.KindOther},
+		{provider.OpCancel, classify.Exchange{Mutating: true, Started: true}, nil, provider.KindUnavailable},
+		{provider.OpCancel, classify.Exchange{Mutating: true, Started: true, MaybeSent: true}, nil, provider.KindOutcomeUnknown},
+		{provider.OpStatus, classify.Exchange{Started: true, MaybeSent: true}, nil, provider.KindUnavailable},
+		{provider.OpRevoke, classify.Exchange{Started: true, CallerEnded: true}, context.Canceled, provider.KindCanceled},
+		// Revoke's state read, cut off by the caller after it was sent.
+		{provider.OpRevoke, classify.Exchange{Started: true, MaybeSent: true, CallerEnded: true}, context.Canceled, provider.KindCanceled},
+	}
+	for i, c := range cases {
+		e := k.Lost(c.op, "1", c.x, c.callerErr, cause, cause.Error())
+		if e.Kind != c.want || e.Op != c.op || e.Origin != "o" || e.ID != "1" || !errors.Is(e, cause) ||
+			(c.callerErr != nil && !errors.Is(e, c.callerErr)) || strings.Contains(e.Error(), "\n") {
+			t.Errorf("#%d: %v (kind %s), want %s", i, e, e.Kind, c.want)
+		}
 	}
 }
