@@ -99,6 +99,9 @@ func (a Adapter) String() string {
 // GoString describes the adapter for %#v, without secrets.
 func (a Adapter) GoString() string { return a.String() }
 
+// Format implements [fmt.Formatter] so that every verb prints String.
+func (a Adapter) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(a.String())) }
+
 // LogValue implements [slog.LogValuer] without secrets.
 func (a Adapter) LogValue() slog.Value {
 	return slog.GroupValue(slog.Any("config", a.cfg), slog.Int("pool_size", len(a.pool.all)))

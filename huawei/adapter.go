@@ -108,6 +108,14 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 // Origin returns the origin name the adapter reports.
 func (a *Adapter) Origin() string { return a.kit.Origin }
 
+// CloseIdleConnections closes the transport's kept-alive connections.
+// The adapter stays usable.
+func (a *Adapter) CloseIdleConnections() {
+	if c, ok := a.transport.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // String describes the adapter without secrets. It has a value receiver,
 // so that an Adapter value prints the same way as a pointer.
 func (a Adapter) String() string {
