@@ -17,7 +17,7 @@ import (
 
 // codeKinds maps Alibaba error codes to kinds. Codes are matched exactly
 // first, then by the prefixes in codePrefixKinds; the HTTP status is
-// consulted only for codes in neither table (see kindForServer).
+// consulted only for codes in neither table (adapterkit.ResponseKind).
 var codeKinds = map[string]provider.Kind{
 	"NotFoundOrder":                  provider.KindNotFound,
 	"OrderStateError":                provider.KindInvalidState,
@@ -44,8 +44,9 @@ var codePrefixKinds = []struct {
 	{"InvalidParameter", provider.KindInvalidArgument},
 }
 
-// kindForCode returns the kind of a known code.
-func kindForCode(code string) (provider.Kind, bool) {
+// codeKind returns the kind of a code Alibaba documents; ok is false for
+// any other, which adapterkit.ResponseKind leaves to internal/classify.
+func codeKind(code string) (provider.Kind, bool) {
 	if k, ok := codeKinds[code]; ok {
 		return k, true
 	}
@@ -55,20 +56,6 @@ func kindForCode(code string) (provider.Kind, bool) {
 		}
 	}
 	return provider.KindOther, false
-}
-
-// kindForServer classifies an error response: by code when the code is
-// one of Alibaba's known codes, and otherwise by the cloud-independent
-// HTTP rules of internal/classify (a 5xx may have been applied, so it is
-// KindOutcomeUnknown for a mutating request and KindUnavailable for a
-// read; a 404 without a known code is KindOther, since Alibaba also
-// answers 404 for quota codes and a misrouted request must not look like
-// "already deleted" to a caller that reconciles).
-func kindForServer(mutating bool, status int, code string) provider.Kind {
-	if k, ok := kindForCode(code); ok {
-		return k
-	}
-	return classify.HTTP(status, mutating)
 }
 
 // errorBody is the decoded body of an Alibaba error response.
@@ -114,7 +101,7 @@ func (a *Adapter) serverError(op provider.Op, id string, mutating bool, status i
 	headers map[string][]string, sdkErr *sdkerrors.ServerError) *provider.Error {
 	b := decodeErrorBody(body)
 	e := a.kit.Stamp(&provider.Error{
-		Kind:       kindForServer(mutating, status, b.Code),
+		Kind:       adapterkit.ResponseKind(codeKind, b.Code, status, mutating),
 		Code:       adapterkit.Truncate(a.red.clean(b.Code), 128),
 		Message:    adapterkit.CleanMessage(a.red.clean(b.Message)),
 		RequestID:  adapterkit.Truncate(a.red.clean(b.RequestID), 128),

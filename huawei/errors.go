@@ -13,7 +13,7 @@ import (
 
 // codeKind maps the native error codes the adapter knows to kinds. Codes
 // come first (SCM's HTTP statuses are unreliable: SCM.0016
-// has been seen as a 500); see responseKind for everything else. The
+// has been seen as a 500); adapterkit.ResponseKind decides everything else. The
 // choices are documented in the package documentation.
 func codeKind(code string) (provider.Kind, bool) {
 	switch strings.ToUpper(strings.TrimSpace(code)) {
@@ -38,18 +38,6 @@ func codeKind(code string) (provider.Kind, bool) {
 	return provider.KindOther, false
 }
 
-// responseKind classifies an HTTP error response (status 400 or more): a
-// code the adapter knows decides; everything else, a 404 with an unknown
-// code included, goes to the rules every adapter shares
-// (internal/classify), under which a 404 is never not_found: SCM's own
-// not-found answer carries SCM.0008.
-func responseKind(status int, code string, mutating bool) provider.Kind {
-	if k, ok := codeKind(code); ok {
-		return k
-	}
-	return classify.HTTP(status, mutating)
-}
-
 // classifyResponse turns an SDK service error (an HTTP status of 400 or
 // more, or a success whose body did not decode) into a provider error.
 // The SDK error stays reachable through errors.As.
@@ -70,7 +58,7 @@ func classifyResponse(op provider.Op, mutating bool, sre *sdkerr.ServiceResponse
 	if e.Message == "" {
 		e.Message = fmt.Sprintf("HTTP %d without an error body", sre.StatusCode)
 	}
-	e.Kind = responseKind(sre.StatusCode, e.Code, mutating)
+	e.Kind = adapterkit.ResponseKind(codeKind, e.Code, sre.StatusCode, mutating)
 	return e
 }
 

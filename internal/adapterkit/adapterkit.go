@@ -294,3 +294,15 @@ type joined struct {
 
 func (j *joined) Error() string   { return j.msg }
 func (j *joined) Unwrap() []error { return j.errs }
+
+// ResponseKind classifies an HTTP error response: when codeKind knows
+// the cloud's code, it decides; everything else, a 404 with an unknown
+// code included, follows the rules every adapter shares
+// ([classify.HTTP]), under which a 404 is never not_found: a proxy's or
+// a misrouted gateway's 404 must not read as "already deleted".
+func ResponseKind(codeKind func(code string) (provider.Kind, bool), code string, status int, mutating bool) provider.Kind {
+	if k, ok := codeKind(code); ok {
+		return k
+	}
+	return classify.HTTP(status, mutating)
+}

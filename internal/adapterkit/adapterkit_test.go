@@ -101,3 +101,22 @@ func TestLost(t *testing.T) {
 		}
 	}
 }
+
+func TestResponseKind(t *testing.T) {
+	known := func(code string) (provider.Kind, bool) {
+		if code == "Gone" {
+			return provider.KindNotFound, true
+		}
+		return provider.KindOther, false
+	}
+	if k := ResponseKind(known, "Gone", 400, true); k != provider.KindNotFound {
+		t.Errorf("known code: %s", k)
+	}
+	// An unknown code with 404 is other in every adapter, never not_found.
+	if k := ResponseKind(known, "Whatever", 404, false); k != provider.KindOther {
+		t.Errorf("unknown code, 404: %s", k)
+	}
+	if k := ResponseKind(known, "", 502, true); k != provider.KindOutcomeUnknown {
+		t.Errorf("502 on a mutating request: %s", k)
+	}
+}
