@@ -39,8 +39,10 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 // with DescribeCertificateState and sends the revocation only when the
 // Type is certificate (issued, expiring or expired; the cloud refuses
 // what it will not revoke). Any other Type is refused with
-// [provider.KindInvalidState] and nothing more is sent; see "Revoke" in
-// the package doc for why this is safe under races. The read costs one
+// [provider.KindInvalidState] and nothing more is sent. This holds under
+// races: no transition leads from certificate back to payed (a renewal
+// creates a new order), so an order read as certificate cannot be a
+// pending one when the revocation arrives. The read costs one
 // DescribeCertificateState request (paced like any other). Alibaba takes
 // no reason: r.Reason is ignored. The quota is returned only when the
 // certificate is revoked within 30 days of issuance.
@@ -114,17 +116,12 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 	return res, nil
 }
 
-// Status reads an order's state with DescribeCertificateState; see the
-// package doc for how each native Type maps to a [provider.State]. For an
-// issued certificate NotAfter is read from the returned certificate; the
-// private key the API also returns is discarded. When the Type is unknow
-// (as for a revoked order) or not one this adapter knows, Status looks
-// for the order among the revoked orders of ListUserCertificateOrder
-// (Status REVOKED, OrderType CPACK then BUY, a bounded number of pages;
-// Keyword only for the Domain the first call named, never the ID) and, if its row is there, reports it revoked, with
-// NotAfter from its CertEndTime and the list call's request ID; without
-// such a row the result stays [provider.StateUnknown] with the Type as
-// NativeState. Errors of every call are classified as Status errors.
+// Status reads an order's state with DescribeCertificateState (see the
+// package doc for the mapping). For an issued certificate NotAfter is read
+// from the returned certificate; the private key the API also returns is
+// discarded. When the Type is unknow or one the adapter does not know,
+// Status falls back on the list of revoked orders (listStatus). Errors of
+// every request are classified as Status errors.
 func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
 	start := time.Now()
 	n, err := a.validate(r)

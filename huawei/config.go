@@ -126,7 +126,7 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("SecurityToken contains control characters"))
 	}
 	if c.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("Timeout %s is negative", c.Timeout))
+		errs = append(errs, fmt.Errorf("the timeout %s is negative", c.Timeout))
 	}
 	return errors.Join(errs...)
 }

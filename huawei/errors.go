@@ -13,14 +13,16 @@ import (
 
 // codeKind maps the native error codes the adapter knows to kinds. Codes
 // come first (SCM's HTTP statuses are unreliable: SCM.0016
-// has been seen as a 500); adapterkit.ResponseKind decides everything else. The
-// choices are documented in the package documentation.
+// has been seen as a 500); adapterkit.ResponseKind decides everything else.
 func codeKind(code string) (provider.Kind, bool) {
 	switch strings.ToUpper(strings.TrimSpace(code)) {
 	case "SCM.0010":
 		return provider.KindInvalidState, true
-	case "SCM.0008":
+	case "SCM.0008": // certificate ID abnormal: SCM's answer for an unknown certificate
 		return provider.KindNotFound, true
+	// SCM.0020 (certificate ID wrong) and SCM.0003 (another tenant's
+	// certificate) are deliberately not not_found, so that a retried
+	// Delete is never taken as done on their strength.
 	case "SCM.0005", "SCM.0020",
 		"SCM.0009", "SCM.0012", "SCM.0013", "SCM.0014", "SCM.0015",
 		"SCM.0031", "SCM.0032", "SCM.0069", "SCM.0070",

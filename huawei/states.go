@@ -34,7 +34,7 @@ const (
 
 // nativeState maps every documented status to a normalized state; ok is
 // false for anything else. ISSUED becomes StateExpiring by expiry (see
-// stateOf). The reasons for each entry are in the package documentation.
+// stateOf).
 func nativeState(native string) (s provider.State, ok bool) {
 	switch native {
 	case nativePaid:
