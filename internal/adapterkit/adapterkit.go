@@ -110,9 +110,8 @@ func (e *TimeoutError) Timeout() bool { return true }
 // every problem in err (an errors.Join of several included), separated
 // by "; ".
 func ConfigError(cloud, origin string, err error) *provider.Error {
-	var pe *provider.Error
-	if errors.As(err, &pe) && pe.Kind == provider.KindInvalidArgument && pe.Op == "" && pe.ID == "" {
-		err = errors.New(pe.Message)
+	if pe, ok := err.(*provider.Error); ok && pe.Op == "" && pe.ID == "" {
+		err = errors.New(pe.Message) // its kind and origin are restated below
 	}
 	if provider.ValidateOrigin(origin) != nil {
 		origin = cloud

@@ -39,6 +39,12 @@ func TestConfigErrorIsOneLine(t *testing.T) {
 	if e.Origin != "huawei" || e.Message != "invalid config: AK is required; SK is required" {
 		t.Errorf("Message = %q", e.Message)
 	}
+	// A provider.Error among several problems keeps every problem.
+	bad := provider.ValidateOrigin("Bad Origin")
+	e = ConfigError("alibaba", "Bad Origin", errors.Join(bad, errors.New("AK is required")))
+	if e.Origin != "alibaba" || !strings.Contains(e.Message, "AK is required") || strings.Contains(e.Error(), "\n") {
+		t.Errorf("joined: %v", e)
+	}
 }
 
 func TestPrecheck(t *testing.T) {
