@@ -238,15 +238,3 @@ func TestRatesMatchTheEmulatorQuotas(t *testing.T) {
 		}
 	}
 }
-
-// TestNewRefusesZeroConfig: a bad configuration is one *provider.Error of
-// kind invalid_argument on one line, the same in every adapter.
-func TestNewRefusesZeroConfig(t *testing.T) {
-	t.Parallel()
-	_, err := New(Config{})
-	var pe *provider.Error
-	if !errors.As(err, &pe) || pe.Kind != provider.KindInvalidArgument || strings.Contains(err.Error(), "\n") ||
-		pe.Origin != "alibaba" || !strings.HasPrefix(pe.Message, "invalid config: ") {
-		t.Fatalf("New(Config{}) = %v; want one line, kind invalid_argument", err)
-	}
-}

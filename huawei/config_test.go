@@ -2,14 +2,11 @@ package huawei
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/certbroker/certbroker/provider"
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
@@ -176,17 +173,5 @@ func TestSuggestedRate(t *testing.T) {
 		if rate != want || burst != wantBurst {
 			t.Errorf("%s: %v/s burst %d, want %v/s burst %d", api, rate, burst, want, wantBurst)
 		}
-	}
-}
-
-// TestNewRefusesZeroConfig: a bad configuration is one *provider.Error of
-// kind invalid_argument on one line, the same in every adapter.
-func TestNewRefusesZeroConfig(t *testing.T) {
-	t.Parallel()
-	_, err := New(Config{})
-	var pe *provider.Error
-	if !errors.As(err, &pe) || pe.Kind != provider.KindInvalidArgument || strings.Contains(err.Error(), "\n") ||
-		pe.Origin != "huawei" || !strings.HasPrefix(pe.Message, "invalid config: ") {
-		t.Fatalf("New(Config{}) = %v; want one line, kind invalid_argument", err)
 	}
 }
