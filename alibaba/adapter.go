@@ -1,6 +1,7 @@
 package alibaba
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/endpoint"
 	"github.com/certbroker/certbroker/provider"
 )
@@ -19,13 +21,12 @@ import (
 // [provider.Checker] and [provider.RateAdvisor]. It is safe for concurrent use; build it with
 // [New] and reuse it.
 type Adapter struct {
-	origin string
-	cfg    Config
-	ep     endpoint.Endpoint
-	pool   *clientPool
-	log    *slog.Logger
-	now    func() time.Time
-	red    redactor
+	kit  adapterkit.Kit
+	cfg  Config
+	ep   endpoint.Endpoint
+	pool *clientPool
+	now  func() time.Time
+	red  redactor
 }
 
 var (
@@ -48,12 +49,11 @@ var sdkEndpointMap = sync.OnceValue(func() map[string]string {
 func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
-		return nil, err
+		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, err)
 	}
 	ep, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {
-		return nil, &provider.Error{Kind: provider.KindInvalidArgument, Origin: cfg.Origin,
-			Message: "alibaba: " + err.Error()}
+		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, err)
 	}
 	o := options{
 		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -70,22 +70,20 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	}
 	pool, err := newPool(cfg, ep, o, endpointMap)
 	if err != nil {
-		return nil, &provider.Error{Kind: provider.KindInvalidArgument, Origin: cfg.Origin,
-			Message: "alibaba: building the SDK client: " + newRedactor(cfg).clean(err.Error())}
+		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, errors.New("building the SDK client: "+newRedactor(cfg).clean(err.Error())))
 	}
 	return &Adapter{
-		origin: cfg.Origin,
-		cfg:    cfg,
-		ep:     ep,
-		pool:   pool,
-		log:    o.logger.With(slog.String("origin", cfg.Origin)),
-		now:    o.now,
-		red:    newRedactor(cfg),
+		kit:  adapterkit.Kit{Cloud: "alibaba", Origin: cfg.Origin, Log: o.logger},
+		cfg:  cfg,
+		ep:   ep,
+		pool: pool,
+		now:  o.now,
+		red:  newRedactor(cfg),
 	}, nil
 }
 
 // Origin returns the origin name the adapter reports.
-func (a *Adapter) Origin() string { return a.origin }
+func (a *Adapter) Origin() string { return a.kit.Origin }
 
 // CloseIdleConnections closes the kept-alive connections of every pooled
 // client. The adapter stays usable.
@@ -100,6 +98,9 @@ func (a Adapter) String() string {
 
 // GoString describes the adapter for %#v, without secrets.
 func (a Adapter) GoString() string { return a.String() }
+
+// Format implements [fmt.Formatter] so that every verb prints String.
+func (a Adapter) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(a.String())) }
 
 // LogValue implements [slog.LogValuer] without secrets.
 func (a Adapter) LogValue() slog.Value {

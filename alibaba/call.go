@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 )
@@ -24,12 +24,13 @@ func (a *Adapter) invoke(ctx context.Context, op provider.Op, id string, mutatin
 	req requests.AcsRequest, resp responses.AcsResponse) error {
 	start := time.Now()
 	action := req.GetActionName()
-	if err := provider.Pace(ctx, action); err != nil {
-		return a.logged(ctx, op, id, action, start, "", canceled(a.origin, op, id, err))
+	logReq := adapterkit.Request{Op: op, ID: id, API: action}
+	if e := a.kit.Pace(ctx, op, id, action); e != nil {
+		return a.kit.Logged(ctx, logReq, start, 0, "", e)
 	}
 	s, err := a.pool.get(ctx)
 	if err != nil {
-		return a.logged(ctx, op, id, action, start, "", canceled(a.origin, op, id, err))
+		return a.kit.Logged(ctx, logReq, start, 0, "", a.kit.Canceled(op, id, err))
 	}
 	req.SetScheme(a.ep.Scheme)
 	c := s.begin(ctx)
@@ -45,9 +46,9 @@ func (a *Adapter) invoke(ctx context.Context, op provider.Op, id string, mutatin
 		// decode the response it had already read ourselves.
 		perr = a.serverError(op, id, mutating, resp.GetHttpStatus(), resp.GetHttpContentBytes(), resp.GetHttpHeaders(), nil)
 	case panicked != nil:
-		perr = &provider.Error{Op: op, Origin: a.origin, ID: id, HTTPStatus: resp.GetHttpStatus(),
-			Message: truncate(a.red.clean(fmt.Sprintf("the SDK panicked: %v", panicked)), maxMessageLen),
-			Kind:    provider.KindOther}
+		perr = a.kit.Stamp(&provider.Error{HTTPStatus: resp.GetHttpStatus(),
+			Message: adapterkit.CleanMessage(a.red.clean(fmt.Sprintf("the SDK panicked: %v", panicked))),
+			Kind:    provider.KindOther}, op, id)
 		if c.sent.Load() {
 			perr.Kind = classify.Transport(classify.Exchange{Mutating: mutating, Started: true, MaybeSent: true})
 		}
@@ -58,7 +59,7 @@ func (a *Adapter) invoke(ctx context.Context, op provider.Op, id string, mutatin
 		perr = a.transportError(op, id, mutating, err, c)
 	}
 	if perr != nil {
-		return a.logged(ctx, op, id, action, start, perr.RequestID, perr)
+		return a.kit.Logged(ctx, logReq, start, perr.HTTPStatus, perr.RequestID, perr)
 	}
 	return nil
 }
@@ -73,26 +74,7 @@ func doAction(s *slot, req requests.AcsRequest, resp responses.AcsResponse) (pan
 	return nil, s.client.DoAction(req, resp)
 }
 
-func canceled(origin string, op provider.Op, id string, err error) *provider.Error {
-	return &provider.Error{Kind: provider.KindCanceled, Op: op, Origin: origin, ID: id,
-		Message: "context ended before the request was sent: " + err.Error(), Err: err}
-}
-
-// logged records the outcome of a failed call and returns err.
-func (a *Adapter) logged(ctx context.Context, op provider.Op, id, action string, start time.Time,
-	requestID string, err *provider.Error) error {
-	a.log.LogAttrs(ctx, slog.LevelDebug, "alibaba call failed",
-		slog.String("op", string(op)), slog.String("id", id), slog.String("action", action),
-		slog.String("kind", err.Kind.String()), slog.String("code", err.Code),
-		slog.Int("http_status", err.HTTPStatus), slog.String("request_id", requestID),
-		slog.Duration("duration", time.Since(start)))
-	return err
-}
-
-// done records a successful call.
+// done writes the debug record of a successful operation.
 func (a *Adapter) done(ctx context.Context, r *provider.Result, action string, start time.Time) {
-	a.log.LogAttrs(ctx, slog.LevelDebug, "alibaba call",
-		slog.String("op", string(r.Op)), slog.String("id", r.ID), slog.String("action", action),
-		slog.String("state", r.State.String()), slog.String("request_id", r.RequestID),
-		slog.Duration("duration", time.Since(start)))
+	a.kit.Logged(ctx, adapterkit.Request{Op: r.Op, ID: r.ID, API: action}, start, 200, r.RequestID, nil)
 }

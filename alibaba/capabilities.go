@@ -15,8 +15,7 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 			// DescribeCertificateState reports a cancelled order as payed,
 			// exactly like a fresh one.
 			ReportedAs: []provider.State{provider.StatePendingApplication},
-			Note: "CancelOrderRequest: withdraws an application in domain_verify or process; " +
-				"the order returns to payed synchronously and may then be deleted",
+			Note:       "CancelOrderRequest: withdraws an application in domain_verify or process; the order returns to payed at once and may then be deleted.",
 		},
 		Revoke: provider.OpCapability{
 			Supported: true,
@@ -25,42 +24,31 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 			Settles:   provider.StateRevoked,
 			// No ReportedAs: the revocation is sent only for Type
 			// certificate, so a cancelled pending order never results.
-			Note: "CancelCertificateForPackageRequest: sent only after DescribeCertificateState answers Type " +
-				"certificate (one extra read), because on a pending (payed) order it cancels the order and " +
-				"returns its quota instead of revoking; any other Type is refused with invalid_state before " +
-				"it is sent; the quota comes back only within 30 days of issuance; Alibaba takes no reason",
+			Note: "CancelCertificateForPackageRequest: sent only after DescribeCertificateState reads Type certificate, " +
+				"since on a pending order it cancels instead of revoking. Quota returns only within 30 days of issuance; no reason is taken.",
 		},
 		Delete: provider.OpCapability{
 			Supported: true,
 			From:      []provider.State{provider.StateReviewFailed, provider.StateCancelled},
 			Lands:     provider.StateUnknown,
 			Settles:   provider.StateUnknown,
-			Note: "DeleteCertificateRequest: removes an order whose review failed (verify_fail) or that " +
-				"was cancelled back to payed; Status reports both fresh and cancelled orders as payed " +
-				"(pending application), so for a payed order the cloud decides and refuses a fresh one " +
-				"with OrderStateError",
+			Note: "DeleteCertificateRequest: removes an order whose review failed or that was cancelled back to payed. " +
+				"Status reads fresh and cancelled orders alike as payed, so for those the cloud decides.",
 		},
 		Renew: provider.OpCapability{
 			Supported: true,
 			From:      []provider.State{provider.StateExpiring},
 			Lands:     provider.StatePendingApplication,
 			Settles:   provider.StatePendingApplication,
-			Note: "RenewCertificateOrderForPackageRequest: creates a new order in payed from one in its " +
-				"renewal window and uses package quota; the old order is unchanged; never retried, " +
-				"since every success creates an order",
+			Note: "RenewCertificateOrderForPackageRequest: creates a new payed order from one in its renewal window, " +
+				"using package quota. Never retried, since every success creates an order.",
 		},
 	}
 }
 
-// Documented request quotas per second, per API, region and parent
-// account (fidelity review A17), checked against the pages: the CAS
-// 2020-04-07 quota page (alibabacloud.com/help/.../api-cas-2020-04-07-quota)
-// gives DescribeCertificateState, DeleteCertificateRequest and
-// RenewCertificateOrderForPackageRequest 10/1(s); the action pages give
-// CancelOrderRequest 100, CancelCertificateForPackageRequest 10 and
-// ListUserCertificateOrder 10 a second per user. Origins sharing an
-// account share them. alibabatest.WithDocumentedQPS enforces the same
-// table.
+// apiRates are the documented request quotas per second, per API, region
+// and parent account (the CAS 2020-04-07 quota page and the action
+// pages). Origins sharing an account share them.
 var apiRates = map[string]float64{
 	"CancelOrderRequest":                     100,
 	"CancelCertificateForPackageRequest":     10,

@@ -1,10 +1,6 @@
 package alibaba
 
-import (
-	"fmt"
-
-	"github.com/certbroker/certbroker/provider"
-)
+import "github.com/certbroker/certbroker/provider"
 
 var _ provider.Checker = (*Adapter)(nil)
 
@@ -25,22 +21,17 @@ func (a *Adapter) Check(req provider.Request) error {
 // validate is the one pre-send check of every operation, shared by the
 // operations and Check. It returns the parsed order ID.
 func (a *Adapter) validate(req provider.Request) (int64, error) {
-	switch r := req.(type) {
-	case provider.CancelRequest, provider.RevokeRequest, provider.DeleteRequest, provider.StatusRequest:
-		return parseOrderID(a.origin, r.Op(), r.TargetID())
-	case provider.RenewRequest:
-		n, err := parseOrderID(a.origin, provider.OpRenew, r.ID)
-		if err != nil {
-			return 0, err
-		}
+	if e := a.kit.Precheck(req, checkOrderID); e != nil {
+		return 0, e
+	}
+	n, _ := parseOrderID(req.TargetID())
+	if r, ok := req.(provider.RenewRequest); ok {
 		if err := ValidateCSR(r.CSR); err != nil {
-			return 0, a.invalid(provider.OpRenew, r.ID, err)
+			return 0, a.kit.Invalid(provider.OpRenew, r.ID, err)
 		}
 		if err := ValidateTags(r.Tags); err != nil {
-			return 0, a.invalid(provider.OpRenew, r.ID, err)
+			return 0, a.kit.Invalid(provider.OpRenew, r.ID, err)
 		}
-		return n, nil
 	}
-	return 0, &provider.Error{Kind: provider.KindInvalidArgument, Origin: a.origin,
-		Message: fmt.Sprintf("unsupported request type %T", req)}
+	return n, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -31,8 +32,9 @@ const (
 // means its default. Config holds secrets: its String, GoString and
 // LogValue methods redact them, so it is safe to print and log.
 type Config struct {
-	// Origin is the name the adapter reports in results and errors
-	// (default "alibaba"); see [provider.ValidateOrigin].
+	// Origin is the name the adapter stamps on its own results and
+	// errors (default "alibaba"; see [provider.ValidateOrigin]). Behind a
+	// broker, the name the adapter is registered under wins.
 	Origin string
 	// Region is the Alibaba Cloud region ID (default "cn-hangzhou"). It is
 	// sent as RegionId and, without Endpoint, selects the endpoint.
@@ -113,14 +115,13 @@ func (cfg Config) withDefaults() (Config, error) {
 		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	bad := func(format string, args ...any) (Config, error) {
-		return Config{}, &provider.Error{Kind: provider.KindInvalidArgument, Origin: cfg.Origin,
-			Message: "alibaba: " + fmt.Sprintf(format, args...)}
+		return cfg, fmt.Errorf(format, args...)
 	}
 	if err := provider.ValidateOrigin(cfg.Origin); err != nil {
-		return Config{}, err
+		return cfg, err
 	}
 	if !regionPattern.MatchString(cfg.Region) {
-		return bad("invalid region %q: want a region ID such as cn-hangzhou", truncate(cfg.Region, 64))
+		return bad("invalid region %q: want a region ID such as cn-hangzhou", adapterkit.Truncate(cfg.Region, 64))
 	}
 	if cfg.Timeout < 0 || cfg.ConnectTimeout < 0 {
 		return bad("timeouts must not be negative")
@@ -144,30 +145,12 @@ func (cfg Config) withDefaults() (Config, error) {
 	return cfg, nil
 }
 
-const redacted = "[REDACTED]"
-
-func redactIfSet(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
-// maskKeyID shows enough of an AccessKey ID to recognise it in a log and
-// no more.
-func maskKeyID(id string) string {
-	if len(id) <= 8 {
-		return redactIfSet(id)
-	}
-	return id[:4] + "****" + id[len(id)-4:]
-}
-
 // String renders cfg with the secret and the token redacted and the
 // AccessKey ID masked.
 func (cfg Config) String() string {
 	return fmt.Sprintf("alibaba.Config{Origin:%q Region:%q Endpoint:%q AccessKeyID:%q AccessKeySecret:%q SecurityToken:%q Timeout:%v ConnectTimeout:%v}",
-		cfg.Origin, cfg.Region, displayEndpoint(cfg.Endpoint), maskKeyID(cfg.AccessKeyID),
-		redactIfSet(cfg.AccessKeySecret), redactIfSet(cfg.SecurityToken), cfg.Timeout, cfg.ConnectTimeout)
+		cfg.Origin, cfg.Region, displayEndpoint(cfg.Endpoint), adapterkit.MaskKeyID(cfg.AccessKeyID),
+		adapterkit.RedactIfSet(cfg.AccessKeySecret), adapterkit.RedactIfSet(cfg.SecurityToken), cfg.Timeout, cfg.ConnectTimeout)
 }
 
 // GoString implements [fmt.GoStringer] for %#v, with the same redaction as
@@ -180,9 +163,9 @@ func (cfg Config) LogValue() slog.Value {
 		slog.String("origin", cfg.Origin),
 		slog.String("region", cfg.Region),
 		slog.String("endpoint", displayEndpoint(cfg.Endpoint)),
-		slog.String("access_key_id", maskKeyID(cfg.AccessKeyID)),
-		slog.String("access_key_secret", redactIfSet(cfg.AccessKeySecret)),
-		slog.String("security_token", redactIfSet(cfg.SecurityToken)),
+		slog.String("access_key_id", adapterkit.MaskKeyID(cfg.AccessKeyID)),
+		slog.String("access_key_secret", adapterkit.RedactIfSet(cfg.AccessKeySecret)),
+		slog.String("security_token", adapterkit.RedactIfSet(cfg.SecurityToken)),
 		slog.Duration("timeout", cfg.Timeout),
 		slog.Duration("connect_timeout", cfg.ConnectTimeout),
 	)

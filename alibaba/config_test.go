@@ -150,7 +150,7 @@ func TestSecretsStayOut(t *testing.T) {
 		assertNoSecrets(t, text, testSecret, testToken, "Signature=", "SecurityToken=", "AccessKeyId=",
 			strings.TrimSpace(alibabatest.PrivateKeyPlaceholder[28:60]))
 	}
-	if !strings.Contains(logs.String(), `"action":"DescribeCertificateState"`) {
+	if !strings.Contains(logs.String(), `"api":"DescribeCertificateState"`) {
 		t.Errorf("the debug log lacks the call record:\n%s", logs.String())
 	}
 }

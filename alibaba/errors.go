@@ -10,13 +10,14 @@ import (
 	"strings"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 )
 
 // codeKinds maps Alibaba error codes to kinds. Codes are matched exactly
 // first, then by the prefixes in codePrefixKinds; the HTTP status is
-// consulted only for codes in neither table (see kindForServer).
+// consulted only for codes in neither table (adapterkit.ResponseKind).
 var codeKinds = map[string]provider.Kind{
 	"NotFoundOrder":                  provider.KindNotFound,
 	"OrderStateError":                provider.KindInvalidState,
@@ -45,8 +46,9 @@ var codePrefixKinds = []struct {
 	{"InvalidParameter", provider.KindInvalidArgument},
 }
 
-// kindForCode returns the kind of a known code.
-func kindForCode(code string) (provider.Kind, bool) {
+// codeKind returns the kind of a code Alibaba documents; ok is false for
+// any other, which adapterkit.ResponseKind leaves to internal/classify.
+func codeKind(code string) (provider.Kind, bool) {
 	if k, ok := codeKinds[code]; ok {
 		return k, true
 	}
@@ -58,29 +60,12 @@ func kindForCode(code string) (provider.Kind, bool) {
 	return provider.KindOther, false
 }
 
-// kindForServer classifies an error response: by code when the code is
-// one of Alibaba's known codes, and otherwise by the cloud-independent
-// HTTP rules of internal/classify (a 5xx may have been applied, so it is
-// KindOutcomeUnknown for a mutating request and KindUnavailable for a
-// read; a 404 without a known code is KindOther, since Alibaba also
-// answers 404 for quota codes and a misrouted request must not look like
-// "already deleted" to a caller that reconciles).
-func kindForServer(mutating bool, status int, code string) provider.Kind {
-	if k, ok := kindForCode(code); ok {
-		return k
-	}
-	return classify.HTTP(status, mutating)
-}
-
 // errorBody is the decoded body of an Alibaba error response.
 type errorBody struct {
 	Code, Message, RequestID, HostID, Recommend string
 	// JSON is false when the body was not a JSON object.
 	JSON bool
 }
-
-// maxMessageLen bounds the cloud's message kept in an error.
-const maxMessageLen = 512
 
 // decodeErrorBody reads an error body the way the SDK does (top-level
 // RequestId, HostId, Code, Message, Recommend), but tolerates any JSON
@@ -117,17 +102,13 @@ func decodeErrorBody(body []byte) errorBody {
 func (a *Adapter) serverError(op provider.Op, id string, mutating bool, status int, body []byte,
 	headers map[string][]string, sdkErr *sdkerrors.ServerError) *provider.Error {
 	b := decodeErrorBody(body)
-	code := truncate(a.red.clean(b.Code), 128)
-	e := &provider.Error{
-		Kind:       kindForServer(mutating, status, b.Code),
-		Op:         op,
-		Origin:     a.origin,
-		ID:         id,
-		Code:       code,
-		Message:    truncate(a.red.clean(b.Message), maxMessageLen),
-		RequestID:  truncate(a.red.clean(b.RequestID), 128),
+	e := a.kit.Stamp(&provider.Error{
+		Kind:       adapterkit.ResponseKind(codeKind, b.Code, status, mutating),
+		Code:       adapterkit.Truncate(a.red.clean(b.Code), 128),
+		Message:    adapterkit.CleanMessage(a.red.clean(b.Message)),
+		RequestID:  adapterkit.Truncate(a.red.clean(b.RequestID), 128),
 		HTTPStatus: status,
-	}
+	}, op, id)
 	if e.Message == "" {
 		e.Message = fmt.Sprintf("HTTP %d", status)
 	}
@@ -155,14 +136,9 @@ func (a *Adapter) cleanServerError(status int, b errorBody, headers map[string][
 
 // transportError classifies a failure without an HTTP error response: a
 // connection, TLS, timeout or reset error, a cancelled context, or a
-// success response that could not be decoded. The kind comes from
-// internal/classify; this function only says what happened to the
-// request and words the message. mutating is the request's own (see
-// invoke): a read that precedes a mutating operation and is cut off by
-// the caller's context is KindCanceled, since the operation itself was
-// never sent.
+// success response that could not be decoded. mutating is the request's
+// own (see invoke).
 func (a *Adapter) transportError(op provider.Op, id string, mutating bool, err error, c *call) *provider.Error {
-	e := &provider.Error{Op: op, Origin: a.origin, ID: id}
 	ctxErr := c.ctx.Err()
 	x := classify.Exchange{
 		Mutating:    mutating,
@@ -171,57 +147,19 @@ func (a *Adapter) transportError(op provider.Op, id string, mutating bool, err e
 		CallerEnded: ctxErr != nil,
 	}
 	cause := a.cleanCause(err)
-	text := truncate(a.red.clean(cause.Error()), maxMessageLen)
+	text := adapterkit.CleanMessage(a.red.clean(cause.Error()))
 	var ce *sdkerrors.ClientError
-	undecodable := errors.As(err, &ce) && ce.ErrorCode() == sdkerrors.JsonUnmarshalErrorCode
-
-	switch {
-	case ctxErr != nil && !x.MaybeSent:
-		e.Kind = classify.Transport(x)
-		e.Message = "context ended before the request was sent: " + ctxErr.Error()
-		e.Err = ctxErr
-		return e
-	case ctxErr != nil:
-		e.Kind = classify.Transport(x)
-		e.Err = &joined{msg: ctxErr.Error() + ": " + text, errs: []error{ctxErr, cause}}
-		switch {
-		case mutating:
-			e.Message = "context ended after the request was sent; the cloud may have applied it: " + ctxErr.Error()
-		case op.Mutating():
-			e.Kind = provider.KindCanceled
-			e.Message = "context ended during the state read that precedes " + string(op) +
-				"; the " + string(op) + " request itself was not sent: " + ctxErr.Error()
-		default:
-			e.Message = "context ended while waiting for the response: " + ctxErr.Error()
-		}
-		return e
-	}
-	e.Err = cause
-	if undecodable {
+	if ctxErr == nil && errors.As(err, &ce) && ce.ErrorCode() == sdkerrors.JsonUnmarshalErrorCode {
 		// A 2xx whose body could not be read: classified as an HTTP
 		// answer, since the request certainly reached the cloud.
-		e.Kind = classify.HTTP(http.StatusOK, mutating)
+		e := a.kit.Stamp(&provider.Error{Kind: classify.HTTP(http.StatusOK, mutating), Err: cause,
+			Message: "the response could not be decoded"}, op, id)
 		if mutating {
 			e.Message = "the success response could not be decoded; the cloud applied the request but its result is unknown"
-		} else {
-			e.Message = "the response could not be decoded"
 		}
 		return e
 	}
-	e.Kind = classify.Transport(x)
-	switch {
-	case !x.Started:
-		// The SDK failed before handing anything to the transport: a
-		// configuration problem that a retry will not fix.
-		e.Message = "the SDK could not build the request: " + text
-	case !x.MaybeSent:
-		e.Message = "request not sent: " + text
-	case mutating:
-		e.Message = "no usable response after the request was sent; the cloud may have applied it: " + text
-	default:
-		e.Message = "no usable response: " + text
-	}
-	return e
+	return a.kit.Lost(op, id, x, ctxErr, cause, text)
 }
 
 // cleanCause returns err with the request URL redacted from any
@@ -237,12 +175,3 @@ func (a *Adapter) cleanCause(err error) error {
 	}
 	return err
 }
-
-// joined is an error with several causes and a one-line message.
-type joined struct {
-	msg  string
-	errs []error
-}
-
-func (j *joined) Error() string   { return j.msg }
-func (j *joined) Unwrap() []error { return j.errs }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -82,7 +83,7 @@ func FuzzDecodeError(f *testing.F) {
 		e := a.serverError(op, "1", op.Mutating(), status, body, nil, se)
 
 		b := decodeErrorBody(body)
-		if want := kindForServer(op.Mutating(), status, b.Code); e.Kind != want {
+		if want := adapterkit.ResponseKind(codeKind, b.Code, status, op.Mutating()); e.Kind != want {
 			t.Fatalf("kind %s, want %s", e.Kind, want)
 		}
 		if !sdkPanicked && (b.Code != se.ErrorCode() || b.Message != se.Message() || b.RequestID != se.RequestId()) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/certbroker/certbroker/provider"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 )
 
 // maxOrderIDLen is the number of decimal digits of math.MaxInt64.
@@ -17,21 +17,21 @@ const maxOrderIDLen = 19
 // spelling (and one Ref). The error is a [*provider.Error] of kind
 // [provider.KindInvalidArgument].
 func (a *Adapter) CheckID(id string) error {
-	_, err := parseOrderID(a.origin, "", id)
+	return a.kit.CheckID(id, checkOrderID)
+}
+
+// checkOrderID is parseOrderID without the value, for [adapterkit.Kit.Precheck].
+func checkOrderID(id string) error {
+	_, err := parseOrderID(id)
 	return err
 }
 
 // parseOrderID validates id and returns its value. It runs before any
 // request is built, so nothing but a canonical decimal number can reach
 // the wire.
-func parseOrderID(origin string, op provider.Op, id string) (int64, error) {
+func parseOrderID(id string) (int64, error) {
 	bad := func(why string) error {
-		e := &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Origin: origin,
-			Message: fmt.Sprintf("order ID %q %s", truncate(id, 40), why)}
-		if provider.ValidateID(id) == nil {
-			e.ID = id // safe to print on one line
-		}
-		return e
+		return fmt.Errorf("order ID %q %s", adapterkit.Truncate(id, 40), why)
 	}
 	switch {
 	case id == "":
@@ -52,13 +52,4 @@ func parseOrderID(origin string, op provider.Op, id string) (int64, error) {
 		return 0, bad("is out of range: want at most 9223372036854775807")
 	}
 	return n, nil
-}
-
-// truncate shortens s to at most n bytes for messages, without splitting
-// a UTF-8 sequence in a way that matters: %q escapes whatever remains.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

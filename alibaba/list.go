@@ -11,21 +11,19 @@ import (
 )
 
 // Status falls back on ListUserCertificateOrder when DescribeCertificateState
-// answers unknow (which it does, at least in the emulator, for a revoked
-// order) or a Type this adapter does not know.
+// answers unknow (as it does for a revoked order) or a Type this adapter
+// does not know. This is the one place the fallback is explained.
 //
-// It uses documented filters only (ListUserCertificateOrder,
-// help.aliyun.com/document_detail/455804): Status REVOKED, OrderType
-// CPACK (orders created from a resource plan, the default) and then BUY
-// (sold orders), CurrentPage and ShowSize, and Keyword only as documented,
-// a fuzzy match on the domain: when DescribeCertificateState named the
-// order's Domain, Keyword is that domain, which narrows the list to the
-// order and its namesakes; otherwise no Keyword is sent. The order ID is
-// never sent as Keyword. Only the row whose OrderId is exactly the ID
-// counts; up to maxListPages pages of listShowSize rows are read per order
-// type, newest first, so a revoked order further down the list is not
-// found. A row proves the order is revoked; no row proves nothing, and
-// Status then stays StateUnknown.
+// It uses documented filters only (help.aliyun.com/document_detail/455804):
+// Status REVOKED, OrderType CPACK (orders from a resource plan) and then
+// BUY, CurrentPage and ShowSize, and Keyword as documented, a fuzzy match on
+// the domain: the Domain DescribeCertificateState named, if any; the order
+// ID is never sent as Keyword. Only the row whose OrderId is exactly the ID
+// counts, and up to maxListPages pages of listShowSize rows are read per
+// order type, newest first. A row proves the order is revoked (Result
+// then carries the row's Status, CertEndTime and the list call's request
+// ID); no row proves nothing, and Status stays StateUnknown with the Type
+// as NativeState. Each request is paced as ListUserCertificateOrder.
 const (
 	listAction    = "ListUserCertificateOrder"
 	listShowSize  = 50 // the documented default page size

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -26,7 +27,7 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 	if err := a.invoke(ctx, provider.OpCancel, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
-	res := a.result(provider.OpCancel, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpCancel, r.ID, resp.RequestId)
 	res.State, res.NativeState = provider.StateCancelled, typePayed
 	a.done(ctx, res, req.GetActionName(), start)
 	return res, nil
@@ -38,8 +39,10 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 // with DescribeCertificateState and sends the revocation only when the
 // Type is certificate (issued, expiring or expired; the cloud refuses
 // what it will not revoke). Any other Type is refused with
-// [provider.KindInvalidState] and nothing more is sent; see "Revoke" in
-// the package doc for why this is safe under races. The read costs one
+// [provider.KindInvalidState] and nothing more is sent. This holds under
+// races: no transition leads from certificate back to payed (a renewal
+// creates a new order), so an order read as certificate cannot be a
+// pending one when the revocation arrives. The read costs one
 // DescribeCertificateState request (paced like any other). Alibaba takes
 // no reason: r.Reason is ignored. The quota is returned only when the
 // certificate is revoked within 30 days of issuance.
@@ -58,7 +61,7 @@ func (a *Adapter) Revoke(ctx context.Context, r provider.RevokeRequest) (*provid
 	if err := a.invoke(ctx, provider.OpRevoke, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
-	res := a.result(provider.OpRevoke, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpRevoke, r.ID, resp.RequestId)
 	res.State = provider.StateRevoked
 	a.done(ctx, res, req.GetActionName(), start)
 	return res, nil
@@ -79,15 +82,16 @@ func (a *Adapter) revocable(ctx context.Context, id string, n int64) error {
 	case typeCertificate:
 		return nil
 	case "":
-		return &provider.Error{Kind: provider.KindUnavailable, Op: provider.OpRevoke, Origin: a.origin, ID: id,
+		return a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable,
 			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
-			Message: "the state read before revoking carried no Type; nothing was revoked"}
+			Message: "the state read before revoking carried no Type; nothing was revoked"}, provider.OpRevoke, id)
 	}
 	st, _, _ := a.mapType(resp.Type, "")
-	return &provider.Error{Kind: provider.KindInvalidState, Op: provider.OpRevoke, Origin: a.origin, ID: id,
+	return a.kit.Stamp(&provider.Error{Kind: provider.KindInvalidState,
 		RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
 		Message: fmt.Sprintf("the order is %s (Type %q), not issued; CancelCertificateForPackageRequest was not sent, "+
-			"since on a pending order it cancels the order instead of revoking", st, truncate(resp.Type, 40))}
+			"since on a pending order it cancels the order instead of revoking", st, adapterkit.Truncate(resp.Type, 40))},
+		provider.OpRevoke, id)
 }
 
 // Delete removes an order with DeleteCertificateRequest. Alibaba accepts
@@ -106,59 +110,17 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 	if err := a.invoke(ctx, provider.OpDelete, r.ID, true, req, resp); err != nil {
 		return nil, err
 	}
-	res := a.result(provider.OpDelete, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpDelete, r.ID, resp.RequestId)
 	a.done(ctx, res, req.GetActionName(), start)
 	return res, nil
 }
 
-// Renew creates a renewal order for an order in its renewal window with
-// RenewCertificateOrderForPackageRequest. The CSR and tags are validated
-// before anything is sent (see [ValidateCSR] and [ValidateTags]). The new
-// order's ID is in Result.NewID and it starts in payed
-// ([provider.StatePendingApplication], Capabilities().Renew.Lands); the old
-// order is unchanged, and Result.State, which describes the old order, is
-// [provider.StateUnknown] because the response does not reveal it. Renew
-// is never retried by the adapter: every success creates an order.
-func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider.Result, error) {
-	start := time.Now()
-	n, err := a.validate(r)
-	if err != nil {
-		return nil, err
-	}
-	req := cas.CreateRenewCertificateOrderForPackageRequestRequest()
-	req.OrderId = requests.NewInteger64(n)
-	req.Csr = r.CSR
-	addTags(req.GetQueryParams(), r.Tags)
-	resp := cas.CreateRenewCertificateOrderForPackageRequestResponse()
-	if err := a.invoke(ctx, provider.OpRenew, r.ID, true, req, resp); err != nil {
-		return nil, err
-	}
-	if resp.OrderId <= 0 {
-		return nil, &provider.Error{Kind: provider.KindOutcomeUnknown, Op: provider.OpRenew,
-			Origin: a.origin, ID: r.ID, RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
-			Message: "the renewal succeeded but the response carried no new OrderId"}
-	}
-	res := a.result(provider.OpRenew, r.ID, resp.RequestId)
-	res.NewID = formatOrderID(resp.OrderId)
-	// Result.State describes the renewed order itself, which the call
-	// does not reveal (it is unchanged); the new order starts in payed,
-	// Capabilities().Renew.Lands.
-	res.State = provider.StateUnknown
-	a.done(ctx, res, req.GetActionName(), start)
-	return res, nil
-}
-
-// Status reads an order's state with DescribeCertificateState; see the
-// package doc for how each native Type maps to a [provider.State]. For an
-// issued certificate NotAfter is read from the returned certificate; the
-// private key the API also returns is discarded. When the Type is unknow
-// (as for a revoked order) or not one this adapter knows, Status looks
-// for the order among the revoked orders of ListUserCertificateOrder
-// (Status REVOKED, OrderType CPACK then BUY, a bounded number of pages;
-// Keyword only for the Domain the first call named, never the ID) and, if its row is there, reports it revoked, with
-// NotAfter from its CertEndTime and the list call's request ID; without
-// such a row the result stays [provider.StateUnknown] with the Type as
-// NativeState. Errors of every call are classified as Status errors.
+// Status reads an order's state with DescribeCertificateState (see the
+// package doc for the mapping). For an issued certificate NotAfter is read
+// from the returned certificate; the private key the API also returns is
+// discarded. When the Type is unknow or one the adapter does not know,
+// Status falls back on the list of revoked orders (listStatus). Errors of
+// every request are classified as Status errors.
 func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
 	start := time.Now()
 	n, err := a.validate(r)
@@ -172,11 +134,11 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 		return nil, err
 	}
 	if resp.Type == "" {
-		return nil, &provider.Error{Kind: provider.KindUnavailable, Op: provider.OpStatus,
-			Origin: a.origin, ID: r.ID, RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
-			Message: "the response carried no Type"}
+		return nil, a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable,
+			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+			Message: "the response carried no Type"}, provider.OpStatus, r.ID)
 	}
-	res := a.result(provider.OpStatus, r.ID, resp.RequestId)
+	res := a.kit.Result(provider.OpStatus, r.ID, resp.RequestId)
 	res.NativeState = resp.Type
 	var known bool
 	res.State, res.NotAfter, known = a.mapType(resp.Type, resp.Certificate)
@@ -194,13 +156,4 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 	}
 	a.done(ctx, res, action, start)
 	return res, nil
-}
-
-func (a *Adapter) result(op provider.Op, id, requestID string) *provider.Result {
-	return &provider.Result{Origin: a.origin, ID: id, Op: op, RequestID: requestID}
-}
-
-func (a *Adapter) invalid(op provider.Op, id string, err error) error {
-	return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Origin: a.origin, ID: id,
-		Message: err.Error(), Err: err}
 }

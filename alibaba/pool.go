@@ -12,6 +12,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/endpoint"
 )
 
@@ -69,19 +70,6 @@ var (
 	errNoCall   = errors.New("alibaba: SDK request outside an adapter call")
 	errRedirect = errors.New("alibaba: redirect refused")
 )
-
-// timeoutError is the cause of a call's context when Config.Timeout ends
-// it. Like the http.Client timeout it replaces, it is a timeout
-// (net.Error-style Timeout) and deliberately not
-// context.DeadlineExceeded: the caller's context did not end.
-type timeoutError struct{ after time.Duration }
-
-func (e *timeoutError) Error() string {
-	return "no response within the configured timeout of " + e.after.String()
-}
-
-// Timeout reports true, like net.Error timeouts.
-func (e *timeoutError) Timeout() bool { return true }
 
 // RoundTrip sends req under the current call's context, which carries the
 // caller's cancellation, Config.Timeout and the httptrace hook. The SDK
@@ -150,7 +138,7 @@ func newPool(cfg Config, ep endpoint.Endpoint, o options, endpointMap map[string
 
 func newSlot(cfg Config, ep endpoint.Endpoint, o options, endpointMap map[string]string) (*slot, error) {
 	base := newBaseTransport(cfg, o.transport)
-	rt := &callTransport{base: base, timeout: cfg.Timeout, timeoutErr: &timeoutError{after: cfg.Timeout}}
+	rt := &callTransport{base: base, timeout: cfg.Timeout, timeoutErr: &adapterkit.TimeoutError{After: cfg.Timeout}}
 
 	sc := o.sdkConfig()
 	sc.AutoRetry = false // hazard 1: the SDK's retries re-send renewals on 5xx

@@ -1,6 +1,7 @@
 package alibaba
 
 import (
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"net/url"
 	"strings"
 )
@@ -55,10 +56,10 @@ func (r redactor) GoString() string { return "redactor" }
 // cut off, and line breaks folded so that the result fits on one line.
 func (r redactor) clean(s string) string {
 	if i := strings.Index(s, stringToSignMarker); i >= 0 {
-		s = s[:i+len(stringToSignMarker)] + " " + redacted
+		s = s[:i+len(stringToSignMarker)] + " " + adapterkit.Redacted
 	}
 	for _, v := range r.secrets {
-		s = strings.ReplaceAll(s, v, redacted)
+		s = strings.ReplaceAll(s, v, adapterkit.Redacted)
 	}
 	return strings.Join(strings.Fields(s), " ")
 }

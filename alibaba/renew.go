@@ -1,6 +1,7 @@
 package alibaba
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
@@ -9,10 +10,51 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/cas"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
+
+// Renew creates a renewal order for an order in its renewal window with
+// RenewCertificateOrderForPackageRequest. The CSR and tags are validated
+// before anything is sent (see [ValidateCSR] and [ValidateTags]). The new
+// order's ID is in Result.NewID and it starts in payed
+// ([provider.StatePendingApplication], Capabilities().Renew.Lands); the old
+// order is unchanged, and Result.State, which describes the old order, is
+// [provider.StateUnknown] because the response does not reveal it. Renew
+// is never retried by the adapter: every success creates an order.
+func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider.Result, error) {
+	start := time.Now()
+	n, err := a.validate(r)
+	if err != nil {
+		return nil, err
+	}
+	req := cas.CreateRenewCertificateOrderForPackageRequestRequest()
+	req.OrderId = requests.NewInteger64(n)
+	req.Csr = r.CSR
+	addTags(req.GetQueryParams(), r.Tags)
+	resp := cas.CreateRenewCertificateOrderForPackageRequestResponse()
+	if err := a.invoke(ctx, provider.OpRenew, r.ID, true, req, resp); err != nil {
+		return nil, err
+	}
+	if resp.OrderId <= 0 {
+		return nil, a.kit.Stamp(&provider.Error{Kind: provider.KindOutcomeUnknown,
+			RequestID: resp.RequestId, HTTPStatus: resp.GetHttpStatus(),
+			Message: "the renewal succeeded but the response carried no new OrderId"}, provider.OpRenew, r.ID)
+	}
+	res := a.kit.Result(provider.OpRenew, r.ID, resp.RequestId)
+	res.NewID = formatOrderID(resp.OrderId)
+	// Result.State describes the renewed order itself, which the call
+	// does not reveal (it is unchanged); the new order starts in payed,
+	// Capabilities().Renew.Lands.
+	res.State = provider.StateUnknown
+	a.done(ctx, res, req.GetActionName(), start)
+	return res, nil
+}
 
 // Limits on renewal input, from the RenewCertificateOrderForPackageRequest
 // documentation.
@@ -43,7 +85,7 @@ func ValidateCSR(csr string) error {
 		return errors.New("CSR is not PEM: want -----BEGIN CERTIFICATE REQUEST-----")
 	}
 	if block.Type != csrPEMType && block.Type != csrPEMTypeOlder {
-		return fmt.Errorf("CSR PEM block is %q, want %q", truncate(block.Type, 40), csrPEMType)
+		return fmt.Errorf("CSR PEM block is %q, want %q", adapterkit.Truncate(block.Type, 40), csrPEMType)
 	}
 	if strings.TrimSpace(string(rest)) != "" {
 		return errors.New("CSR has data after the PEM block")
@@ -107,10 +149,10 @@ func checkTagText(what, s string, maxLen int) error {
 	}
 	lower := strings.ToLower(s)
 	if strings.HasPrefix(lower, "aliyun") || strings.HasPrefix(lower, "acs:") {
-		return fmt.Errorf("%s %q starts with a reserved prefix (aliyun, acs:)", what, truncate(s, 40))
+		return fmt.Errorf("%s %q starts with a reserved prefix (aliyun, acs:)", what, adapterkit.Truncate(s, 40))
 	}
 	if strings.Contains(lower, "http://") || strings.Contains(lower, "https://") {
-		return fmt.Errorf("%s %q contains http:// or https://", what, truncate(s, 40))
+		return fmt.Errorf("%s %q contains http:// or https://", what, adapterkit.Truncate(s, 40))
 	}
 	return nil
 }

@@ -1,12 +1,11 @@
 package huawei
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
@@ -25,13 +24,12 @@ const userAgent = "certbroker-huawei"
 // provider.RateAdvisor. It is safe for concurrent use; build it once and
 // share it.
 type Adapter struct {
-	origin    string
+	kit       adapterkit.Kit
 	projectID string
 	endpoint  string
 	renew     bool
 	timeout   time.Duration
 	akHint    string
-	log       *slog.Logger
 	now       func() time.Time
 	hc        *core.HcHttpClient
 	transport *callTransport
@@ -43,48 +41,6 @@ var (
 	_ provider.RateAdvisor = (*Adapter)(nil)
 )
 
-// Option customizes an Adapter.
-type Option func(*options)
-
-type options struct {
-	log       *slog.Logger
-	transport http.RoundTripper
-	now       func() time.Time
-}
-
-// WithLogger logs one debug record per HTTP request (operation, API, ID,
-// HTTP status, request ID, duration) and nothing secret. The default
-// discards logs.
-func WithLogger(l *slog.Logger) Option {
-	return func(o *options) {
-		if l != nil {
-			o.log = l
-		}
-	}
-}
-
-// WithHTTPTransport sends requests through rt, for example an
-// *http.Transport with custom RootCAs or a proxy. The adapter wraps rt and
-// never modifies it. The default is a private clone of Go's default
-// transport without proxy settings.
-func WithHTTPTransport(rt http.RoundTripper) Option {
-	return func(o *options) {
-		if rt != nil {
-			o.transport = rt
-		}
-	}
-}
-
-// WithClock sets the clock used to tell issued certificates inside the
-// renewal window (StateExpiring) from others. The default is time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(o *options) {
-		if now != nil {
-			o.now = now
-		}
-	}
-}
-
 // New checks cfg, fills defaults and builds the SDK client. It makes no
 // network call: the project ID is required (so the SDK never asks IAM for
 // it) and so are AK and SK (so the SDK never falls back to its
@@ -93,11 +49,11 @@ func WithClock(now func() time.Time) Option {
 func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
-		return nil, fmt.Errorf("huawei: invalid config: %w", err)
+		return nil, adapterkit.ConfigError("huawei", cfg.Origin, err)
 	}
 	endpoint, err := resolveEndpoint(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("huawei: invalid config: %w", err)
+		return nil, adapterkit.ConfigError("huawei", cfg.Origin, err)
 	}
 	o := options{log: slog.New(slog.DiscardHandler), now: time.Now}
 	for _, opt := range opts {
@@ -114,7 +70,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cred, err := credb.SafeBuild()
 	if err != nil {
 		// The SDK's messages name missing fields, never their values.
-		return nil, fmt.Errorf("huawei: credentials: %w", err)
+		return nil, adapterkit.ConfigError("huawei", cfg.Origin, fmt.Errorf("credentials: %w", err))
 	}
 
 	ct := newCallTransport(o.transport)
@@ -133,16 +89,15 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 		WithErrorHandler(sdkerr.DefaultErrorHandler{}).
 		SafeBuild()
 	if err != nil {
-		return nil, fmt.Errorf("huawei: building the SDK client: %w", err)
+		return nil, adapterkit.ConfigError("huawei", cfg.Origin, fmt.Errorf("building the SDK client: %w", err))
 	}
 	a := &Adapter{
-		origin:    cfg.Origin,
+		kit:       adapterkit.Kit{Cloud: "huawei", Origin: cfg.Origin, Log: o.log},
 		projectID: cfg.ProjectID,
 		endpoint:  endpoint,
 		renew:     cfg.RenewByPurchase,
 		timeout:   cfg.Timeout,
-		akHint:    maskAK(cfg.AK),
-		log:       o.log,
+		akHint:    adapterkit.MaskKeyID(cfg.AK),
 		now:       o.now,
 		hc:        hc,
 		transport: ct,
@@ -151,13 +106,21 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 }
 
 // Origin returns the origin name the adapter reports.
-func (a *Adapter) Origin() string { return a.origin }
+func (a *Adapter) Origin() string { return a.kit.Origin }
+
+// CloseIdleConnections closes the transport's kept-alive connections.
+// The adapter stays usable.
+func (a *Adapter) CloseIdleConnections() {
+	if c, ok := a.transport.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
 
 // String describes the adapter without secrets. It has a value receiver,
 // so that an Adapter value prints the same way as a pointer.
 func (a Adapter) String() string {
 	return fmt.Sprintf("huawei.Adapter{origin:%s project:%s endpoint:%s ak:%s renew:%t}",
-		a.origin, a.projectID, a.endpoint, a.akHint, a.renew)
+		a.kit.Origin, a.projectID, a.endpoint, a.akHint, a.renew)
 }
 
 // GoString is like String, so that %#v prints no secrets either.
@@ -170,43 +133,10 @@ func (a Adapter) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(a.String
 // LogValue implements slog.LogValuer without secrets.
 func (a Adapter) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("origin", a.origin),
+		slog.String("origin", a.kit.Origin),
 		slog.String("project_id", a.projectID),
 		slog.String("endpoint", a.endpoint),
 		slog.String("ak", a.akHint),
 		slog.Bool("renew_by_purchase", a.renew),
 	)
-}
-
-// CheckID implements provider.IDChecker: nil when id is "scs" followed by
-// 13 digits (16 characters), otherwise a KindInvalidArgument error.
-func (a *Adapter) CheckID(id string) error {
-	if err := checkID(id); err != nil {
-		return a.invalid("", id, err)
-	}
-	return nil
-}
-
-// invalid wraps a validation failure.
-func (a *Adapter) invalid(op provider.Op, id string, err error) *provider.Error {
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		out := *pe
-		out.Op, out.Origin, out.ID = op, a.origin, id
-		out.Kind = provider.KindInvalidArgument
-		return &out
-	}
-	return &provider.Error{Kind: provider.KindInvalidArgument, Op: op, Origin: a.origin, ID: id, Message: err.Error()}
-}
-
-// SuggestedRate implements provider.RateAdvisor. SCM publishes no quota
-// of its own; the API gateway's documented default is 200 requests per
-// second per API (API gateway error codes, APIGW.0308; fidelity review
-// H15). The adapter advises a tenth of that, 20/s with a burst of 10, for
-// every API, and 1/s for the purchase that Renew makes, which is billed.
-func (a *Adapter) SuggestedRate(api string) (float64, int) {
-	if api == apiPurchase {
-		return 1, 1
-	}
-	return 20, 10
 }

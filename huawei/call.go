@@ -3,9 +3,9 @@ package huawei
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"time"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/exchange"
@@ -29,11 +29,10 @@ type request struct {
 // response (r.def's Response) and the cloud's request ID, or a
 // *provider.Error.
 func (a *Adapter) do(ctx context.Context, r request) (any, string, error) {
-	if err := provider.Pace(ctx, r.api); err != nil {
-		return nil, "", a.stamp(&provider.Error{
-			Kind: provider.KindCanceled, Op: r.op, Err: err,
-			Message: "the context ended before the request was sent: " + err.Error(),
-		}, r.id)
+	logReq := adapterkit.Request{Op: r.op, ID: r.id, API: r.api}
+	start := time.Now()
+	if e := a.kit.Pace(ctx, r.op, r.id, r.api); e != nil {
+		return nil, "", a.kit.Logged(ctx, logReq, start, 0, "", e)
 	}
 	// callCtx bounds the request by Config.Timeout, unless ctx already
 	// ends no later.
@@ -48,13 +47,9 @@ func (a *Adapter) do(ctx context.Context, r request) (any, string, error) {
 	defer a.transport.forget(c)
 
 	exg := &exchange.SdkExchange{ApiReference: &exchange.ApiReference{}, Attributes: map[string]any{}}
-	start := time.Now()
 	out, err := a.hc.SyncInvokeWithExtraHeaders(r.body, r.def, exg, map[string]string{callHeader: c.tok})
 	if err == nil {
-		a.log.LogAttrs(ctx, slog.LevelDebug, "huawei scm request",
-			slog.String("origin", a.origin), slog.String("op", string(r.op)), slog.String("api", r.api),
-			slog.String("id", r.id), slog.Int("status", exg.ApiReference.StatusCode),
-			slog.String("request_id", exg.ApiReference.RequestId), slog.Duration("duration", time.Since(start)))
+		a.kit.Logged(ctx, logReq, start, exg.ApiReference.StatusCode, exg.ApiReference.RequestId, nil)
 		return out, exg.ApiReference.RequestId, nil
 	}
 
@@ -63,19 +58,8 @@ func (a *Adapter) do(ctx context.Context, r request) (any, string, error) {
 	if errors.As(err, &sre) {
 		pe = classifyResponse(r.op, r.mutating, sre)
 	} else {
-		pe = classifyTransport(r.op, r.mutating, err, c, ctx, callCtx, a.timeout)
+		pe = a.classifyTransport(r.op, r.id, r.mutating, err, c, ctx, callCtx)
 	}
-	a.log.LogAttrs(ctx, slog.LevelDebug, "huawei scm request failed",
-		slog.String("origin", a.origin), slog.String("op", string(r.op)), slog.String("api", r.api),
-		slog.String("id", r.id), slog.Int("status", pe.HTTPStatus), slog.String("code", pe.Code),
-		slog.String("kind", pe.Kind.String()), slog.String("request_id", pe.RequestID),
-		slog.Duration("duration", time.Since(start)))
-	return nil, pe.RequestID, a.stamp(pe, r.id)
-}
-
-// stamp fills the origin and ID of e.
-func (a *Adapter) stamp(e *provider.Error, id string) *provider.Error {
-	e.Origin = a.origin
-	e.ID = id
-	return e
+	a.kit.Stamp(pe, r.op, r.id)
+	return nil, pe.RequestID, a.kit.Logged(ctx, logReq, start, pe.HTTPStatus, pe.RequestID, pe)
 }

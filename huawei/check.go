@@ -13,9 +13,6 @@ var _ provider.Checker = (*Adapter)(nil)
 // function, and returns the same *provider.Error (nil when the call would
 // go on to send its first request). It sends nothing and reads no state.
 func (a *Adapter) Check(req provider.Request) error {
-	if req == nil {
-		return &provider.Error{Kind: provider.KindInvalidArgument, Origin: a.origin, Message: "nil request"}
-	}
 	if e := a.precheck(req); e != nil {
 		return e
 	}
@@ -28,25 +25,25 @@ func (a *Adapter) Check(req provider.Request) error {
 // and dropping it silently would buy a certificate that is not what was
 // asked for) and that the tags fit Huawei's limits (see checkTags).
 func (a *Adapter) precheck(req provider.Request) *provider.Error {
-	op, id := req.Op(), req.TargetID()
-	if err := checkID(id); err != nil {
-		return a.invalid(op, id, err)
+	if e := a.kit.Precheck(req, checkID); e != nil {
+		return e
 	}
+	op, id := req.Op(), req.TargetID()
 	switch r := req.(type) {
 	case provider.RevokeRequest:
 		if err := checkReason(r.Reason); err != nil {
-			return a.invalid(op, id, err)
+			return a.kit.Invalid(op, id, err)
 		}
 	case provider.RenewRequest:
 		switch {
 		case !a.renew:
-			return a.fail(provider.KindUnsupported, id, noteRenewOff)
+			return a.kit.Fail(provider.KindUnsupported, op, id, noteRenewOff)
 		case strings.TrimSpace(r.CSR) != "":
-			return a.fail(provider.KindInvalidArgument, id,
+			return a.kit.Fail(provider.KindInvalidArgument, op, id,
 				"Huawei's purchase API takes no CSR: the new certificate's key is chosen when its application is completed")
 		}
 		if err := checkTags(r.Tags); err != nil {
-			return a.fail(provider.KindInvalidArgument, id, "renewal tags: "+err.Error())
+			return a.kit.Fail(provider.KindInvalidArgument, op, id, "renewal tags: "+err.Error())
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -20,8 +21,9 @@ const (
 // Config configures an [Adapter]. Secrets (SK, SecurityToken) are never
 // printed: String, GoString and LogValue redact them.
 type Config struct {
-	// Origin is the name the adapter reports in results and errors.
-	// Default "huawei".
+	// Origin is the name the adapter stamps on its own results and
+	// errors (default "huawei"; see [provider.ValidateOrigin]). Behind a
+	// broker, the name the adapter is registered under wins.
 	Origin string
 	// Region selects the SCM endpoint from the SDK's SCM region table
 	// (cn-north-4, ap-southeast-1, my-kualalumpur-1). Default
@@ -54,29 +56,11 @@ type Config struct {
 	RenewByPurchase bool
 }
 
-const redacted = "[REDACTED]"
-
-func redact(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
-// maskAK keeps the first four characters of an access key ID, enough to
-// tell keys apart in logs.
-func maskAK(ak string) string {
-	if len(ak) <= 4 {
-		return redact(ak)
-	}
-	return ak[:4] + "****"
-}
-
 // redacted returns a copy of c that is safe to print.
 func (c Config) redacted() Config {
-	c.AK = maskAK(c.AK)
-	c.SK = redact(c.SK)
-	c.SecurityToken = redact(c.SecurityToken)
+	c.AK = adapterkit.MaskKeyID(c.AK)
+	c.SK = adapterkit.RedactIfSet(c.SK)
+	c.SecurityToken = adapterkit.RedactIfSet(c.SecurityToken)
 	return c
 }
 
@@ -142,7 +126,7 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("SecurityToken contains control characters"))
 	}
 	if c.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("Timeout %s is negative", c.Timeout))
+		errs = append(errs, fmt.Errorf("the timeout %s is negative", c.Timeout))
 	}
 	return errors.Join(errs...)
 }
@@ -222,7 +206,8 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return cfg, fmt.Errorf("huawei: missing environment variables: %s", strings.Join(missing, ", "))
+		return cfg, &provider.Error{Kind: provider.KindInvalidArgument,
+			Message: "huawei: missing environment variables: " + strings.Join(missing, ", ")}
 	}
 	return cfg, nil
 }

@@ -156,7 +156,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if !strings.Contains(text, testAK[:4]+"****") || !strings.Contains(text, "[REDACTED]") {
 		t.Errorf("redacted forms missing:\n%s", text)
 	}
-	if !strings.Contains(logs.String(), "huawei scm request failed") {
+	if !strings.Contains(logs.String(), "huawei request failed") {
 		t.Errorf("no request log record:\n%s", logs.String())
 	}
 }

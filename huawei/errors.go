@@ -2,28 +2,27 @@ package huawei
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
-	"time"
-	"unicode"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 )
 
 // codeKind maps the native error codes the adapter knows to kinds. Codes
-// come first (fidelity H16: SCM's HTTP statuses are unreliable, SCM.0016
-// has been seen as a 500); see responseKind for everything else. The
-// choices are documented in the package documentation.
+// come first (SCM's HTTP statuses are unreliable: SCM.0016
+// has been seen as a 500); adapterkit.ResponseKind decides everything else.
 func codeKind(code string) (provider.Kind, bool) {
 	switch strings.ToUpper(strings.TrimSpace(code)) {
 	case "SCM.0010":
 		return provider.KindInvalidState, true
-	case "SCM.0008":
+	case "SCM.0008": // certificate ID abnormal: SCM's answer for an unknown certificate
 		return provider.KindNotFound, true
+	// SCM.0020 (certificate ID wrong) and SCM.0003 (another tenant's
+	// certificate) are deliberately not not_found, so that a retried
+	// Delete is never taken as done on their strength.
 	case "SCM.0005", "SCM.0020",
 		"SCM.0009", "SCM.0012", "SCM.0013", "SCM.0014", "SCM.0015",
 		"SCM.0031", "SCM.0032", "SCM.0069", "SCM.0070":
@@ -43,53 +42,6 @@ func codeKind(code string) (provider.Kind, bool) {
 	return provider.KindOther, false
 }
 
-// isSCMCode reports whether code is one of SCM's own error codes
-// ("SCM.xxxx"), as opposed to a gateway code or none at all.
-func isSCMCode(code string) bool {
-	return len(code) > 4 && strings.EqualFold(code[:4], "SCM.")
-}
-
-// responseKind classifies an HTTP error response (status 400 or more):
-// a code the adapter knows decides; then a 404 that SCM itself answered
-// (a JSON error body with an SCM.xxxx code: the shape in which SCM's v3
-// API reports a missing certificate, fidelity H7) is not_found; every
-// other response goes to the cloud-independent rules of internal/classify,
-// under which a 404 without such a body (an HTML page from a proxy, an
-// empty body, a gateway code) is never not_found.
-func responseKind(status int, code string, mutating bool) provider.Kind {
-	if k, ok := codeKind(code); ok {
-		return k
-	}
-	if status == http.StatusNotFound && isSCMCode(strings.TrimSpace(code)) {
-		return provider.KindNotFound
-	}
-	return classify.HTTP(status, mutating)
-}
-
-// maxMessageLen bounds Error.Message: without a JSON error the SDK puts the
-// whole response body there.
-const maxMessageLen = 256
-
-// cleanMessage makes a cloud message fit on one line.
-func cleanMessage(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if len(s) > maxMessageLen {
-		cut := maxMessageLen
-		for cut > 0 && !utfStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-func utfStart(b byte) bool { return b&0xC0 != 0x80 }
-
 // classifyResponse turns an SDK service error (an HTTP status of 400 or
 // more, or a success whose body did not decode) into a provider error.
 // The SDK error stays reachable through errors.As.
@@ -103,69 +55,38 @@ func classifyResponse(op provider.Op, mutating bool, sre *sdkerr.ServiceResponse
 	}
 	if sre.StatusCode < 400 {
 		e.Kind = classify.HTTP(sre.StatusCode, mutating)
-		e.Message = "the response body could not be decoded: " + cleanMessage(sre.ErrorMessage)
+		e.Message = "the response body could not be decoded: " + adapterkit.CleanMessage(sre.ErrorMessage)
 		return e
 	}
-	e.Message = cleanMessage(sre.ErrorMessage)
+	e.Message = adapterkit.CleanMessage(sre.ErrorMessage)
 	if e.Message == "" {
 		e.Message = fmt.Sprintf("HTTP %d without an error body", sre.StatusCode)
 	}
-	e.Kind = responseKind(sre.StatusCode, e.Code, mutating)
+	e.Kind = adapterkit.ResponseKind(codeKind, e.Code, sre.StatusCode, mutating)
 	return e
 }
 
-// timeoutError reports that Config.Timeout ended a request. It is
-// deliberately not context.DeadlineExceeded: the caller's context did not
-// end, so the failure stays retryable where its kind allows.
-type timeoutError struct {
-	after time.Duration
-	cause string
-}
-
-func (e *timeoutError) Error() string {
-	return fmt.Sprintf("request timed out after %s: %s", e.after, e.cause)
-}
-
-// Timeout reports true, like net.Error timeouts.
-func (e *timeoutError) Timeout() bool { return true }
-
 // classifyTransport classifies an error that carries no HTTP response:
 // a transport failure, a cancelled context, a timeout, or a failure of the
-// SDK before it handed the request over. The kind comes from
-// classify.Transport; the adapter adds only its messages and one rule of
-// its own: a read that prepares a change (Renew's checks) cut off by the
-// caller is canceled, because the change itself was never attempted.
-func classifyTransport(op provider.Op, mutating bool, err error, c *call, callerCtx, callCtx context.Context, timeout time.Duration) *provider.Error {
-	e := &provider.Error{Op: op, Err: err, Message: err.Error()}
+// SDK before it handed the request over (adapterkit.Kit.Lost). When
+// Config.Timeout ended the request, the cause is an
+// [adapterkit.TimeoutError], and a request the transport never had is
+// unavailable (the SDK was not at fault).
+func (a *Adapter) classifyTransport(op provider.Op, id string, mutating bool, err error, c *call, callerCtx, callCtx context.Context) *provider.Error {
 	x := classify.Exchange{
 		Mutating:    mutating,
 		Started:     c.started.Load(),
 		MaybeSent:   c.gotConn.Load(),
 		CallerEnded: callerCtx.Err() != nil,
 	}
-	e.Kind = classify.Transport(x)
-	switch {
-	case x.CallerEnded:
-		ctxErr := callerCtx.Err()
-		if !errors.Is(err, ctxErr) {
-			e.Err = fmt.Errorf("%w: %w", ctxErr, err)
-		}
-		switch {
-		case !x.MaybeSent:
-			e.Message = "the context ended before the request was sent: " + ctxErr.Error()
-		case !mutating && op.Mutating():
-			e.Kind = provider.KindCanceled
-			e.Message = "the context ended before the operation was attempted: " + ctxErr.Error()
-		default:
-			e.Message = "the context ended while the request was in flight: " + ctxErr.Error()
-		}
-	case callCtx.Err() != nil:
-		e.Err = &timeoutError{after: timeout, cause: err.Error()}
-		e.Message = e.Err.Error()
+	if !x.CallerEnded && callCtx.Err() != nil {
+		te := &adapterkit.TimeoutError{After: a.timeout, Cause: adapterkit.CleanMessage(err.Error())}
+		e := a.kit.Lost(op, id, x, nil, te, te.Error())
 		if !x.Started {
-			// Config.Timeout fired before the transport had the request.
 			e.Kind = provider.KindUnavailable
+			e.Message = "request not sent: " + te.Error()
 		}
+		return e
 	}
-	return e
+	return a.kit.Lost(op, id, x, callerCtx.Err(), err, adapterkit.CleanMessage(err.Error()))
 }

@@ -55,3 +55,9 @@ func checkReason(reason string) error {
 	}
 	return nil
 }
+
+// CheckID implements provider.IDChecker: nil when id is "scs" followed by
+// 13 digits (16 characters), otherwise a KindInvalidArgument error.
+func (a *Adapter) CheckID(id string) error {
+	return a.kit.CheckID(id, checkID)
+}

@@ -10,7 +10,7 @@ import (
 // The v3 details decode leniently: a field SCM writes in a form the
 // adapter does not expect (a number where a string is documented, an
 // object, a time in an unknown layout) leaves that one field at its zero
-// value and never fails the whole response (fidelity H6). looseTime keeps
+// value and never fails the whole response. looseTime keeps
 // the raw text, so a refusal can quote what could not be read.
 
 // looseString decodes a JSON string; a number or boolean becomes its

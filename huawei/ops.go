@@ -55,7 +55,7 @@ func (a *Adapter) Revoke(ctx context.Context, req provider.RevokeRequest) (*prov
 // (v3, answered 204; the v2 delete is marked "to be deprecated", and v3
 // answers a missing certificate with the documented 404). SCM allows it
 // for ISSUED, REVOKED, EXPIRED and UPLOAD certificates; it does not revoke
-// an issued one. The result has Deleted set.
+// an issued one.
 func (a *Adapter) Delete(ctx context.Context, req provider.DeleteRequest) (*provider.Result, error) {
 	if e := a.precheck(req); e != nil {
 		return nil, e
@@ -102,13 +102,15 @@ func (a *Adapter) show(ctx context.Context, op provider.Op, id string) (*showRes
 	}
 	d, ok := out.(*showResp)
 	if !ok || d == nil {
-		return nil, rid, a.stamp(&provider.Error{Kind: provider.KindUnavailable, Op: op, RequestID: rid,
-			Message: fmt.Sprintf("unexpected details response type %T", out)}, id)
+		return nil, rid, a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable, RequestID: rid,
+			Message: fmt.Sprintf("unexpected details response type %T", out)}, op, id)
 	}
 	return d, rid, nil
 }
 
 // result builds a successful result.
 func (a *Adapter) result(op provider.Op, id string, s provider.State, native, rid string) *provider.Result {
-	return &provider.Result{Origin: a.origin, ID: id, Op: op, State: s, NativeState: native, RequestID: rid}
+	r := a.kit.Result(op, id, rid)
+	r.State, r.NativeState = s, native
+	return r
 }

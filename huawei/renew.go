@@ -22,8 +22,7 @@ import (
 //     dropping it silently would hand back a certificate that is not what
 //     was asked for) and tags outside Huawei's limits;
 //  2. reads the v3 details (GET /v3/scm/certificates/{id}) and requires,
-//     from the user guide's renewal rules (手动续费, 自动续费; fidelity
-//     H8, H10): status ISSUED; not_after in the future and at most 30
+//     from the user guide's renewal rules (手动续费, 自动续费): status ISSUED; not_after in the future and at most 30
 //     days away; not the free certificate (DigiCert DV (Basic) single
 //     domain: type DV_SSL_CERT_BASIC, SINGLE_DOMAIN); not a multi-year
 //     certificate (validity_period over 12 months), which applies for its
@@ -35,7 +34,7 @@ import (
 //     agree_privacy_protection and is_auto_pay true, and the tags;
 //  4. reads the new certificate's v3 details to learn whether the order
 //     was paid: a purchase may stay unpaid even with is_auto_pay (an
-//     account without balance; fidelity H9).
+//     account without balance).
 //
 // Auto-renew must be off too (user guide): with it on, SCM buys the next
 // certificate itself and a Renew buys a second. The details do not show
@@ -71,7 +70,7 @@ func (a *Adapter) Renew(ctx context.Context, req provider.RenewRequest) (*provid
 	}
 	body, kind, msg := buySpec(d)
 	if msg != "" {
-		return nil, a.fail(kind, req.ID, msg)
+		return nil, a.kit.Fail(kind, provider.OpRenew, req.ID, msg)
 	}
 	for _, t := range req.Tags {
 		body.Tags = append(body.Tags, buyTag{Key: t.Key, Value: t.Value})
@@ -93,14 +92,14 @@ func (a *Adapter) Renew(ctx context.Context, req provider.RenewRequest) (*provid
 		}
 	}
 	if checkID(newID) != nil {
-		e := a.fail(provider.KindOutcomeUnknown, req.ID, fmt.Sprintf(
+		e := a.kit.Fail(provider.KindOutcomeUnknown, provider.OpRenew, req.ID, fmt.Sprintf(
 			"the purchase was answered with success but no usable cert_id (%q): a certificate may have been bought", newID))
 		e.RequestID = rid
 		return nil, e
 	}
 	if paid, status := a.paid(ctx, newID); !paid {
-		a.log.LogAttrs(ctx, slog.LevelWarn, "huawei scm: renewal bought a certificate that is not paid",
-			slog.String("origin", a.origin), slog.String("id", req.ID), slog.String("new_id", newID),
+		a.kit.Log.LogAttrs(ctx, slog.LevelWarn, "huawei: renewal bought a certificate that is not paid",
+			slog.String("origin", a.kit.Origin), slog.String("id", req.ID), slog.String("new_id", newID),
 			slog.String("order_id", orderID), slog.String("status", status))
 		r := a.result(provider.OpRenew, req.ID, provider.StateUnknown, status, rid)
 		r.NewID = newID
@@ -118,26 +117,26 @@ func (a *Adapter) Renew(ctx context.Context, req provider.RenewRequest) (*provid
 func (a *Adapter) renewable(id string, d *showResp, native string, notAfter, now time.Time) *provider.Error {
 	switch {
 	case native != nativeIssued:
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"certificate is %s (%s); only an ISSUED certificate bought in SCM can be renewed, within 30 days of expiry",
 			native, stateOf(native, time.Time{}, now)))
 	case isFree(d):
-		return a.fail(provider.KindInvalidState, id,
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id,
 			"the free DigiCert DV (Basic) single-domain certificate (DV_SSL_CERT_BASIC, SINGLE_DOMAIN) cannot be renewed")
 	case d.ValidityPeriod.OK && d.ValidityPeriod.N > 12:
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"multi-year certificate (validity_period %d months): SCM applies for its next certificate by itself 30 days "+
 				"before expiry, so buying one now could buy a second; renew its last year in the console", d.ValidityPeriod.N))
 	case notAfter.IsZero():
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"the certificate's not_after (%q) could not be read, so the 30-day renewal window cannot be confirmed",
 			d.NotAfter.Raw))
 	case !notAfter.After(now):
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"the certificate expired at %s; an expired certificate cannot be renewed, only bought again",
 			notAfter.Format(time.RFC3339)))
-	case notAfter.Sub(now) > RenewalWindow:
-		return a.fail(provider.KindInvalidState, id, fmt.Sprintf(
+	case notAfter.Sub(now) > ExpiringWindow:
+		return a.kit.Fail(provider.KindInvalidState, provider.OpRenew, id, fmt.Sprintf(
 			"the certificate expires at %s, more than 30 days from now; renewal opens 30 days before expiry",
 			notAfter.Format(time.RFC3339)))
 	}
@@ -155,11 +154,6 @@ func (a *Adapter) paid(ctx context.Context, newID string) (bool, string) {
 	return status == nativePaid, status
 }
 
-// fail builds an error of kind k for a Renew.
-func (a *Adapter) fail(k provider.Kind, id, msg string) *provider.Error {
-	return &provider.Error{Kind: k, Op: provider.OpRenew, Origin: a.origin, ID: id, Message: msg}
-}
-
 // The v3 buy's documented vocabularies (the SDK's
 // PurchaseCertificateRequestBody, api-ccm purchase page). The emulator
 // cites the same source.
@@ -169,7 +163,7 @@ var (
 )
 
 // isFree reports whether d is the free certificate: DigiCert DV (Basic),
-// single domain (fidelity H10; the API has no free flag). The DV (Basic)
+// single domain (the API has no free flag). The DV (Basic)
 // wildcard is paid and renewable.
 func isFree(d *showResp) bool {
 	return normalizeNative(string(d.Type)) == "DV_SSL_CERT_BASIC" && normalizeNative(string(d.DomainType)) == "SINGLE_DOMAIN"

@@ -7,10 +7,10 @@ import (
 	"github.com/certbroker/certbroker/provider"
 )
 
-// RenewalWindow is how close to expiry an issued certificate must be for
+// ExpiringWindow is how close to expiry an issued certificate must be for
 // Huawei to let it be renewed (user guide: within 30 calendar days before
 // expiry). The adapter reports such certificates as StateExpiring.
-const RenewalWindow = 30 * 24 * time.Hour
+const ExpiringWindow = 30 * 24 * time.Hour
 
 // Native SCM statuses, as the v2 and v3 references spell them (including
 // the v3 misspelling CANCLEREVOKING).
@@ -34,7 +34,7 @@ const (
 
 // nativeState maps every documented status to a normalized state; ok is
 // false for anything else. ISSUED becomes StateExpiring by expiry (see
-// stateOf). The reasons for each entry are in the package documentation.
+// stateOf).
 func nativeState(native string) (s provider.State, ok bool) {
 	switch native {
 	case nativePaid:
@@ -70,13 +70,13 @@ func normalizeNative(s string) string { return strings.ToUpper(strings.TrimSpace
 
 // stateOf maps a native status; notAfter (zero when unknown) and now turn
 // ISSUED into StateExpiring when the certificate expires within
-// RenewalWindow (or already has, while SCM still says ISSUED).
+// ExpiringWindow (or already has, while SCM still says ISSUED).
 func stateOf(native string, notAfter, now time.Time) provider.State {
 	s, ok := nativeState(normalizeNative(native))
 	if !ok {
 		return provider.StateUnknown
 	}
-	if s == provider.StateIssued && !notAfter.IsZero() && notAfter.Sub(now) <= RenewalWindow {
+	if s == provider.StateIssued && !notAfter.IsZero() && notAfter.Sub(now) <= ExpiringWindow {
 		return provider.StateExpiring
 	}
 	return s

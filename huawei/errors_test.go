@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/internal/classify"
 	"github.com/certbroker/certbroker/provider"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -56,13 +57,15 @@ func TestErrorMapping(t *testing.T) {
 		{"throttle", 429, scmError("APIGW.0308", "The throttling threshold has been reached"), provider.KindThrottled, provider.KindThrottled, "APIGW.0308"},
 		{"bare_429", 429, "slow down", provider.KindThrottled, provider.KindThrottled, ""},
 		{"no_route", 404, scmError("APIGW.0101", "API not found"), provider.KindUnsupported, provider.KindUnsupported, "APIGW.0101"},
-		// A 404 is not_found only in SCM's own shape (a JSON body with an
-		// SCM code, fidelity H7); a code-less one (a proxy's page, an
-		// empty body) or a gateway code never is (internal/classify).
+		// A 404 is not_found only with SCM's not-found code (SCM.0008); a
+		// code-less one (a proxy's page, an empty body), a gateway code or
+		// an SCM code the adapter does not know never is (the rule of every
+		// adapter: a Delete is never taken as done on an unknown code).
 		{"bare_404", 404, "not found", provider.KindOther, provider.KindOther, ""},
 		{"html_404", 404, "<html><body><h1>404 Not Found</h1></body></html>", provider.KindOther, provider.KindOther, ""},
 		{"empty_404", 404, "", provider.KindOther, provider.KindOther, ""},
-		{"scm_404", 404, scmError("SCM.0404", "certificate does not exist"), provider.KindNotFound, provider.KindNotFound, "SCM.0404"},
+		{"scm_404", 404, scmError("SCM.0008", "The certificate does not exist"), provider.KindNotFound, provider.KindNotFound, "SCM.0008"},
+		{"unknown_code_404", 404, scmError("SCM.0404", "certificate does not exist"), provider.KindOther, provider.KindOther, "SCM.0404"},
 		{"clock_skew", 401, scmError("APIGW.0303", "request expired"), provider.KindUnauthorized, provider.KindUnauthorized, "APIGW.0303"},
 		// Codes before statuses (fidelity H16): SCM.0010 answered as a 500
 		// is still invalid_state, not outcome_unknown.
@@ -144,7 +147,7 @@ func TestLongBodyMessageBounded(t *testing.T) {
 	a := mustNew(t, stubConfig(s.URL))
 	_, err := a.Status(t.Context(), provider.StatusRequest{ID: testCertID})
 	pe := asProviderError(t, err)
-	if len(pe.Message) > maxMessageLen+len("…") || strings.ContainsRune(pe.Message, '\n') {
+	if len(pe.Message) > adapterkit.MaxMessageLen+len("…") || strings.ContainsRune(pe.Message, '\n') {
 		t.Errorf("Message not bounded to one line: %d bytes", len(pe.Message))
 	}
 }
@@ -205,19 +208,15 @@ func FuzzDecodeError(f *testing.F) {
 			if e.HTTPStatus != status || e.Op != op {
 				t.Fatalf("HTTPStatus %d Op %s", e.HTTPStatus, e.Op)
 			}
-			if strings.ContainsFunc(e.Message, unicode.IsControl) || len(e.Message) > maxMessageLen+100 {
+			if strings.ContainsFunc(e.Message, unicode.IsControl) || len(e.Message) > adapterkit.MaxMessageLen+100 {
 				t.Fatalf("message not one bounded line: %q", e.Message)
 			}
 			if _, known := codeKind(e.Code); !known && status >= 400 {
-				want := classify.HTTP(status, mutating)
-				if status == http.StatusNotFound && isSCMCode(e.Code) {
-					want = provider.KindNotFound
-				}
-				if e.Kind != want {
+				if want := classify.HTTP(status, mutating); e.Kind != want {
 					t.Fatalf("unknown code %q, status %d: kind %s, want %s", e.Code, status, e.Kind, want)
 				}
 			}
-			if e.Kind == provider.KindNotFound && !(status == http.StatusNotFound && isSCMCode(e.Code)) && !strings.EqualFold(e.Code, "SCM.0008") {
+			if e.Kind == provider.KindNotFound && !strings.EqualFold(strings.TrimSpace(e.Code), "SCM.0008") {
 				t.Fatalf("not_found without SCM's own answer: status %d code %q", status, e.Code)
 			}
 			if (status >= 500 || status < 300) && mutating && e.Kind == provider.KindUnavailable {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -212,8 +213,8 @@ func TestKindForServer(t *testing.T) {
 			if op == provider.OpStatus && want == provider.KindOutcomeUnknown {
 				want = provider.KindUnavailable
 			}
-			if got := kindForServer(op.Mutating(), tc.status, tc.code); got != want {
-				t.Errorf("kindForServer(%s, %d, %q) = %s, want %s", op, tc.status, tc.code, got, want)
+			if got := adapterkit.ResponseKind(codeKind, tc.code, tc.status, op.Mutating()); got != want {
+				t.Errorf("ResponseKind(%s, %d, %q) = %s, want %s", op, tc.status, tc.code, got, want)
 			}
 		}
 	}

@@ -244,3 +244,17 @@ func TestUntrackedRequestRefused(t *testing.T) {
 		t.Errorf("request sent")
 	}
 }
+
+// TestCloseIdleConnections: closing idle connections leaves the adapter
+// usable, as in the other adapter.
+func TestCloseIdleConnections(t *testing.T) {
+	t.Parallel()
+	h := newEmulated(t, false)
+	id := h.srv.Seed(provider.StateIssued)
+	for range 2 {
+		if _, err := h.a.Status(t.Context(), provider.StatusRequest{ID: id}); err != nil {
+			t.Fatal(err)
+		}
+		h.a.CloseIdleConnections()
+	}
+}
