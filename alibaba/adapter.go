@@ -49,11 +49,11 @@ var sdkEndpointMap = sync.OnceValue(func() map[string]string {
 func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
-		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, err)
+		return nil, adapterkit.ConfigError("alibaba", DefaultOrigin, err)
 	}
 	ep, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {
-		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, err)
+		return nil, adapterkit.ConfigError("alibaba", DefaultOrigin, err)
 	}
 	o := options{
 		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -70,10 +70,10 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	}
 	pool, err := newPool(cfg, ep, o, endpointMap)
 	if err != nil {
-		return nil, adapterkit.ConfigError("alibaba", cfg.Origin, errors.New("building the SDK client: "+newRedactor(cfg).clean(err.Error())))
+		return nil, adapterkit.ConfigError("alibaba", DefaultOrigin, errors.New("building the SDK client: "+newRedactor(cfg).clean(err.Error())))
 	}
 	return &Adapter{
-		kit:  adapterkit.Kit{Cloud: "alibaba", Origin: cfg.Origin, Log: o.logger},
+		kit:  adapterkit.Kit{Cloud: "alibaba", Origin: DefaultOrigin, Log: o.logger},
 		cfg:  cfg,
 		ep:   ep,
 		pool: pool,
@@ -81,9 +81,6 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 		red:  newRedactor(cfg),
 	}, nil
 }
-
-// Origin returns the origin name the adapter reports.
-func (a *Adapter) Origin() string { return a.kit.Origin }
 
 // CloseIdleConnections closes the kept-alive connections of every pooled
 // client. The adapter stays usable.

@@ -11,9 +11,13 @@ import (
 	"github.com/certbroker/certbroker/provider"
 )
 
+// DefaultOrigin is the origin an adapter stamps on its own results and
+// errors. Behind a broker, the name it is registered under replaces it:
+// the broker's Register is the one place that names an origin.
+const DefaultOrigin = "alibaba"
+
 // Defaults applied by [New] to zero fields of [Config].
 const (
-	DefaultOrigin         = "alibaba"
 	DefaultRegion         = "cn-hangzhou"
 	DefaultTimeout        = 30 * time.Second
 	DefaultConnectTimeout = 5 * time.Second
@@ -32,10 +36,6 @@ const (
 // means its default. Config holds secrets: its String, GoString and
 // LogValue methods redact them, so it is safe to print and log.
 type Config struct {
-	// Origin is the name the adapter stamps on its own results and
-	// errors (default "alibaba"; see [provider.ValidateOrigin]). Behind a
-	// broker, the name the adapter is registered under wins.
-	Origin string
 	// Region is the Alibaba Cloud region ID (default "cn-hangzhou"). It is
 	// sent as RegionId and, without Endpoint, selects the endpoint.
 	Region string
@@ -102,9 +102,6 @@ var regionPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 // withDefaults returns cfg with defaults filled in, or an error naming the
 // first invalid field.
 func (cfg Config) withDefaults() (Config, error) {
-	if cfg.Origin == "" {
-		cfg.Origin = DefaultOrigin
-	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
@@ -116,9 +113,6 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	bad := func(format string, args ...any) (Config, error) {
 		return cfg, fmt.Errorf(format, args...)
-	}
-	if err := provider.ValidateOrigin(cfg.Origin); err != nil {
-		return cfg, err
 	}
 	if !regionPattern.MatchString(cfg.Region) {
 		return bad("invalid region %q: want a region ID such as cn-hangzhou", adapterkit.Truncate(cfg.Region, 64))
@@ -148,8 +142,8 @@ func (cfg Config) withDefaults() (Config, error) {
 // String renders cfg with the secret and the token redacted and the
 // AccessKey ID masked.
 func (cfg Config) String() string {
-	return fmt.Sprintf("alibaba.Config{Origin:%q Region:%q Endpoint:%q AccessKeyID:%q AccessKeySecret:%q SecurityToken:%q Timeout:%v ConnectTimeout:%v}",
-		cfg.Origin, cfg.Region, displayEndpoint(cfg.Endpoint), adapterkit.MaskKeyID(cfg.AccessKeyID),
+	return fmt.Sprintf("alibaba.Config{Region:%q Endpoint:%q AccessKeyID:%q AccessKeySecret:%q SecurityToken:%q Timeout:%v ConnectTimeout:%v}",
+		cfg.Region, displayEndpoint(cfg.Endpoint), adapterkit.MaskKeyID(cfg.AccessKeyID),
 		adapterkit.RedactIfSet(cfg.AccessKeySecret), adapterkit.RedactIfSet(cfg.SecurityToken), cfg.Timeout, cfg.ConnectTimeout)
 }
 
@@ -160,7 +154,6 @@ func (cfg Config) GoString() string { return cfg.String() }
 // LogValue implements [slog.LogValuer], with the same redaction as String.
 func (cfg Config) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("origin", cfg.Origin),
 		slog.String("region", cfg.Region),
 		slog.String("endpoint", displayEndpoint(cfg.Endpoint)),
 		slog.String("access_key_id", adapterkit.MaskKeyID(cfg.AccessKeyID)),

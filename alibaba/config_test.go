@@ -77,7 +77,6 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"user_info", func(c *Config) { c.Endpoint = "https://user:pw@cas.aliyuncs.com" }, "user info"},
 		{"bad_port", func(c *Config) { c.Endpoint = "https://cas.aliyuncs.com:99999" }, "bad port"},
 		{"bad_region", func(c *Config) { c.Region = "cn hangzhou" }, "invalid region"},
-		{"bad_origin", func(c *Config) { c.Origin = "Ali Baba" }, "origin"},
 		{"negative_timeout", func(c *Config) { c.Timeout = -1 }, "negative"},
 		{"secret_with_newline", func(c *Config) { c.AccessKeySecret = "a\nb" }, "control characters"},
 	} {

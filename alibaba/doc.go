@@ -16,9 +16,9 @@
 // [New] sends nothing; a bad [Config] is a [*provider.Error] of kind
 // invalid_argument. Options: [WithLogger], [WithHTTPTransport],
 // [WithClock], and [WithPoolSize] (the SDK's client is not safe for
-// concurrent use, so the adapter keeps a pool of them). [Config.Origin]
-// is the name the adapter stamps on its own results and errors when used
-// on its own; registered with a broker, the name given to Register wins.
+// concurrent use, so the adapter keeps a pool of them). Used on its own,
+// the adapter stamps [DefaultOrigin] on its results and errors; the name a
+// broker registers it under replaces it.
 //
 // # Operations
 //

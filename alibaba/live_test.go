@@ -136,7 +136,7 @@ func TestLiveStatus(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Status(%s): %v", id, err) // errors are redacted by the adapter
 			}
-			if res.Origin != a.Origin() || res.ID != id || res.Op != provider.OpStatus || res.RequestID == "" ||
+			if res.Origin != DefaultOrigin || res.ID != id || res.Op != provider.OpStatus || res.RequestID == "" ||
 				res.NativeState == "" || !slices.Contains(provider.States(), res.State) {
 				t.Errorf("result %+v: want this origin and ID, a request ID, a native state and a known state", res)
 			}

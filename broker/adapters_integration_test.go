@@ -56,7 +56,7 @@ func TestIntegrationAdapters(t *testing.T) {
 		// Distinct seeds give the two accounts distinct order IDs.
 		s := alibabatest.NewServer(alibabatest.WithAccessKey(acct.key, acct.secret), alibabatest.WithSeed(acct.seed))
 		t.Cleanup(s.Close)
-		a, err := alibaba.New(alibaba.Config{Origin: acct.origin, Endpoint: s.URL(),
+		a, err := alibaba.New(alibaba.Config{Endpoint: s.URL(),
 			AccessKeyID: acct.key, AccessKeySecret: acct.secret, Timeout: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
@@ -67,7 +67,7 @@ func TestIntegrationAdapters(t *testing.T) {
 	}
 	hs := huaweitest.NewServer()
 	t.Cleanup(hs.Close)
-	h, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: hs.URL(), ProjectID: hs.ProjectID(),
+	h, err := huawei.New(huawei.Config{Endpoint: hs.URL(), ProjectID: hs.ProjectID(),
 		AK: hs.AccessKeyID(), SK: hs.AccessKeySecret(), RenewByPurchase: true, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -83,9 +83,7 @@ func (o Origin) adapter(name string, logger *slog.Logger) (provider.Provider, er
 		if logger != nil {
 			opts = append(opts, alibaba.WithLogger(logger))
 		}
-		return alibaba.New(alibaba.Config{
-			Origin:          name,
-			Region:          o.Region,
+		return alibaba.New(alibaba.Config{Region: o.Region,
 			Endpoint:        o.Endpoint,
 			AccessKeyID:     o.AccessKeyID,
 			AccessKeySecret: o.AccessKeySecret.Reveal(),
@@ -97,9 +95,7 @@ func (o Origin) adapter(name string, logger *slog.Logger) (provider.Provider, er
 		if logger != nil {
 			opts = append(opts, huawei.WithLogger(logger))
 		}
-		return huawei.New(huawei.Config{
-			Origin:          name,
-			Region:          o.Region,
+		return huawei.New(huawei.Config{Region: o.Region,
 			ProjectID:       o.ProjectID,
 			AK:              o.AK,
 			SK:              o.SK.Reveal(),

@@ -49,11 +49,11 @@ var (
 func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
-		return nil, adapterkit.ConfigError("huawei", cfg.Origin, err)
+		return nil, adapterkit.ConfigError("huawei", DefaultOrigin, err)
 	}
 	endpoint, err := resolveEndpoint(cfg)
 	if err != nil {
-		return nil, adapterkit.ConfigError("huawei", cfg.Origin, err)
+		return nil, adapterkit.ConfigError("huawei", DefaultOrigin, err)
 	}
 	o := options{log: slog.New(slog.DiscardHandler), now: time.Now}
 	for _, opt := range opts {
@@ -70,7 +70,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	cred, err := credb.SafeBuild()
 	if err != nil {
 		// The SDK's messages name missing fields, never their values.
-		return nil, adapterkit.ConfigError("huawei", cfg.Origin, fmt.Errorf("credentials: %w", err))
+		return nil, adapterkit.ConfigError("huawei", DefaultOrigin, fmt.Errorf("credentials: %w", err))
 	}
 
 	ct := newCallTransport(o.transport)
@@ -89,10 +89,10 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 		WithErrorHandler(sdkerr.DefaultErrorHandler{}).
 		SafeBuild()
 	if err != nil {
-		return nil, adapterkit.ConfigError("huawei", cfg.Origin, fmt.Errorf("building the SDK client: %w", err))
+		return nil, adapterkit.ConfigError("huawei", DefaultOrigin, fmt.Errorf("building the SDK client: %w", err))
 	}
 	a := &Adapter{
-		kit:       adapterkit.Kit{Cloud: "huawei", Origin: cfg.Origin, Log: o.log},
+		kit:       adapterkit.Kit{Cloud: "huawei", Origin: DefaultOrigin, Log: o.log},
 		projectID: cfg.ProjectID,
 		endpoint:  endpoint,
 		renew:     cfg.RenewByPurchase,
@@ -104,9 +104,6 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 	}
 	return a, nil
 }
-
-// Origin returns the origin name the adapter reports.
-func (a *Adapter) Origin() string { return a.kit.Origin }
 
 // CloseIdleConnections closes the transport's kept-alive connections.
 // The adapter stays usable.

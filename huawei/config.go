@@ -11,9 +11,13 @@ import (
 	"github.com/certbroker/certbroker/provider"
 )
 
+// DefaultOrigin is the origin an adapter stamps on its own results and
+// errors. Behind a broker, the name it is registered under replaces it:
+// the broker's Register is the one place that names an origin.
+const DefaultOrigin = "huawei"
+
 // Defaults applied by [New] to zero fields of [Config].
 const (
-	DefaultOrigin  = "huawei"
 	DefaultRegion  = "ap-southeast-1"
 	DefaultTimeout = 30 * time.Second
 )
@@ -21,10 +25,6 @@ const (
 // Config configures an [Adapter]. Secrets (SK, SecurityToken) are never
 // printed: String, GoString and LogValue redact them.
 type Config struct {
-	// Origin is the name the adapter stamps on its own results and
-	// errors (default "huawei"; see [provider.ValidateOrigin]). Behind a
-	// broker, the name the adapter is registered under wins.
-	Origin string
 	// Region selects the SCM endpoint from the SDK's SCM region table
 	// (cn-north-4, ap-southeast-1, my-kualalumpur-1). Default
 	// "ap-southeast-1". The SDK lets the environment variable
@@ -67,8 +67,8 @@ func (c Config) redacted() Config {
 // String renders the configuration with its secrets redacted.
 func (c Config) String() string {
 	r := c.redacted()
-	return fmt.Sprintf("huawei.Config{Origin:%q Region:%q ProjectID:%q AK:%q SK:%q SecurityToken:%q Endpoint:%q Timeout:%s RenewByPurchase:%t}",
-		r.Origin, r.Region, r.ProjectID, r.AK, r.SK, r.SecurityToken, r.Endpoint, r.Timeout, r.RenewByPurchase)
+	return fmt.Sprintf("huawei.Config{Region:%q ProjectID:%q AK:%q SK:%q SecurityToken:%q Endpoint:%q Timeout:%s RenewByPurchase:%t}",
+		r.Region, r.ProjectID, r.AK, r.SK, r.SecurityToken, r.Endpoint, r.Timeout, r.RenewByPurchase)
 }
 
 // GoString is like String, so that %#v redacts secrets too.
@@ -78,7 +78,6 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) LogValue() slog.Value {
 	r := c.redacted()
 	return slog.GroupValue(
-		slog.String("origin", r.Origin),
 		slog.String("region", r.Region),
 		slog.String("project_id", r.ProjectID),
 		slog.String("ak", r.AK),
@@ -92,9 +91,6 @@ func (c Config) LogValue() slog.Value {
 
 // withDefaults fills zero fields.
 func (c Config) withDefaults() Config {
-	if c.Origin == "" {
-		c.Origin = DefaultOrigin
-	}
 	if c.Region == "" {
 		c.Region = DefaultRegion
 	}
@@ -108,9 +104,6 @@ func (c Config) withDefaults() Config {
 // reports all problems at once.
 func (c Config) validate() error {
 	var errs []error
-	if err := provider.ValidateOrigin(c.Origin); err != nil {
-		errs = append(errs, err)
-	}
 	if err := checkProjectID(c.ProjectID); err != nil {
 		errs = append(errs, err)
 	}

@@ -24,7 +24,6 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"no_sk", func(c *Config) { c.SK = "" }, "SK is required"},
 		{"ak_comma", func(c *Config) { c.AK = "AK, Signature=x" }, "AK contains"},
 		{"token_newline", func(c *Config) { c.SecurityToken = "tok\r\nX-Evil: 1" }, "SecurityToken"},
-		{"origin", func(c *Config) { c.Origin = "Huawei EU" }, "origin"},
 		{"timeout", func(c *Config) { c.Timeout = -time.Second }, "negative"},
 		{"http_remote", func(c *Config) { c.Endpoint = "http://scm.example.test" }, "http is allowed only on loopback hosts"},
 		{"http_private", func(c *Config) { c.Endpoint = "http://10.0.0.1:8080" }, "loopback"},

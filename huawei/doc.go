@@ -15,9 +15,9 @@
 //
 // [New] sends nothing; a bad [Config] is a [*provider.Error] of kind
 // invalid_argument. Options: [WithLogger], [WithHTTPTransport],
-// [WithClock]. [Config.Origin] is the name the adapter stamps on its own
-// results and errors when used on its own; registered with a broker, the
-// name given to Register wins. Renew is off unless
+// [WithClock]. Used on its own, the adapter stamps [DefaultOrigin] on its
+// results and errors; the name a broker registers it under replaces it.
+// Renew is off unless
 // [Config.RenewByPurchase] is set, because Huawei renews by a billed
 // purchase.
 //

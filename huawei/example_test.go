@@ -20,7 +20,6 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg.Origin = "huawei-intl"
 	a, err := huawei.New(cfg)
 	if err != nil {
 		log.Fatal(err)

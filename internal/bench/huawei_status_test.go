@@ -41,7 +41,7 @@ func BenchmarkHuaweiStatus(b *testing.B) {
 		b.Fatal(err)
 	}
 	sdk := scm.NewScmClient(hc)
-	a, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret()})
+	a, err := huawei.New(huawei.Config{Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func aliPaths(b *testing.B, st provider.State) statusPaths {
 	}
 	c.Domain = s.Endpoint()
 
-	a, err := alibaba.New(alibaba.Config{Origin: "alibaba", Endpoint: s.URL(),
+	a, err := alibaba.New(alibaba.Config{Endpoint: s.URL(),
 		AccessKeyID: s.AccessKeyID(), AccessKeySecret: s.AccessKeySecret()})
 	if err != nil {
 		b.Fatal(err)
@@ -100,7 +100,7 @@ func hwPaths(b *testing.B, st provider.State) statusPaths {
 	}
 	sdk := scm.NewScmClient(hc)
 
-	a, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret()})
+	a, err := huawei.New(huawei.Config{Endpoint: s.URL(), ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret()})
 	if err != nil {
 		b.Fatal(err)
 	}

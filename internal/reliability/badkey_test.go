@@ -20,7 +20,7 @@ func TestBadKeyFailsFast(t *testing.T) {
 	t.Parallel()
 	hw, srv := newHuawei(t, hwOptions{origin: "huawei", timeout: 5 * time.Second})
 	ali, _ := newAlibaba(t, aliOptions{origin: "alibaba", timeout: 5 * time.Second, pool: 16})
-	bad, err := huawei.New(huawei.Config{Origin: "huawei", Endpoint: srv.URL(), ProjectID: srv.ProjectID(),
+	bad, err := huawei.New(huawei.Config{Endpoint: srv.URL(), ProjectID: srv.ProjectID(),
 		AK: srv.AccessKeyID(), SK: "not-the-secret-key-of-this-account", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func TestBadKeyFailsFast(t *testing.T) {
 func TestWrongEndpointFailsFast(t *testing.T) {
 	t.Parallel()
 	_, wrong := newHuawei(t, hwOptions{origin: "huawei"})
-	a, err := alibaba.New(alibaba.Config{Origin: "alibaba", Endpoint: wrong.URL(), AccessKeyID: "id", AccessKeySecret: "secret",
+	a, err := alibaba.New(alibaba.Config{Endpoint: wrong.URL(), AccessKeyID: "id", AccessKeySecret: "secret",
 		Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -76,14 +76,14 @@ func TestSecretsNeverLeak(t *testing.T) {
 	t.Cleanup(hwSrv.Close)
 
 	aliCfgs := map[string]alibaba.Config{
-		"ali-good":  {Origin: "ali-good", Endpoint: aliSrv.URL(), AccessKeyID: aliKeyID, AccessKeySecret: aliSecret, Timeout: 50 * time.Millisecond},
-		"ali-wrong": {Origin: "ali-wrong", Endpoint: aliSrv.URL(), AccessKeyID: aliKeyID, AccessKeySecret: aliWrongSecret, Timeout: 50 * time.Millisecond},
-		"ali-sts":   {Origin: "ali-sts", Endpoint: aliSrv.URL(), AccessKeyID: aliKeyID, AccessKeySecret: aliSecret, SecurityToken: aliToken, Timeout: 50 * time.Millisecond},
+		"ali-good":  {Endpoint: aliSrv.URL(), AccessKeyID: aliKeyID, AccessKeySecret: aliSecret, Timeout: 50 * time.Millisecond},
+		"ali-wrong": {Endpoint: aliSrv.URL(), AccessKeyID: aliKeyID, AccessKeySecret: aliWrongSecret, Timeout: 50 * time.Millisecond},
+		"ali-sts":   {Endpoint: aliSrv.URL(), AccessKeyID: aliKeyID, AccessKeySecret: aliSecret, SecurityToken: aliToken, Timeout: 50 * time.Millisecond},
 	}
 	hwCfgs := map[string]huawei.Config{
-		"hw-good":  {Origin: "hw-good", Endpoint: hwSrv.URL(), ProjectID: hwSrv.ProjectID(), AK: hwAK, SK: hwSK, RenewByPurchase: true, Timeout: 50 * time.Millisecond},
-		"hw-wrong": {Origin: "hw-wrong", Endpoint: hwSrv.URL(), ProjectID: hwSrv.ProjectID(), AK: hwAK, SK: hwWrongSK, Timeout: 50 * time.Millisecond},
-		"hw-sts":   {Origin: "hw-sts", Endpoint: hwSrv.URL(), ProjectID: hwSrv.ProjectID(), AK: hwAK, SK: hwSK, SecurityToken: hwToken, Timeout: 50 * time.Millisecond},
+		"hw-good":  {Endpoint: hwSrv.URL(), ProjectID: hwSrv.ProjectID(), AK: hwAK, SK: hwSK, RenewByPurchase: true, Timeout: 50 * time.Millisecond},
+		"hw-wrong": {Endpoint: hwSrv.URL(), ProjectID: hwSrv.ProjectID(), AK: hwAK, SK: hwWrongSK, Timeout: 50 * time.Millisecond},
+		"hw-sts":   {Endpoint: hwSrv.URL(), ProjectID: hwSrv.ProjectID(), AK: hwAK, SK: hwSK, SecurityToken: hwToken, Timeout: 50 * time.Millisecond},
 	}
 	var formatted []string
 	show := func(v any) {

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -80,8 +81,7 @@ func newAlibaba(t testing.TB, o aliOptions) (*backend, *alibabatest.Server) {
 	}
 	s := alibabatest.NewServer(sopts...)
 	t.Cleanup(s.Close)
-	cfg := alibaba.Config{
-		Origin: o.origin, Endpoint: s.URL(), Timeout: o.timeout,
+	cfg := alibaba.Config{Endpoint: s.URL(), Timeout: o.timeout,
 		AccessKeyID: s.AccessKeyID(), AccessKeySecret: s.AccessKeySecret(),
 	}
 	if o.keyID != "" {
@@ -103,7 +103,7 @@ func newAlibaba(t testing.TB, o aliOptions) (*backend, *alibabatest.Server) {
 	}
 	t.Cleanup(a.CloseIdleConnections)
 	return &backend{
-		cloud: "alibaba", origin: a.Origin(), p: a,
+		cloud: "alibaba", origin: cmp.Or(o.origin, alibaba.DefaultOrigin), p: a,
 		seed:     s.Seed,
 		state:    s.State,
 		requests: s.RequestCount,
@@ -166,8 +166,7 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 	}
 	s := huaweitest.NewServer(sopts...)
 	t.Cleanup(s.Close)
-	cfg := huawei.Config{
-		Origin: o.origin, Endpoint: s.URL(), Timeout: o.timeout,
+	cfg := huawei.Config{Endpoint: s.URL(), Timeout: o.timeout,
 		ProjectID: s.ProjectID(), AK: s.AccessKeyID(), SK: s.AccessKeySecret(), RenewByPurchase: true,
 	}
 	if o.via != nil {
@@ -198,7 +197,7 @@ func newHuawei(t testing.TB, o hwOptions) (*backend, *huaweitest.Server) {
 		return s.SeedCert(c)
 	}
 	return &backend{
-		cloud: "huawei", origin: a.Origin(), p: a,
+		cloud: "huawei", origin: cmp.Or(o.origin, huawei.DefaultOrigin), p: a,
 		seed:     seed,
 		state:    s.State,
 		requests: s.RequestCount,

@@ -69,7 +69,7 @@ func newAlibabaCloud(p params) (*cloud, error) {
 	}
 	s.InjectFault(alibabatest.Fault{Kind: alibabatest.FaultLatency, Latency: p.latency})
 	s.SetQPS(alibabatest.ActionRenew, p.qps)
-	a, err := alibaba.New(alibaba.Config{Origin: c.origin, Endpoint: s.URL(),
+	a, err := alibaba.New(alibaba.Config{Endpoint: s.URL(),
 		AccessKeyID: s.AccessKeyID(), AccessKeySecret: s.AccessKeySecret()},
 		alibaba.WithPoolSize(p.concurrency))
 	if err != nil {
@@ -96,7 +96,7 @@ func newHuaweiCloud(p params) (*cloud, error) {
 		s.SetQPS(huaweitest.ActionDetails, p.qps)
 		s.SetQPS(huaweitest.ActionList, p.qps)
 	}
-	a, err := huawei.New(huawei.Config{Origin: c.origin, Endpoint: s.URL(), ProjectID: s.ProjectID(),
+	a, err := huawei.New(huawei.Config{Endpoint: s.URL(), ProjectID: s.ProjectID(),
 		AK: s.AccessKeyID(), SK: s.AccessKeySecret(), RenewByPurchase: true})
 	if err != nil {
 		s.Close()
