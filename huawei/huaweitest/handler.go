@@ -39,42 +39,59 @@ type route struct {
 //	DELETE /v3/scm/certificates/{certificate_id}             ActionDelete (v3)
 //	POST   /v3/scm/certificates/buy                          ActionPurchase (v3)
 func parseRoute(method, path string) (route, bool) {
-	parts := strings.Split(path, "/")
-	if len(parts) == 5 && parts[0] == "" && parts[1] == "v3" && parts[2] == "scm" && parts[3] == "certificates" && parts[4] != "" {
-		if parts[4] == "buy" {
-			if method == http.MethodPost {
-				return route{api: ActionPurchase, v3: true}, true
-			}
+	segs := strings.Split(path, "/")
+	for _, r := range routes() {
+		if r.method != method {
+			continue
+		}
+		if rt, ok := r.match(segs); ok {
+			return rt, true
+		}
+	}
+	return route{}, false
+}
+
+// routeDef is one API of the table above: a method, a pattern whose
+// {project_id} and {cert_id} segments are captured, and the API.
+type routeDef struct {
+	method, pattern, api string
+}
+
+// routes is the table of parseRoute, in its doc's order.
+func routes() []routeDef {
+	return []routeDef{
+		{http.MethodPost, "/v2/{project_id}/scm/cert/{cert_id}/cancel-cert", ActionCancelCert},
+		{http.MethodPost, "/v2/{project_id}/scm/cert/{cert_id}/revoke", ActionRevoke},
+		{http.MethodDelete, "/v2/{project_id}/scm/cert/{cert_id}", ActionDelete},
+		{http.MethodGet, "/v2/{project_id}/scm/cert/{cert_id}", ActionDetails},
+		{http.MethodGet, "/v2/{project_id}/scm/certlist", ActionList},
+		{http.MethodPost, "/v2/{project_id}/scm/cert/purchase", ActionPurchase},
+		{http.MethodGet, "/v3/scm/certificates/{cert_id}", ActionDetails},
+		{http.MethodDelete, "/v3/scm/certificates/{cert_id}", ActionDelete},
+		{http.MethodPost, "/v3/scm/certificates/buy", ActionPurchase},
+	}
+}
+
+// reservedSegments are the literal last segments of the table, which are
+// never read as a certificate ID.
+func reservedSegment(s string) bool { return s == "purchase" || s == "buy" || s == "certlist" }
+
+// match matches the path's segments against the pattern.
+func (r routeDef) match(segs []string) (route, bool) {
+	pat := strings.Split(r.pattern, "/")
+	if len(pat) != len(segs) {
+		return route{}, false
+	}
+	rt := route{api: r.api, v3: pat[1] == "v3"}
+	for i, p := range pat {
+		switch {
+		case p == "{project_id}" && segs[i] != "":
+			rt.project = segs[i]
+		case p == "{cert_id}" && segs[i] != "" && !reservedSegment(segs[i]):
+			rt.certID = segs[i]
+		case p != segs[i] || strings.HasPrefix(p, "{"):
 			return route{}, false
 		}
-		switch method {
-		case http.MethodGet:
-			return route{api: ActionDetails, certID: parts[4], v3: true}, true
-		case http.MethodDelete:
-			return route{api: ActionDelete, certID: parts[4], v3: true}, true
-		}
-		return route{}, false
-	}
-	if len(parts) < 5 || parts[0] != "" || parts[1] != "v2" || parts[2] == "" || parts[3] != "scm" {
-		return route{}, false
-	}
-	rt := route{project: parts[2]}
-	rest := parts[4:]
-	switch {
-	case len(rest) == 1 && rest[0] == "certlist" && method == http.MethodGet:
-		rt.api = ActionList
-	case len(rest) == 2 && rest[0] == "cert" && rest[1] == "purchase" && method == http.MethodPost:
-		rt.api = ActionPurchase
-	case len(rest) == 2 && rest[0] == "cert" && rest[1] != "" && method == http.MethodGet:
-		rt.api, rt.certID = ActionDetails, rest[1]
-	case len(rest) == 2 && rest[0] == "cert" && rest[1] != "" && method == http.MethodDelete:
-		rt.api, rt.certID = ActionDelete, rest[1]
-	case len(rest) == 3 && rest[0] == "cert" && rest[1] != "" && rest[2] == "cancel-cert" && method == http.MethodPost:
-		rt.api, rt.certID = ActionCancelCert, rest[1]
-	case len(rest) == 3 && rest[0] == "cert" && rest[1] != "" && rest[2] == "revoke" && method == http.MethodPost:
-		rt.api, rt.certID = ActionRevoke, rest[1]
-	default:
-		return route{}, false
 	}
 	return rt, true
 }
