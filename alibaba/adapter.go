@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,6 +49,11 @@ var sdkEndpointMap = sync.OnceValue(func() map[string]string {
 // required, the endpoint must be https or loopback http) and builds the
 // pool of SDK clients; it sends nothing.
 func New(cfg Config, opts ...Option) (*Adapter, error) {
+	if sdkDebugOn(os.Getenv("DEBUG")) {
+		return nil, adapterkit.ConfigError("alibaba", DefaultOrigin, errors.New("the environment variable DEBUG lists "+
+			"\"sdk\": the Alibaba SDK would print every signed request and every response, secrets and private keys "+
+			"included, to standard output; unset it"))
+	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, adapterkit.ConfigError("alibaba", DefaultOrigin, err)
@@ -102,4 +109,17 @@ func (a Adapter) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(a.String
 // LogValue implements [slog.LogValuer] without secrets.
 func (a Adapter) LogValue() slog.Value {
 	return slog.GroupValue(slog.Any("config", a.cfg), slog.Int("pool_size", len(a.pool.all)))
+}
+
+// sdkDebugOn reports whether a DEBUG value turns on the SDK's debug
+// printing, which it reads once, when its package loads: a
+// comma-separated list holding "sdk" (sdk/utils.Init). The adapter cannot
+// turn that printing off, so it refuses to run with it.
+func sdkDebugOn(debug string) bool {
+	for _, part := range strings.Split(debug, ",") {
+		if part == "sdk" {
+			return true
+		}
+	}
+	return false
 }

@@ -151,6 +151,10 @@ func (cfg Config) String() string {
 // String.
 func (cfg Config) GoString() string { return cfg.String() }
 
+// Format prints String for every verb, so that no verb (%d, %t, %x, …)
+// can print a secret field by field.
+func (cfg Config) Format(f fmt.State, verb rune) { _, _ = fmt.Fprint(f, cfg.String()) }
+
 // LogValue implements [slog.LogValuer], with the same redaction as String.
 func (cfg Config) LogValue() slog.Value {
 	return slog.GroupValue(

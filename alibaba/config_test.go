@@ -237,3 +237,19 @@ func TestRatesMatchTheEmulatorQuotas(t *testing.T) {
 		}
 	}
 }
+
+// TestNewRefusesSDKDebug: with DEBUG listing "sdk" the SDK prints signed
+// requests and responses to stdout, so New refuses to build (not parallel:
+// it sets the environment).
+func TestNewRefusesSDKDebug(t *testing.T) {
+	for _, tc := range []struct {
+		debug  string
+		refuse bool
+	}{{"sdk", true}, {"http,sdk", true}, {"sdkx", false}, {"", false}, {"SDK", false}} {
+		t.Setenv("DEBUG", tc.debug)
+		_, err := New(Config{AccessKeyID: "id", AccessKeySecret: "secret", Endpoint: "http://127.0.0.1:1"})
+		if refused := errors.Is(err, provider.ErrInvalidArgument) && strings.Contains(err.Error(), "DEBUG"); refused != tc.refuse {
+			t.Errorf("DEBUG=%q: New error %v, want refused=%v", tc.debug, err, tc.refuse)
+		}
+	}
+}

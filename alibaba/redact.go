@@ -61,12 +61,13 @@ func (r redactor) clean(s string) string {
 	for _, v := range r.secrets {
 		s = strings.ReplaceAll(s, v, adapterkit.Redacted)
 	}
+	s = adapterkit.ScrubSignatures(s)
 	return strings.Join(strings.Fields(s), " ")
 }
 
 // leaks reports whether s contains a secret or an echoed string to sign.
 func (r redactor) leaks(s string) bool {
-	if strings.Contains(s, stringToSignMarker) {
+	if strings.Contains(s, stringToSignMarker) || adapterkit.ScrubSignatures(s) != s {
 		return true
 	}
 	for _, v := range r.secrets {

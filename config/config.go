@@ -76,6 +76,11 @@ type Origin struct {
 	SecurityTokenFile   string `yaml:"security_token_file"`
 	AccessKeySecretFile string `yaml:"access_key_secret_file"`
 	SKFile              string `yaml:"sk_file"`
+
+	// fromFiles are the values ${NAME} references took from NAME_FILE
+	// files: they may be secrets wherever they are used, so no error
+	// quotes them.
+	fromFiles []string
 }
 
 // String renders the origin without its secrets.
@@ -86,6 +91,16 @@ func (o Origin) String() string {
 
 // GoString renders the origin without its secrets.
 func (o Origin) GoString() string { return "config.Origin" + o.String() }
+
+// Format prints String (GoString for %#v) for every verb, so that no verb
+// can print a secret field by field.
+func (o Origin) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = fmt.Fprint(f, o.GoString())
+		return
+	}
+	_, _ = fmt.Fprint(f, o.String())
+}
 
 // LogValue implements slog.LogValuer without the secrets.
 func (o Origin) LogValue() slog.Value {

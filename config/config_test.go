@@ -164,7 +164,7 @@ func TestExpandString(t *testing.T) {
 		{"${A}${NOPE}${NOPE2}", "1", "NOPE,NOPE2"},
 	}
 	for _, tt := range tests {
-		got, missing, err := expandString(tt.in, env{lookup})
+		got, missing, err := expandString(tt.in, env{lookup: lookup})
 		if err != nil || got != tt.want || strings.Join(missing, ",") != tt.missing {
 			t.Errorf("expandString(%q) = %q, %v, %v; want %q, %s", tt.in, got, missing, err, tt.want, tt.missing)
 		}

@@ -36,7 +36,7 @@ var (
 // set is an error. It returns [ErrNoOrigins] when no cloud is set.
 func FromEnv(opts ...Option) (*Config, error) {
 	o := newOptions(opts)
-	e := env(o)
+	e := env{lookup: o.lookup}
 	c := &Config{Path: "environment", Origins: map[string]Origin{}}
 	var errs []error
 	// resolved reads the cloud's variables and reports whether any of

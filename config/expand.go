@@ -10,6 +10,7 @@ import (
 // them) and an error for a malformed reference or a variable's file that
 // cannot be read.
 func (o *Origin) expand(origin string, e env, pos map[string]int) (missing []string, err error) {
+	e.files = &o.fromFiles
 	fields := []struct {
 		key string
 		ptr *string

@@ -77,7 +77,7 @@ func parse(data []byte, name, dir string, o options) (*Config, error) {
 		return nil, fmt.Errorf("%s: more than one YAML document; put everything in one", name)
 	}
 	c.Path = name
-	if err := c.resolve(env(o), positions(data), dir); err != nil {
+	if err := c.resolve(env{lookup: o.lookup}, positions(data), dir); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &c, nil
@@ -130,11 +130,24 @@ func syntaxLine(data []byte, reported int, msg string) int {
 		if err == nil {
 			continue
 		}
-		if m := syntaxError.FindStringSubmatch(err.Error()); m != nil && m[2] == msg {
+		if m := syntaxError.FindStringSubmatch(err.Error()); m != nil && m[2] == msg && !unclosedFlow(prefix) {
 			return i + 1
 		}
 	}
 	return reported
+}
+
+// unclosedFlow reports whether prefix fails only because it stops inside
+// a flow mapping or sequence ({...} or [...]) that a later line closes:
+// closing it makes it parse.
+func unclosedFlow(prefix []byte) bool {
+	for _, closer := range []string{"}", "]", "}]", "]}", "}}", "]]"} {
+		var v any
+		if yaml.Unmarshal(append(bytes.Clone(prefix), closer...), &v) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // quotedValue matches the value yaml.v3 quotes in a type error.

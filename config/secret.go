@@ -1,6 +1,9 @@
 package config
 
-import "log/slog"
+import (
+	"fmt"
+	"log/slog"
+)
 
 // Redacted is what a [Secret] prints as.
 const Redacted = "[REDACTED]"
@@ -22,6 +25,15 @@ func (s Secret) String() string { return s.redacted() }
 
 // GoString implements fmt.GoStringer with a redacted value.
 func (s Secret) GoString() string { return `config.Secret("` + s.redacted() + `")` }
+
+// Format prints the redacted value (GoString for %#v) for every verb.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = fmt.Fprint(f, s.GoString())
+		return
+	}
+	_, _ = fmt.Fprint(f, s.String())
+}
 
 // LogValue implements slog.LogValuer with a redacted value.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.redacted()) }

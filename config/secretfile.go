@@ -50,7 +50,11 @@ var errBothSet = errors.New("set both directly and as a file; use one")
 // env resolves environment variables with the _FILE convention: NAME is
 // read from the environment; when NAME is not set and NAME_FILE is, the
 // value is the content of that file. Both set is an error.
-type env struct{ lookup Lookup }
+type env struct {
+	lookup Lookup
+	// files, when set, collects every value read from a NAME_FILE file.
+	files *[]string
+}
 
 // get returns the value of name, whether it is set, and an error when it
 // is set twice or its file cannot be read.
@@ -64,6 +68,9 @@ func (e env) get(name string) (string, bool, error) {
 		s, err := readSecretFile(path)
 		if err != nil {
 			return "", false, fmt.Errorf("%s%s: %w", name, FileSuffix, err)
+		}
+		if e.files != nil && s != "" {
+			*e.files = append(*e.files, s)
 		}
 		return s, true, nil
 	}

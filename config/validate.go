@@ -3,6 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/certbroker/certbroker/internal/endpoint"
 )
@@ -11,11 +13,12 @@ import (
 func (o *Origin) validate(name string, pos map[string]int) error {
 	at := func(key, format string, args ...any) error {
 		path := "origins." + name + "." + key
+		msg := o.scrub(fmt.Sprintf(format, args...))
 		if _, ok := pos[path]; !ok {
 			// A missing key: point at the origin.
-			return fmt.Errorf("%s%s: %s", lineOf(pos, "origins."+name), path, fmt.Sprintf(format, args...))
+			return fmt.Errorf("%s%s: %s", lineOf(pos, "origins."+name), path, msg)
 		}
-		return fmt.Errorf("%s%s: %s", lineOf(pos, path), path, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s%s: %s", lineOf(pos, path), path, msg)
 	}
 	var errs []error
 	var foreign []string
@@ -39,8 +42,8 @@ func (o *Origin) validate(name string, pos map[string]int) error {
 			errs = append(errs, at("endpoint", "%v", err))
 		}
 	}
-	if o.Rate < 0 {
-		errs = append(errs, at("rate", "must not be negative"))
+	if o.Rate < 0 || math.IsNaN(o.Rate) || math.IsInf(o.Rate, 0) {
+		errs = append(errs, at("rate", "must be a finite, non-negative number of requests per second"))
 	}
 	if o.Burst < 0 {
 		errs = append(errs, at("burst", "must not be negative"))
@@ -51,7 +54,50 @@ func (o *Origin) validate(name string, pos map[string]int) error {
 	if o.Timeout < 0 {
 		errs = append(errs, at("timeout", "must not be negative"))
 	}
+	if len(errs) == 0 {
+		// What only the adapter checks (a region, a project ID, a
+		// credential's characters): build it now, which sends nothing,
+		// and point at the key its error names.
+		if _, err := o.adapter(name, nil); err != nil {
+			errs = append(errs, at(adapterKey(o.Type, err.Error()), "%v", err))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// scrub removes from msg every value taken from a NAME_FILE file.
+func (o *Origin) scrub(msg string) string {
+	for _, v := range o.fromFiles {
+		msg = strings.ReplaceAll(msg, v, Redacted)
+	}
+	return msg
+}
+
+// adapterKey is the key an adapter's configuration error is about, read
+// from the field it names; the type key when it names none.
+func adapterKey(typ, msg string) string {
+	credential := "access_key_id"
+	if typ == TypeHuawei {
+		credential = "ak"
+	}
+	for _, m := range []struct{ word, key string }{
+		{"ProjectID", "project_id"},
+		{"region", "region"},
+		{"SecurityToken", "security_token"},
+		{"AccessKeySecret", "access_key_secret"},
+		{"SK ", "sk"},
+		{"endpoint", "endpoint"},
+		{"Endpoint", "endpoint"},
+		{"imeout", "timeout"},
+		{"credential", credential},
+		{"AccessKeyID", credential},
+		{"AK ", credential},
+	} {
+		if strings.Contains(msg, m.word) {
+			return m.key
+		}
+	}
+	return "type"
 }
 
 // setKeys returns, in a fixed order, the keys of m whose value is true.

@@ -30,6 +30,7 @@ type Adapter struct {
 	renew     bool
 	timeout   time.Duration
 	akHint    string
+	secrets   secrets
 	now       func() time.Time
 	hc        *core.HcHttpClient
 	transport *callTransport
@@ -98,6 +99,7 @@ func New(cfg Config, opts ...Option) (*Adapter, error) {
 		renew:     cfg.RenewByPurchase,
 		timeout:   cfg.Timeout,
 		akHint:    adapterkit.MaskKeyID(cfg.AK),
+		secrets:   newSecrets(cfg),
 		now:       o.now,
 		hc:        hc,
 		transport: ct,

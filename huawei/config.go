@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/certbroker/certbroker/internal/adapterkit"
+	"github.com/certbroker/certbroker/internal/endpoint"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -61,6 +62,7 @@ func (c Config) redacted() Config {
 	c.AK = adapterkit.MaskKeyID(c.AK)
 	c.SK = adapterkit.RedactIfSet(c.SK)
 	c.SecurityToken = adapterkit.RedactIfSet(c.SecurityToken)
+	c.Endpoint = endpoint.Display(c.Endpoint)
 	return c
 }
 
@@ -73,6 +75,10 @@ func (c Config) String() string {
 
 // GoString is like String, so that %#v redacts secrets too.
 func (c Config) GoString() string { return c.String() }
+
+// Format prints String for every verb, so that no verb (%d, %t, %x, …)
+// can print a secret field by field.
+func (c Config) Format(f fmt.State, verb rune) { _, _ = fmt.Fprint(f, c.String()) }
 
 // LogValue implements [slog.LogValuer] with secrets redacted.
 func (c Config) LogValue() slog.Value {

@@ -42,6 +42,47 @@ func codeKind(code string) (provider.Kind, bool) {
 	return provider.KindOther, false
 }
 
+// secrets are the adapter's secret values, to keep out of the cloud's
+// text. Its String keeps them out of %v of an Adapter value.
+type secrets []string
+
+func (secrets) String() string { return "secrets" }
+
+// GoString keeps them out of %#v.
+func (secrets) GoString() string { return "secrets" }
+
+func newSecrets(cfg Config) secrets {
+	var sc secrets
+	for _, v := range []string{cfg.SK, cfg.SecurityToken} {
+		if v != "" {
+			sc = append(sc, v)
+		}
+	}
+	return sc
+}
+
+// scrub removes every secret and every echoed request signature from s.
+func (sc secrets) scrub(s string) string {
+	for _, v := range sc {
+		s = strings.ReplaceAll(s, v, adapterkit.Redacted)
+	}
+	return adapterkit.ScrubSignatures(s)
+}
+
+// scrubbed returns a copy of the SDK's error with the cloud's text
+// scrubbed, so that neither the provider error nor the SDK error reached
+// through errors.As can carry a secret the cloud echoed (an STS token, an
+// Authorization header).
+func (sc secrets) scrubbed(sre *sdkerr.ServiceResponseError) *sdkerr.ServiceResponseError {
+	cp := *sre
+	cp.ErrorMessage = sc.scrub(cp.ErrorMessage)
+	cp.ErrorCode = sc.scrub(cp.ErrorCode)
+	cp.RequestId = sc.scrub(cp.RequestId)
+	cp.EncodedAuthorizationMessage = ""
+	cp.Details = nil
+	return &cp
+}
+
 // classifyResponse turns an SDK service error (an HTTP status of 400 or
 // more, or a success whose body did not decode) into a provider error.
 // The SDK error stays reachable through errors.As.

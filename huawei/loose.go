@@ -3,6 +3,7 @@ package huawei
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strconv"
 	"time"
 )
@@ -68,3 +69,29 @@ func (t *looseTime) UnmarshalJSON(b []byte) error {
 }
 
 var _ = []json.Unmarshaler{(*looseString)(nil), (*looseInt)(nil), (*looseTime)(nil)}
+
+// rawBody is a response the SDK hands over undecoded: the SDK returns the
+// stream of a response type with a field named Body of type
+// io.ReadCloser. The adapter reads it while the call's context is alive
+// (drain) and decodes it with encoding/json, which gives every field's raw
+// text to its loose type; the SDK's own decoder checks a number's range
+// first, so a not_after of 1e999 would fail the whole response there.
+type rawBody struct {
+	Body           io.ReadCloser
+	HttpStatusCode int
+	data           []byte
+}
+
+// maxResponse bounds a response body the adapter reads itself.
+const maxResponse = 1 << 20
+
+// drain reads and closes the body.
+func (r *rawBody) drain() error {
+	if r.Body == nil {
+		return nil
+	}
+	defer r.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxResponse))
+	r.data = data
+	return err
+}

@@ -2,9 +2,12 @@ package huawei
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
+	"github.com/certbroker/certbroker/internal/adapterkit"
 	"github.com/certbroker/certbroker/provider"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 )
 
 // Cancel withdraws the application of a certificate under review:
@@ -100,12 +103,21 @@ func (a *Adapter) show(ctx context.Context, op provider.Op, id string) (*showRes
 	if err != nil {
 		return nil, rid, err
 	}
-	d, ok := out.(*showResp)
-	if !ok || d == nil {
+	raw, ok := out.(*rawBody)
+	if !ok || raw == nil {
 		return nil, rid, a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable, RequestID: rid,
 			Message: fmt.Sprintf("unexpected details response type %T", out)}, op, id)
 	}
-	return d, rid, nil
+	var d showResp
+	if err := json.Unmarshal(raw.data, &d); err != nil {
+		// As the SDK reports a body it cannot decode, so that errors.As
+		// reaches the same type.
+		msg := "the response body could not be decoded: " + adapterkit.CleanMessage(err.Error())
+		return nil, rid, a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable, RequestID: rid,
+			HTTPStatus: raw.HttpStatusCode, Message: msg,
+			Err: &sdkerr.ServiceResponseError{StatusCode: raw.HttpStatusCode, RequestId: rid, ErrorMessage: msg}}, op, id)
+	}
+	return &d, rid, nil
 }
 
 // result builds a successful result.

@@ -142,7 +142,7 @@ func deleteDef() *def.HttpRequestDef {
 }
 
 func showDef() *def.HttpRequestDef {
-	return newDef(http.MethodGet, pathV3Cert, new(showResp), pathField("CertificateID", "certificate_id"))
+	return newDef(http.MethodGet, pathV3Cert, new(rawBody), pathField("CertificateID", "certificate_id"))
 }
 
 func buyDef() *def.HttpRequestDef {

@@ -44,17 +44,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	f, hit := s.pickFault(action)
+	afterApply := hit && f.AfterApply && f.Kind != FaultLatency && f.Kind != FaultThrottle
 	if hit {
 		note(func(e *Request) { e.Fault = f.Kind })
-		if f.Latency > 0 && !s.faults.Sleep(r, f.Latency) {
-			// The client left or the server is closing: drop the
-			// connection rather than let net/http send an empty 200.
-			faultinject.ResetConn(w)
+	}
+	// A fault before applying waits out its latency first; one after
+	// applying applies first, so that the change has happened even when
+	// the client gives up during the latency (as the Huawei emulator does).
+	if hit && !afterApply {
+		if !s.faultLatency(w, r, f) {
 			return
 		}
-		if f.Kind == FaultLatency {
-			hit = false
-		} else if !f.AfterApply {
+		if f.Kind != FaultLatency {
 			s.renderFault(w, r, f, reqID, note, fail)
 			return
 		}
@@ -62,7 +63,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	res := actions[action](s, p, now)
 	note(func(e *Request) { e.Applied, e.NewID = res.applied, res.newID })
-	if hit {
+	if afterApply {
+		if !s.faultLatency(w, r, f) {
+			return
+		}
 		s.renderFault(w, r, f, reqID, note, fail)
 		return
 	}
@@ -73,6 +77,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	res.body["RequestId"] = reqID
 	note(func(e *Request) { e.HTTPStatus = http.StatusOK })
 	writeJSON(w, http.StatusOK, res.body)
+}
+
+// faultLatency waits out a fault's latency. When the client leaves or the
+// server closes first, it drops the connection (rather than let net/http
+// send an empty 200) and reports false.
+func (s *Server) faultLatency(w http.ResponseWriter, r *http.Request, f Fault) bool {
+	if f.Latency > 0 && !s.faults.Sleep(r, f.Latency) {
+		faultinject.ResetConn(w)
+		return false
+	}
+	return true
 }
 
 // readParams collects the query and form parameters of r into one map,

@@ -48,7 +48,7 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		{"demo flag", []string{"demo", "--nope"}, []string{"--nope", "certbroker help demo"}},
 		{"emulate delay", []string{"emulate", "--settle-delay", "0s"}, []string{"--settle-delay must be positive"}},
 		{"emulate argument", []string{"emulate", "x"}, []string{`unexpected argument "x"`}},
-		{"adapter rejects config", []string{"status", "--config", literal, "huawei:scs1481110651012"}, []string{`origin "huawei"`, "ProjectID"}},
+		{"adapter rejects config", []string{"status", "--config", literal, "huawei:scs1481110651012"}, []string{"origins.huawei.project_id", "ProjectID"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

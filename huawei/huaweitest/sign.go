@@ -97,7 +97,9 @@ func requiredSigned(r *http.Request, signed []string) string {
 // escaped the same way, the headers named in SignedHeaders ("name:trimmed
 // value" lines; "host" is the request's Host), the SignedHeaders list, and
 // the hex SHA-256 of the raw body (including the newline the SDK's JSON
-// encoder appends) or the X-Sdk-Content-Sha256 header when present. The
+// encoder appends), or UNSIGNED-PAYLOAD when the X-Sdk-Content-Sha256
+// header says so; any other value of that header must be the body's hash
+// (the signature of a different body never verifies). The
 // string to sign is "SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the
 // canonical request>", signed with HMAC-SHA256 keyed by the SK and
 // compared in constant time. SignedHeaders must include x-sdk-date ("only
@@ -175,9 +177,12 @@ func parseAuthParams(s string) map[string]string {
 
 // canonicalRequest rebuilds what the SDK signed (core/auth/signer/signer.go).
 func canonicalRequest(r *http.Request, signed []string, body []byte) string {
-	payload := r.Header.Get("X-Sdk-Content-Sha256")
-	if _, present := r.Header["X-Sdk-Content-Sha256"]; !present {
-		payload = hexSHA256(body)
+	// The body's own hash, unless the client declared it unsigned: an
+	// X-Sdk-Content-Sha256 that is not the body's hash signs a body that
+	// was not sent, and must not verify.
+	payload := hexSHA256(body)
+	if r.Header.Get("X-Sdk-Content-Sha256") == "UNSIGNED-PAYLOAD" {
+		payload = "UNSIGNED-PAYLOAD"
 	}
 	return strings.Join([]string{
 		r.Method,

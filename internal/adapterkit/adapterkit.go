@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -304,4 +305,16 @@ func ResponseKind(codeKind func(code string) (provider.Kind, bool), code string,
 		return k
 	}
 	return classify.HTTP(status, mutating)
+}
+
+// signatureValue finds a request signature echoed back in a cloud's text:
+// Alibaba's "Signature=<base64>" query parameter (raw or percent-encoded)
+// and Huawei's "Signature=<hex>" in an echoed Authorization header.
+var signatureValue = regexp.MustCompile(`(?i)(\bsignature=)[^&\s"'<>,;]+`)
+
+// ScrubSignatures replaces the value of every "Signature=" in s: a
+// signature the cloud echoes back is a credential for that request (and,
+// with the request, an oracle for the key).
+func ScrubSignatures(s string) string {
+	return signatureValue.ReplaceAllString(s, "${1}"+Redacted)
 }
