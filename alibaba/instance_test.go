@@ -205,7 +205,7 @@ func TestCheckAgreesWithTheCallForInstances(t *testing.T) {
 // outcome_unknown, and a state read afterwards proves only what it may:
 // a revoked certificate proves the revocation, a withdrawn application
 // reads like a fresh one and proves nothing, and a deleted instance is
-// not_found.
+// not_found. The failed action is sent once: no SDK retry.
 func TestInstanceOutcomeRule(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -226,6 +226,9 @@ func TestInstanceOutcomeRule(t *testing.T) {
 			s.InjectFault(alibabatest.Fault{Action: tc.action, Kind: alibabatest.FaultServerError, AfterApply: true, Times: 1})
 			if _, err := callOp(t, a, tc.op, id); provider.KindOf(err) != provider.KindOutcomeUnknown {
 				t.Fatalf("%s with a lost answer: %v; want outcome_unknown", tc.op, err)
+			}
+			if n := sentFor(s, tc.action, id); n != 1 {
+				t.Errorf("%s was sent %d times; want once (the SDK's retries are off)", tc.action, n)
 			}
 			res, err := a.Status(t.Context(), provider.StatusRequest{ID: id})
 			if tc.op == provider.OpDelete {
