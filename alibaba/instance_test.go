@@ -1,6 +1,7 @@
 package alibaba
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
@@ -248,8 +249,9 @@ func TestInstanceOutcomeRule(t *testing.T) {
 }
 
 // TestInstanceWire records each instance action as it leaves the adapter
-// (a proxy in front of the emulator) and checks it independently of the
-// emulator: the action name, its one parameter InstanceId, Version
+// (a proxy in front of the emulator), checks it was paced under its own
+// action name, and checks it independently of the emulator: the action
+// name, its one parameter InstanceId, Version
 // 2020-04-07, the signature parameters, and an HMAC-SHA1 signature
 // recomputed here from the documented recipe.
 func TestInstanceWire(t *testing.T) {
@@ -288,8 +290,12 @@ func TestInstanceWire(t *testing.T) {
 		mu.Lock()
 		seen = nil
 		mu.Unlock()
-		if _, err := callOp(t, a, tc.op, id); err != nil {
+		pacer := &namingPacer{}
+		if _, err := callOpCtx(provider.WithPacer(t.Context(), pacer), a, tc.op, id); err != nil {
 			t.Fatalf("%s: %v", tc.op, err)
+		}
+		if fmt.Sprint(pacer.apis) != fmt.Sprint([]string{tc.action}) {
+			t.Errorf("%s: paced as %v; want [%s]", tc.op, pacer.apis, tc.action)
 		}
 		mu.Lock()
 		got := seen
@@ -347,4 +353,17 @@ func rpcSignature(q url.Values, secret string) string {
 	m := hmac.New(sha1.New, []byte(secret+"&"))
 	m.Write([]byte("POST&%2F&" + enc(strings.Join(pairs, "&"))))
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// namingPacer admits every request and records the API it was asked for.
+type namingPacer struct {
+	mu   sync.Mutex
+	apis []string
+}
+
+func (p *namingPacer) Wait(ctx context.Context, api string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.apis = append(p.apis, api)
+	return ctx.Err()
 }
