@@ -86,9 +86,10 @@
 // application reads the same, as a cancelled order reads payed) and
 // pending is under_review; refund, closed and anything else stay unknown
 // with NativeState "Status" or "Status/CertificateStatus". Renew of an
-// instance sends GetInstanceDetail only and answers not_found, then
-// invalid_state outside the renewal window (as for an order), or
-// unsupported inside it, since the instance model has no renewal action.
+// instance sends GetInstanceDetail only and answers not_found for an
+// unknown instance, invalid_state outside the renewal window (as for an
+// order), and unsupported inside it, since the instance model has no
+// renewal action.
 //
 // [Adapter.Capabilities] is per provider, so one table serves both
 // models: each operation's From, Lands and Settles hold for orders and
