@@ -4,6 +4,17 @@ import "github.com/certbroker/certbroker/provider"
 
 // Capabilities describes what Alibaba CAS allows; see the package doc for
 // the native states behind each normalized one. It makes no call.
+//
+// Capabilities are per provider, and one adapter serves two models (order
+// IDs and instance IDs, see [Adapter.CheckID]). Each operation's From,
+// Lands and Settles hold for both: the instance actions were mapped so
+// that, over the states an instance can be in, they accept and leave
+// exactly what the order actions do (Renew, which the instance model
+// lacks, is refused with unsupported from the one state From lists, see
+// its Note). So [provider.Capabilities.Evidence] reads alike for both: a
+// withdrawn instance reads inactive like a fresh one, as a cancelled order
+// reads payed, and Cancel lists pending application in ReportedAs for
+// both; revoked is left only by a revocation in either model.
 func (a *Adapter) Capabilities() provider.Capabilities {
 	return provider.Capabilities{
 		Paced: true,
@@ -15,7 +26,9 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 			// DescribeCertificateState reports a cancelled order as payed,
 			// exactly like a fresh one.
 			ReportedAs: []provider.State{provider.StatePendingApplication},
-			Note:       "CancelOrderRequest: withdraws an application in domain_verify or process; the order returns to payed at once and may then be deleted.",
+			Note: "Order IDs: CancelOrderRequest withdraws an application in domain_verify or process; the order returns to payed at once and may then be deleted. " +
+				"Instance IDs: CancelPendingCertificate withdraws an application under review (Status pending); the instance returns to inactive, " +
+				"which Status reads as pending application, exactly like a fresh one (hence ReportedAs).",
 		},
 		Revoke: provider.OpCapability{
 			Supported: true,
@@ -24,24 +37,30 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 			Settles:   provider.StateRevoked,
 			// No ReportedAs: the revocation is sent only for Type
 			// certificate, so a cancelled pending order never results.
-			Note: "CancelCertificateForPackageRequest: sent only after DescribeCertificateState reads Type certificate, " +
-				"since on a pending order it cancels instead of revoking. Quota returns only within 30 days of issuance; no reason is taken.",
+			Note: "Order IDs: CancelCertificateForPackageRequest, sent only after DescribeCertificateState reads Type certificate, " +
+				"since on a pending order it cancels instead of revoking. Quota returns only within 30 days of issuance. " +
+				"Instance IDs: RevokeCertificate (certificate status issued or willExpire; the cloud refuses the rest); " +
+				"CertificateStatus revoked is left by nothing else. Neither takes a reason.",
 		},
 		Delete: provider.OpCapability{
 			Supported: true,
 			From:      []provider.State{provider.StateReviewFailed, provider.StateCancelled},
 			Lands:     provider.StateUnknown,
 			Settles:   provider.StateUnknown,
-			Note: "DeleteCertificateRequest: removes an order whose review failed or that was cancelled back to payed. " +
-				"Status reads fresh and cancelled orders alike as payed, so for those the cloud decides.",
+			Note: "Order IDs: DeleteCertificateRequest removes an order whose review failed or that was cancelled back to payed. " +
+				"Instance IDs: DeleteInstance; its page names no states, and the adapter expects [unverified] it to remove a withdrawn " +
+				"application (and refund or closed instances) and to refuse an instance holding a certificate. " +
+				"Status reads fresh and cancelled orders (payed) and instances (inactive) alike, so for those the cloud decides.",
 		},
 		Renew: provider.OpCapability{
 			Supported: true,
 			From:      []provider.State{provider.StateExpiring},
 			Lands:     provider.StatePendingApplication,
 			Settles:   provider.StatePendingApplication,
-			Note: "RenewCertificateOrderForPackageRequest: creates a new payed order from one in its renewal window, " +
-				"using package quota. Never retried, since every success creates an order.",
+			Note: "Order IDs: RenewCertificateOrderForPackageRequest creates a new payed order from one in its renewal window, " +
+				"using package quota. Never retried, since every success creates an order. " +
+				"Instance IDs: unsupported, since the instance model has no renewal action; Renew reads the instance " +
+				"(GetInstanceDetail) and refuses with unsupported in the renewal window, invalid_state outside it, sending nothing mutating.",
 		},
 	}
 }
@@ -56,6 +75,10 @@ var apiRates = map[string]float64{
 	"DeleteCertificateRequest":               10,
 	"RenewCertificateOrderForPackageRequest": 10,
 	listAction:                               10,
+	// Instance model: GetInstanceDetail's page states 10 per second
+	// per user; the other instance actions' pages state no quota, so
+	// they get none here (0: unknown) [unverified].
+	actionInstanceDetail: 10,
 }
 
 // SuggestedRate implements [provider.RateAdvisor] per CAS action, with

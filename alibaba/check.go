@@ -7,7 +7,7 @@ var _ provider.Checker = (*Adapter)(nil)
 // Check implements [provider.Checker]: it validates req exactly as the
 // method of its operation does before sending anything, with the same
 // [*provider.Error] (kind [provider.KindInvalidArgument]), and sends and
-// reads nothing. It checks the order ID (see [Adapter.CheckID]) and, for
+// reads nothing. It checks the ID, an order or an instance ID (see [Adapter.CheckID]) and, for
 // Renew, the CSR ([ValidateCSR]) and the tags ([ValidateTags]). A nil
 // req, or a request type the adapter does not handle, is refused.
 //
@@ -19,9 +19,11 @@ func (a *Adapter) Check(req provider.Request) error {
 }
 
 // validate is the one pre-send check of every operation, shared by the
-// operations and Check. It returns the parsed order ID.
+// operations and Check. It returns the parsed order ID, or 0 for an
+// instance ID (isInstanceShaped), which the caller then sends to the
+// instance model (instance.go).
 func (a *Adapter) validate(req provider.Request) (int64, error) {
-	if e := a.kit.Precheck(req, checkOrderID); e != nil {
+	if e := a.kit.Precheck(req, checkAnyID); e != nil {
 		return 0, e
 	}
 	n, _ := parseOrderID(req.TargetID())

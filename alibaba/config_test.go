@@ -204,21 +204,23 @@ func TestCapabilitiesAndRates(t *testing.T) {
 		from   []provider.State
 		lands  provider.State
 		action string
+		inst   string // the instance-model action (or "unsupported")
 	}{
-		{provider.OpCancel, []provider.State{provider.StateUnderReview}, provider.StateCancelled, "CancelOrderRequest"},
-		{provider.OpRevoke, []provider.State{provider.StateIssued, provider.StateExpiring}, provider.StateRevoked, "CancelCertificateForPackageRequest"},
-		{provider.OpDelete, []provider.State{provider.StateReviewFailed, provider.StateCancelled}, provider.StateUnknown, "DeleteCertificateRequest"},
-		{provider.OpRenew, []provider.State{provider.StateExpiring}, provider.StatePendingApplication, "RenewCertificateOrderForPackageRequest"},
+		{provider.OpCancel, []provider.State{provider.StateUnderReview}, provider.StateCancelled, "CancelOrderRequest", "CancelPendingCertificate"},
+		{provider.OpRevoke, []provider.State{provider.StateIssued, provider.StateExpiring}, provider.StateRevoked, "CancelCertificateForPackageRequest", "RevokeCertificate"},
+		{provider.OpDelete, []provider.State{provider.StateReviewFailed, provider.StateCancelled}, provider.StateUnknown, "DeleteCertificateRequest", "DeleteInstance"},
+		{provider.OpRenew, []provider.State{provider.StateExpiring}, provider.StatePendingApplication, "RenewCertificateOrderForPackageRequest", "unsupported"},
 	} {
 		oc := c.For(tc.op)
 		if !oc.Supported || fmt.Sprint(oc.From) != fmt.Sprint(tc.from) || oc.Lands != tc.lands || oc.Settles != tc.lands ||
-			oc.Billable || !strings.HasPrefix(oc.Note, tc.action+":") {
+			oc.Billable || !strings.HasPrefix(oc.Note, "Order IDs: "+tc.action) || !strings.Contains(oc.Note, "Instance IDs: "+tc.inst) {
 			t.Errorf("%s: %+v", tc.op, oc)
 		}
 	}
 	for api, want := range map[string]float64{"CancelOrderRequest": 100, "CancelCertificateForPackageRequest": 10,
 		"DeleteCertificateRequest": 10, "RenewCertificateOrderForPackageRequest": 10, "DescribeCertificateState": 10,
-		"ListUserCertificateOrder": 10, "bogus": 0, "cancel": 0} {
+		"ListUserCertificateOrder": 10, "GetInstanceDetail": 10, "CancelPendingCertificate": 0, "RevokeCertificate": 0,
+		"DeleteInstance": 0, "bogus": 0, "cancel": 0} {
 		if r, burst := a.SuggestedRate(api); r != want || (want > 0 && burst < 1) {
 			t.Errorf("SuggestedRate(%s) = %v, %d; want %v", api, r, burst, want)
 		}

@@ -22,9 +22,15 @@
 //
 // # Operations
 //
-// An ID is a CAS order ID, the canonical decimal form of a positive int64
-// ([Adapter.CheckID]); it, and Renew's CSR and tags ([ValidateCSR],
+// CAS 2020-04-07 has two models, and an ID names one of them by its shape
+// ([Adapter.CheckID]): an order ID, the canonical decimal form of a
+// positive int64 (the order model below), or an instance ID such as
+// cas_dv-cn-rp643r82d0i1: "cas", an optional "_" and product, "-cn-",
+// then 1 to 32 lower-case letters or digits (the instance model, further
+// below). The ID, and Renew's CSR and tags ([ValidateCSR],
 // [ValidateTags]), are checked before anything is sent.
+//
+// The order model:
 //
 //	op      API                                     from (native Type)            to
 //	Cancel  CancelOrderRequest                      domain_verify, process        payed
@@ -50,12 +56,55 @@
 // anything but certificate is refused with invalid_state and nothing more
 // is sent. Alibaba takes no revocation reason.
 //
+// The instance model (where recent purchases live), by InstanceId; the
+// SDK has no request structs for it, so each action is its generic RPC
+// request, sent on the same pooled, hardened clients, paced per action:
+//
+//	op      API                        from (Status/CertificateStatus)  to
+//	Cancel  CancelPendingCertificate   pending                          inactive
+//	Revoke  RevokeCertificate          normal or willExpire / issued    …/revoked
+//	                                   or willExpire
+//	Delete  DeleteInstance             inactive after a Cancel,         gone
+//	                                   refund, closed [unverified]
+//	Renew   (none: GetInstanceDetail,  —                                unsupported
+//	        then refused)
+//	Status  GetInstanceDetail          any
+//
+// Pages (help.aliyun.com/zh/ssl-certificate/developer-reference/ and the
+// English alibabacloud.com copies): api-cas-2020-04-07-getinstancedetail,
+// -cancelpendingcertificate, -revokecertificate, -deleteinstance. None
+// lists the states an action accepts or its error codes: the states above
+// follow the actions' names and the status lists [unverified], and the
+// codes this adapter maps, NotFoundInstance (not_found) and
+// InstanceStateError (invalid_state), are the emulator's [unverified]; a
+// different real code reads as other, never as not_found.
+//
+// Status maps GetInstanceDetail: CertificateStatus revoked is revoked;
+// issued, willExpire and expired are placed on the clock by
+// CertificateNotAfter (Unix milliseconds), which becomes NotAfter; with
+// no certificate, Status inactive is pending_application (a withdrawn
+// application reads the same, as a cancelled order reads payed) and
+// pending is under_review; refund, closed and anything else stay unknown
+// with NativeState "Status" or "Status/CertificateStatus". Renew of an
+// instance sends GetInstanceDetail only and answers not_found for an
+// unknown instance, invalid_state outside the renewal window (as for an
+// order), and unsupported inside it, since the instance model has no
+// renewal action.
+//
+// [Adapter.Capabilities] is per provider, so one table serves both
+// models: each operation's From, Lands and Settles hold for orders and
+// instances alike (see its doc), and Capabilities.Evidence reads alike:
+// a withdrawn instance looks fresh (ReportedAs of Cancel), and revoked is
+// left by a revocation only. The Notes say what each model sends. The
+// one difference is Renew, refused for instances.
+//
 // # Errors
 //
 // Failures are [*provider.Error] values with Alibaba's code, message,
 // request ID and HTTP status; errors.As reaches the SDK's
-// *errors.ServerError. Known codes decide (errors.go: NotFoundOrder is
-// not_found, OrderStateError invalid_state, NotRemainCount
+// *errors.ServerError. Known codes decide (errors.go: NotFoundOrder and
+// NotFoundInstance [unverified] are not_found, OrderStateError and
+// InstanceStateError [unverified] invalid_state, NotRemainCount
 // quota_exceeded, Throttling* throttled, signature and key codes
 // unauthorized, Forbidden* forbidden, *Parameter* invalid_argument);
 // everything else, and every failure without a response, follows the
@@ -67,6 +116,12 @@
 //
 // # Limits
 //
+//   - Instance IDs of the -cn- form only: whether the international site
+//     uses another region part is not documented [unverified], and such an
+//     ID is refused as invalid_argument rather than guessed at.
+//   - Of the instance actions only GetInstanceDetail has a documented
+//     quota (10/s); [Adapter.SuggestedRate] gives 0 (unknown) for
+//     CancelPendingCertificate, RevokeCertificate and DeleteInstance.
 //   - The adapter never retries (the SDK's AutoRetry is off): retrying is
 //     the broker's decision.
 //   - Calls run on a pool of SDK clients ([WithPoolSize], default

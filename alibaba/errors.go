@@ -28,6 +28,12 @@ var codeKinds = map[string]provider.Kind{
 	"SignatureDoesNotMatch":          provider.KindUnauthorized,
 	"IncompleteSignature":            provider.KindUnauthorized,
 	"SignatureNonceUsed":             provider.KindUnauthorized,
+	// Instance model [unverified]: the instance actions' pages list no
+	// codes. These are the emulator's choices; should the cloud answer
+	// other codes, they read as other (a 404 never as not_found), which
+	// proves nothing: the safe side of the outcome rule.
+	"NotFoundInstance":   provider.KindNotFound,
+	"InstanceStateError": provider.KindInvalidState,
 	// No such API at this endpoint: a wrong endpoint or region.
 	"InvalidAction.NotFound": provider.KindUnsupported,
 }

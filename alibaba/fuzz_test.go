@@ -17,7 +17,8 @@ import (
 // one-line invalid_argument errors.
 func FuzzCheckID(f *testing.F) {
 	for _, s := range []string{"1", "123451222", "9223372036854775807", "9223372036854775808", "0", "-1", "+1",
-		"01", "1e3", "12 3", "abc", "", "1/2", "１２３", "١٢٣", "1\x00", "99999999999999999999", "1\n"} {
+		"01", "1e3", "12 3", "abc", "", "1/2", "１２３", "١٢٣", "1\x00", "99999999999999999999", "1\n",
+		"cas_dv-cn-rp643r82d0i1", "cas-cn-68n1mm16ab", "cas-cn-68n1mm16****", "cas_dv-cn-", "CAS-cn-a", "cas_dv-cn-a&b=c"} {
 		f.Add(s)
 	}
 	a, err := New(Config{AccessKeyID: "id", AccessKeySecret: "secret"})
@@ -27,7 +28,7 @@ func FuzzCheckID(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id string) {
 		err := a.CheckID(id)
 		n, perr := strconv.ParseInt(id, 10, 64)
-		canonical := perr == nil && n > 0 && strconv.FormatInt(n, 10) == id
+		canonical := perr == nil && n > 0 && strconv.FormatInt(n, 10) == id || instanceShape(id)
 		if canonical != (err == nil) {
 			t.Fatalf("CheckID(%q) = %v, canonical = %v", id, err, canonical)
 		}
@@ -115,4 +116,22 @@ func sdkServerError(status int, body []byte) (se *sdkerrors.ServerError, panicke
 	}()
 	e, _ := sdkerrors.NewServerError(status, string(body), "").(*sdkerrors.ServerError)
 	return e, false
+}
+
+// instanceShape is the instance ID rule written out without a regexp:
+// "cas", optionally "_" and 1 to 16 of a-z, "-cn-", 1 to 32 of a-z0-9.
+func instanceShape(id string) bool {
+	rest, ok := strings.CutPrefix(id, "cas")
+	if !ok {
+		return false
+	}
+	if p, ok := strings.CutPrefix(rest, "_"); ok {
+		i := strings.Index(p, "-cn-")
+		if i < 1 || i > 16 || strings.Trim(p[:i], "abcdefghijklmnopqrstuvwxyz") != "" {
+			return false
+		}
+		rest = p[i:]
+	}
+	tail, ok := strings.CutPrefix(rest, "-cn-")
+	return ok && len(tail) >= 1 && len(tail) <= 32 && strings.Trim(tail, "abcdefghijklmnopqrstuvwxyz0123456789") == ""
 }

@@ -21,6 +21,9 @@ func (a *Adapter) Cancel(ctx context.Context, r provider.CancelRequest) (*provid
 	if err != nil {
 		return nil, err
 	}
+	if isInstanceShaped(r.ID) {
+		return a.instanceCancel(ctx, r.ID, start)
+	}
 	req := cas.CreateCancelOrderRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateCancelOrderRequestResponse()
@@ -51,6 +54,9 @@ func (a *Adapter) Revoke(ctx context.Context, r provider.RevokeRequest) (*provid
 	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
+	}
+	if isInstanceShaped(r.ID) {
+		return a.instanceRevoke(ctx, r.ID, start)
 	}
 	if err := a.revocable(ctx, r.ID, n); err != nil {
 		return nil, err
@@ -104,6 +110,9 @@ func (a *Adapter) Delete(ctx context.Context, r provider.DeleteRequest) (*provid
 	if err != nil {
 		return nil, err
 	}
+	if isInstanceShaped(r.ID) {
+		return a.instanceDelete(ctx, r.ID, start)
+	}
 	req := cas.CreateDeleteCertificateRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	resp := cas.CreateDeleteCertificateRequestResponse()
@@ -126,6 +135,9 @@ func (a *Adapter) Status(ctx context.Context, r provider.StatusRequest) (*provid
 	n, err := a.validate(r)
 	if err != nil {
 		return nil, err
+	}
+	if isInstanceShaped(r.ID) {
+		return a.instanceStatus(ctx, r.ID, start)
 	}
 	req := cas.CreateDescribeCertificateStateRequest()
 	req.OrderId = requests.NewInteger64(n)

@@ -60,9 +60,24 @@
 //     mapping to provider.State is on stateOf. [States] lists what
 //     [Server.Seed] accepts; it panics for Cancelling, Revoking and Hosted,
 //     which Alibaba lacks.
+//   - The instance model (instance.go): instances keyed by InstanceId
+//     (cas[_product]-cn-…), seeded alongside orders with
+//     [Server.SeedInstance] or [Server.SeedInstanceState] (states in
+//     [InstanceStates]) and read with [Server.Instance] and [Server.State];
+//     GetInstanceDetail's Status (inactive, pending, willExpire, expired,
+//     refund, normal, closed) and CertificateStatus (issued, willExpire,
+//     expired, following the clock, and revoked); GetInstanceDetail,
+//     CancelPendingCertificate, RevokeCertificate and DeleteInstance (the
+//     pages api-cas-2020-04-07-*), with the state table on the actions
+//     map. The pages list neither allowed states nor error codes: the
+//     states, 403 InstanceStateError and 404 NotFoundInstance are
+//     [unverified], chosen strict (DeleteInstance refuses any instance
+//     that holds or held a certificate, and a fresh one).
 //   - Quotas (faults.go): [WithDocumentedQPS] applies each action's
 //     documented quota ([DocumentedQPS]: 100/s for CancelOrderRequest, 10/s
-//     for the others; CAS 2020-04-07 quota page and the action pages).
+//     for the other order actions and GetInstanceDetail; CAS 2020-04-07
+//     quota page and the action pages). The pages of the other three
+//     instance actions give none, so they are not limited.
 //
 // # Faults
 //
@@ -76,13 +91,13 @@
 // without an Alibaba code, as a front end answers [unverified: page text].
 // With AfterApply the state changes first and then the response fails.
 // [Server.SetQPS] limits an action's rate; excess requests are throttled.
-// Every request is logged ([Request]) with its action, order ID, the
+// Every request is logged ([Request]) with its action, order or instance ID, the
 // action's own parameters, time, status, code and fault; [WithLogger]
 // writes one Debug record per request, without keys or signatures.
 //
 // # Limits
 //
-// Only the six actions above, JSON responses, and the HMAC-SHA1 signature
+// Only the ten actions above, JSON responses, and the HMAC-SHA1 signature
 // are emulated: no XML, no other API versions, and SecurityToken and
 // BearerToken are signed but otherwise ignored. What a cancelled pending
 // order looks like after CancelCertificateForPackageRequest is not

@@ -118,6 +118,11 @@ var documentedQPS = map[string]float64{
 	ActionDelete:   10,
 	ActionRenew:    10,
 	ActionList:     10,
+	// GetInstanceDetail's page: "10 invocations per second" per user.
+	// The pages of CancelPendingCertificate, RevokeCertificate and
+	// DeleteInstance state no quota (translated copies of the last two
+	// carry a private-CA text with 10/s, not trusted), so they have none.
+	ActionInstanceDetail: 10,
 }
 
 // DocumentedQPS returns the documented per-second quota of each emulated

@@ -277,7 +277,9 @@ func TestHangEndsWhenTheClientGivesUp(t *testing.T) {
 // throttled, and the first second's worth is not.
 func TestDocumentedQPS(t *testing.T) {
 	t.Parallel()
-	if q := DocumentedQPS(); len(q) != len(actions) || q[ActionCancel] != 100 || q[ActionDescribe] != 10 {
+	// Every action but the three instance actions whose pages give no quota.
+	if q := DocumentedQPS(); len(q) != len(actions)-3 || q[ActionCancel] != 100 || q[ActionDescribe] != 10 ||
+		q[ActionInstanceDetail] != 10 {
 		t.Fatalf("DocumentedQPS() = %v", q)
 	}
 	s := newServer(t, WithDocumentedQPS())

@@ -29,7 +29,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	note(func(e *Request) {
-		e.Action, e.ID, e.AccessKeyID = p["Action"], truncate(p["OrderId"]), truncate(p["AccessKeyId"])
+		e.Action, e.ID, e.AccessKeyID = p["Action"], truncate(p["OrderId"]+p["InstanceId"]), truncate(p["AccessKeyId"])
 		e.Params = actionParams(p)
 	})
 	if aerr := s.authenticate(r.Method, p, now); aerr != nil {

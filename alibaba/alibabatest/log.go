@@ -13,7 +13,8 @@ type Request struct {
 	Time time.Time
 	// Action is the Action parameter as sent ("" if none).
 	Action string
-	// ID is the OrderId parameter as sent ("" if none).
+	// ID is the OrderId or InstanceId parameter as sent ("" if none; an
+	// action takes one or the other).
 	ID string
 	// AccessKeyID is the AccessKeyId parameter as sent.
 	AccessKeyID string

@@ -42,6 +42,17 @@ type actionFunc func(s *Server, p map[string]string, now time.Time) result
 // Any other state answers 403 OrderStateError; an unknown or deleted order
 // answers 404 NotFoundOrder. OrderId must be a positive decimal int64, or
 // the request fails with 400 InvalidParameter before any lookup.
+//
+// The instance model, by InstanceId (instance.go; codes [unverified]):
+//
+//	GetInstanceDetail                     any state; no change
+//	CancelPendingCertificate              pending -> inactive (withdrawn)
+//	RevokeCertificate                     certificate issued, willExpire -> revoked
+//	DeleteInstance                        withdrawn inactive, refund, closed -> removed
+//
+// Any other state answers 403 InstanceStateError; an unknown or deleted
+// instance 404 NotFoundInstance; a malformed InstanceId 400
+// InvalidParameter.
 var actions = map[string]actionFunc{
 	ActionDescribe: (*Server).describe,
 	ActionCancel:   (*Server).cancelOrder,
@@ -49,6 +60,12 @@ var actions = map[string]actionFunc{
 	ActionDelete:   (*Server).deleteOrder,
 	ActionRenew:    (*Server).renew,
 	ActionList:     (*Server).list,
+
+	// The instance model (instance.go).
+	ActionInstanceDetail: (*Server).instanceDetail,
+	ActionCancelPending:  (*Server).cancelPending,
+	ActionRevokeCert:     (*Server).revokeCertificate,
+	ActionDeleteInstance: (*Server).deleteInstance,
 }
 
 // orderID reads the OrderId parameter: a positive decimal int64.

@@ -28,6 +28,7 @@ type Server struct {
 	mu         sync.Mutex
 	rng        *mrand.Rand
 	orders     map[int64]*record
+	instances  map[string]*Instance
 	nextID     int64
 	nonces     map[string]time.Time
 	nonceSweep int
@@ -67,6 +68,7 @@ func NewServer(opts ...Option) *Server {
 		certKey:    key,
 		rng:        mrand.New(mrand.NewPCG(cfg.seed, cfg.seed^0x5bd1e995)),
 		orders:     make(map[int64]*record),
+		instances:  make(map[string]*Instance),
 		nextID:     10_000_000_000 + int64(cfg.seed%1_000_000)*100_000 + 1,
 		nonces:     make(map[string]time.Time),
 		nonceSweep: 1024,

@@ -3,6 +3,7 @@ package alibabatest
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -77,6 +78,9 @@ func (s *Server) Order(id string) (Order, bool) {
 // State returns the normalized state of order id, or false if it does not
 // exist (see the package documentation for the mapping).
 func (s *Server) State(id string) (provider.State, bool) {
+	if strings.HasPrefix(id, "cas") {
+		return s.instanceState(id)
+	}
 	o, ok := s.Order(id)
 	if !ok {
 		return provider.StateUnknown, false

@@ -21,7 +21,7 @@ const demoUsage = `usage: certbroker demo [-v]
 
 Runs every operation on both clouds with no cloud account: starts the Alibaba
 Cloud CAS and Huawei Cloud SCM emulators in process on loopback, seeds orders
-in varied states, builds the broker with the real adapters pointed at them,
+in varied states (and Alibaba instance-model certificates, cas_dv-cn-...), builds the broker with the real adapters pointed at them,
 and runs cancel, revoke, delete, renew and status on each, including calls
 that must fail and two injected faults. Every step states what must happen
 and is checked, also against the emulators' own view of the orders.
@@ -180,7 +180,12 @@ func runDemo(ctx context.Context, out io.Writer, opts demoOptions) (bool, error)
 			section = h
 			fmt.Fprintf(out, "%s\n", h)
 		}
-		ref := provider.Ref{Origin: s.origin, ID: w.seed(s.origin, s.seed)}
+		ref := provider.Ref{Origin: s.origin}
+		if s.instance {
+			ref.ID = w.ali.SeedInstanceState(s.seed)
+		} else {
+			ref.ID = w.seed(s.origin, s.seed)
+		}
 		w.inject(s)
 		items, _ := w.b.Do(ctx, provider.NewRequest(s.op, "", provider.RequestInputs{Reason: "demo"}), []provider.Ref{ref}, broker.BulkOptions{})
 		w.clearFaults()
@@ -250,6 +255,7 @@ func demoBulkStatus(ctx context.Context, out io.Writer, w *demoWorld, refs []pro
 	fmt.Fprint(out, "Status cannot always tell what happened: Alibaba reports a cancelled order as payed\n"+
 		"(pending_application); Huawei reports a cancelled certificate as PAID. A revoked Alibaba\n"+
 		"order reads as revoked: Describe answers \"unknow\", and the adapter then asks the order list.\n"+
+		"An Alibaba instance (cas_dv-cn-...) is read with GetInstanceDetail in one request.\n"+
 		"The operations' own results and the emulators know better.\n")
 	return ok, nil
 }

@@ -22,7 +22,10 @@ type demoStep struct {
 	what   string // one line for the reader
 	origin string
 	seed   provider.State
-	op     provider.Op
+	// instance seeds an Alibaba instance (an instance-model ID,
+	// cas_dv-cn-…) instead of an order.
+	instance bool
+	op       provider.Op
 	// Faults injected into the emulator for this step only.
 	aliFault *alibabatest.Fault
 	hwFault  *huaweitest.Fault
@@ -70,6 +73,15 @@ func demoSteps() []demoStep {
 			wantKind: provider.KindInvalidState, after: provider.StateIssued},
 		{what: "must fail: an order that does not exist", origin: demoAlibaba, seed: seedUnknown, op: provider.OpStatus,
 			wantKind: provider.KindNotFound},
+		// The instance model of the same API: an instance ID, its own actions.
+		{what: "read an instance-model certificate (GetInstanceDetail)", origin: demoAlibaba, instance: true, seed: provider.StateIssued,
+			op: provider.OpStatus, wantOK: true, wantState: provider.StateIssued, after: provider.StateIssued},
+		{what: "revoke an instance-model certificate (RevokeCertificate), answered by an HTTP 500 after it was applied: reconciled",
+			origin: demoAlibaba, instance: true, seed: provider.StateIssued, op: provider.OpRevoke,
+			aliFault: &alibabatest.Fault{Action: alibabatest.ActionRevokeCert, Kind: alibabatest.FaultServerError, AfterApply: true, Times: 1},
+			wantOK:   true, wantAlreadyDone: true, wantAttempts: 2, after: provider.StateRevoked},
+		{what: "must fail: renew an instance (the instance model has no renewal)", origin: demoAlibaba, instance: true,
+			seed: provider.StateExpiring, op: provider.OpRenew, wantKind: provider.KindUnsupported, after: provider.StateExpiring},
 
 		// Huawei Cloud SCM: asynchronous cancel and revoke.
 		{what: "read an issued certificate", origin: demoHuawei, seed: provider.StateIssued, op: provider.OpStatus,

@@ -26,7 +26,7 @@ func TestDemoCommand(t *testing.T) {
 		"Alibaba Cloud CAS", "Huawei Cloud SCM", "renew_by_purchase: false",
 		"got unsupported", "got invalid_state (OrderStateError)", "got invalid_state (SCM.0010)",
 		"got not_found (NotFoundOrder)", "got not_found (SCM.0008)", "already done, 2 attempts", "settled: revoked",
-		"One bulk status", strconv.Itoa(n) + " of " + strconv.Itoa(n) + " expectations held",
+		"alibaba:cas_dv-cn-", "(RevokeCertificate)", "One bulk status", strconv.Itoa(n) + " of " + strconv.Itoa(n) + " expectations held",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q", want)
