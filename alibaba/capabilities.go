@@ -5,13 +5,12 @@ import "github.com/certbroker/certbroker/provider"
 // Capabilities describes what Alibaba CAS allows; see the package doc for
 // the native states behind each normalized one. It makes no call.
 //
-// Capabilities are per provider, and one adapter serves two models (order
-// IDs and instance IDs, see [Adapter.CheckID]). Each operation's From,
-// Lands and Settles hold for both: the instance actions were mapped so
-// that, over the states an instance can be in, they accept and leave
-// exactly what the order actions do (Renew, which the instance model
-// lacks, is refused with unsupported from the one state From lists, see
-// its Note). So [provider.Capabilities.Evidence] reads alike for both: a
+// One adapter serves two models (order IDs and instance IDs, see
+// [Adapter.CheckID]); [Adapter.CapabilitiesFor] tells them apart. Cancel,
+// Revoke and Delete's From, Lands and Settles hold for both: the instance
+// actions were mapped so that, over the states an instance can be in,
+// they accept and leave exactly what the order actions do. Renew, which
+// the instance model lacks, is unsupported for instance IDs. So [provider.Capabilities.Evidence] reads alike for both: a
 // withdrawn instance reads inactive like a fresh one, as a cancelled order
 // reads payed, and Cancel lists pending application in ReportedAs for
 // both; revoked is left only by a revocation in either model.
@@ -59,10 +58,24 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 			Settles:   provider.StatePendingApplication,
 			Note: "Order IDs: RenewCertificateOrderForPackageRequest creates a new payed order from one in its renewal window, " +
 				"using package quota. Never retried, since every success creates an order. " +
-				"Instance IDs: unsupported, since the instance model has no renewal action; Renew reads the instance " +
-				"(GetInstanceDetail) and refuses with unsupported in the renewal window, invalid_state outside it, sending nothing mutating.",
+				"Instance IDs: see CapabilitiesFor (the instance model has no renewal action).",
 		},
 	}
+}
+
+// noteInstanceRenew says why an instance ID cannot be renewed.
+const noteInstanceRenew = "the CAS instance model has no renewal action (buy a new certificate instance); " +
+	"Renew of an instance ID is refused before anything is sent"
+
+// CapabilitiesFor implements [provider.IDCapabilities]: an order number
+// has the capabilities above; an instance ID the same, except Renew,
+// which the instance model lacks and which is refused before sending.
+func (a *Adapter) CapabilitiesFor(id string) provider.Capabilities {
+	c := a.Capabilities()
+	if isInstanceShaped(id) {
+		c.Renew = provider.OpCapability{Note: noteInstanceRenew}
+	}
+	return c
 }
 
 // apiRates are the documented request quotas per second, per API, region

@@ -2,7 +2,10 @@ package alibaba
 
 import "github.com/certbroker/certbroker/provider"
 
-var _ provider.Checker = (*Adapter)(nil)
+var (
+	_ provider.Checker        = (*Adapter)(nil)
+	_ provider.IDCapabilities = (*Adapter)(nil)
+)
 
 // Check implements [provider.Checker]: it validates req exactly as the
 // method of its operation does before sending anything, with the same
@@ -27,6 +30,9 @@ func (a *Adapter) validate(req provider.Request) (int64, error) {
 		return 0, e
 	}
 	n, _ := parseOrderID(req.TargetID())
+	if r, ok := req.(provider.RenewRequest); ok && isInstanceShaped(r.ID) {
+		return 0, a.kit.Stamp(&provider.Error{Kind: provider.KindUnsupported, Message: noteInstanceRenew}, provider.OpRenew, r.ID)
+	}
 	if r, ok := req.(provider.RenewRequest); ok {
 		if err := ValidateCSR(r.CSR); err != nil {
 			return 0, a.kit.Invalid(provider.OpRenew, r.ID, err)

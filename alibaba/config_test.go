@@ -213,8 +213,20 @@ func TestCapabilitiesAndRates(t *testing.T) {
 	} {
 		oc := c.For(tc.op)
 		if !oc.Supported || fmt.Sprint(oc.From) != fmt.Sprint(tc.from) || oc.Lands != tc.lands || oc.Settles != tc.lands ||
-			oc.Billable || !strings.HasPrefix(oc.Note, "Order IDs: "+tc.action) || !strings.Contains(oc.Note, "Instance IDs: "+tc.inst) {
+			oc.Billable || !strings.HasPrefix(oc.Note, "Order IDs: "+tc.action) ||
+			(tc.inst != "unsupported" && !strings.Contains(oc.Note, "Instance IDs: "+tc.inst)) {
 			t.Errorf("%s: %+v", tc.op, oc)
+		}
+		ic := a.CapabilitiesFor("cas_dv-cn-abc").For(tc.op)
+		if tc.inst == "unsupported" {
+			if ic.Supported || ic.Note == "" {
+				t.Errorf("%s of an instance: %+v, want unsupported with a note", tc.op, ic)
+			}
+		} else if fmt.Sprint(ic) != fmt.Sprint(oc) {
+			t.Errorf("%s of an instance: %+v, want the order's %+v", tc.op, ic, oc)
+		}
+		if fmt.Sprint(a.CapabilitiesFor("123451222").For(tc.op)) != fmt.Sprint(oc) {
+			t.Errorf("%s of an order ID differs from Capabilities", tc.op)
 		}
 	}
 	for api, want := range map[string]float64{"CancelOrderRequest": 100, "CancelCertificateForPackageRequest": 10,

@@ -86,21 +86,10 @@ func newInstanceHarness(t *testing.T) providertest.Harness {
 	return &instanceHarness{harness{s: s, a: adapterFor(t, s)}}
 }
 
-// States are the instance states the emulator can seed, except expiring.
-// Capabilities are per provider, and Renew is supported from expiring
-// for orders; an instance, whose model has no renewal, answers it with
-// unsupported, which the suite would count as a broken promise. Every
-// other operation from an expiring instance (Revoke above all) is tested
-// in TestInstanceOperations instead.
-func (h *instanceHarness) States() []provider.State {
-	var out []provider.State
-	for _, st := range alibabatest.InstanceStates() {
-		if st != provider.StateExpiring {
-			out = append(out, st)
-		}
-	}
-	return out
-}
+// States are the instance states the emulator can seed. The suite reads
+// the capabilities of instance IDs (provider.CapabilitiesFor), in which
+// Renew is unsupported.
+func (h *instanceHarness) States() []provider.State { return alibabatest.InstanceStates() }
 
 func (h *instanceHarness) Seed(t testing.TB, st provider.State) string {
 	t.Helper()

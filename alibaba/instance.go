@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -220,26 +219,4 @@ func (a *Adapter) instanceDelete(ctx context.Context, id string, start time.Time
 	res := a.kit.Result(provider.OpDelete, id, reqID)
 	a.done(ctx, res, actionDeleteInstance, start)
 	return res, nil
-}
-
-// instanceRenew is Renew for an instance ID. The instance model has no
-// renewal action (a new certificate needs a new instance, bought outside
-// the API this adapter speaks), so Renew reads the instance first and
-// then refuses: KindNotFound or any read failure as it comes,
-// KindInvalidState when the instance is not in the renewal window (as
-// for an order), and KindUnsupported when it is. Nothing mutating is
-// ever sent.
-func (a *Adapter) instanceRenew(ctx context.Context, id string) (*provider.Result, error) {
-	d, err := a.instanceDetail(ctx, provider.OpRenew, id)
-	if err != nil {
-		return nil, err
-	}
-	st, native, _ := a.mapInstance(d)
-	if st != provider.StateExpiring {
-		return nil, a.kit.Stamp(&provider.Error{Kind: provider.KindInvalidState, RequestID: d.RequestID,
-			HTTPStatus: 200, Message: fmt.Sprintf("the instance is %s (%s), not in its renewal window; nothing was sent to renew it",
-				st, native)}, provider.OpRenew, id)
-	}
-	return nil, a.kit.Stamp(&provider.Error{Kind: provider.KindUnsupported, RequestID: d.RequestID, HTTPStatus: 200,
-		Message: "the CAS instance model has no renewal action (buy a new certificate instance); nothing was sent to renew it"}, provider.OpRenew, id)
 }

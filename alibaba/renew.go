@@ -33,9 +33,6 @@ func (a *Adapter) Renew(ctx context.Context, r provider.RenewRequest) (*provider
 	if err != nil {
 		return nil, err
 	}
-	if isInstanceShaped(r.ID) {
-		return a.instanceRenew(ctx, r.ID)
-	}
 	req := cas.CreateRenewCertificateOrderForPackageRequestRequest()
 	req.OrderId = requests.NewInteger64(n)
 	req.Csr = r.CSR

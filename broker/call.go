@@ -146,7 +146,7 @@ func (x *execution) finish(ctx context.Context, attempts int, note string) (*Res
 			"outcome unknown: the state read to settle it named order %q, not this one", st.ID)))
 		return nil, attempts, oe
 	}
-	switch x.o.caps.Evidence(x.op, st.State) {
+	switch x.o.capsFor(x.ref.ID).Evidence(x.op, st.State) {
 	case provider.Applied:
 		res := st.Result
 		res.Op = x.op

@@ -30,7 +30,7 @@ func (b *Broker) dryRun(ctx context.Context, o *origin, ref provider.Ref, req pr
 	if op == provider.OpStatus {
 		return res, nil
 	}
-	if c := o.caps.For(op); !c.Allows(st.State) {
+	if c := o.capsFor(ref.ID).For(op); !c.Allows(st.State) {
 		return nil, &OpError{Op: op, Ref: ref, Note: "dry run", Read: &st.Result, Err: &provider.Error{
 			Kind: provider.KindInvalidState, Op: op, Origin: o.name, ID: ref.ID, RequestID: st.RequestID,
 			Message: fmt.Sprintf("%s is not allowed from state %s (allowed from %v)", op, st.State, c.From),

@@ -22,9 +22,10 @@ type origin struct {
 	name       string
 	p          provider.Provider // wrapped in the middleware
 	caps       provider.Capabilities
-	idChecker  provider.IDChecker // nil when the provider has none
-	reqChecker provider.Checker   // nil when the provider has none
-	sem        chan struct{}      // nil: no per-origin concurrency limit
+	idChecker  provider.IDChecker      // nil when the provider has none
+	reqChecker provider.Checker        // nil when the provider has none
+	idCaps     provider.IDCapabilities // nil when capabilities do not depend on the ID
+	sem        chan struct{}           // nil: no per-origin concurrency limit
 	budget     *budget
 	auth       *authGate
 
@@ -34,6 +35,21 @@ type origin struct {
 	shared  *limiter
 	advisor provider.RateAdvisor
 	perAPI  sync.Map // api name -> *limiter
+}
+
+// capsFor returns the capabilities for order id (see
+// provider.IDCapabilities); a panic in the provider's CapabilitiesFor
+// falls back to its Capabilities.
+func (o *origin) capsFor(id string) (c provider.Capabilities) {
+	if o.idCaps == nil {
+		return o.caps
+	}
+	defer func() {
+		if recover() != nil {
+			c = o.caps
+		}
+	}()
+	return o.idCaps.CapabilitiesFor(id)
 }
 
 // limiterFor returns the limiter that paces requests to api.
@@ -148,6 +164,7 @@ func (b *Broker) newOrigin(name string, p provider.Provider, oc originConfig) *o
 		auth: newAuthGate(b.cfg.authLimit, b.cfg.clock)}
 	o.idChecker, _ = p.(provider.IDChecker)
 	o.reqChecker, _ = p.(provider.Checker)
+	o.idCaps, _ = p.(provider.IDCapabilities)
 	if oc.concurrency > 0 {
 		o.sem = make(chan struct{}, oc.concurrency)
 	}

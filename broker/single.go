@@ -69,7 +69,7 @@ func (b *Broker) prepare(ref provider.Ref, op provider.Op) (*origin, *OpError) {
 		return nil, &OpError{Op: op, Ref: ref, Err: perr}
 	}
 	if op != provider.OpStatus { // Status is always supported
-		if c := o.caps.For(op); !c.Supported {
+		if c := o.capsFor(ref.ID).For(op); !c.Supported {
 			msg := fmt.Sprintf("origin %q does not support %s", o.name, op)
 			if c.Note != "" {
 				msg += ": " + c.Note

@@ -43,6 +43,25 @@ type IDChecker interface {
 	CheckID(id string) error
 }
 
+// IDCapabilities is implemented by providers whose capabilities depend on
+// the kind of ID (Alibaba: an order number, or an instance ID of the
+// instance model, which has no renewal). Callers that hold an ID use
+// [CapabilitiesFor].
+type IDCapabilities interface {
+	// CapabilitiesFor returns the capabilities for IDs of id's kind. Like
+	// Capabilities it makes no call, and it is stable per kind of ID.
+	CapabilitiesFor(id string) Capabilities
+}
+
+// CapabilitiesFor returns p's capabilities for order id: p's
+// CapabilitiesFor when p is an [IDCapabilities], else its Capabilities.
+func CapabilitiesFor(p Provider, id string) Capabilities {
+	if ic, ok := p.(IDCapabilities); ok {
+		return ic.CapabilitiesFor(id)
+	}
+	return p.Capabilities()
+}
+
 // RateAdvisor is implemented by providers that know their cloud's
 // documented API quotas. The broker uses it for its default per-origin
 // rate limits; users can override them.

@@ -115,7 +115,7 @@ func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
 		newHarness: newHarness,
 		cfg:        cfg,
 		states:     probe.States(),
-		caps:       probe.Provider().Capabilities(),
+		caps:       provider.CapabilitiesFor(probe.Provider(), probe.UnknownID(t)),
 		invalidIDs: probe.InvalidIDs(),
 		hanger:     hanger,
 	}

@@ -22,7 +22,7 @@ func (s *suite[T]) unknownIDs(t T) {
 			checkID(t, h, "Harness.UnknownID", id)
 			what := fmt.Sprintf("%s of unknown order %s", op, id)
 			_, err := call(t.Context(), h.Provider(), op, id)
-			if h.Provider().Capabilities().For(op).Supported {
+			if s.caps.For(op).Supported {
 				expectKind(t, what, err, provider.KindNotFound)
 			} else {
 				expectKind(t, what+" (unsupported)", err, provider.KindUnsupported)
@@ -113,7 +113,7 @@ func (s *suite[T]) invalidIDsTest(t T) {
 			t.Parallel()
 			h := s.newHarness(t)
 			want := []provider.Kind{provider.KindInvalidArgument}
-			if !h.Provider().Capabilities().For(op).Supported {
+			if !s.caps.For(op).Supported {
 				want = append(want, provider.KindUnsupported)
 			}
 			for _, c := range cases(t, h) {

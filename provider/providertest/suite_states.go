@@ -71,8 +71,8 @@ func (s *suite[T]) fromState(t T, op provider.Op, from provider.State) {
 	t.Parallel()
 	h := s.newHarness(t)
 	p := h.Provider()
-	c := p.Capabilities().For(op)
 	id := h.Seed(t, from)
+	c := provider.CapabilitiesFor(p, id).For(op)
 	expectState(t, h, "after Seed", id, from)
 	before := h.Requests(t)
 	what := fmt.Sprintf("%s of an order in state %s", op, from)
@@ -173,7 +173,7 @@ func (s *suite[T]) renewTwice(t T, from provider.State) {
 	h := s.newHarness(t)
 	p := h.Provider()
 	id := h.Seed(t, from)
-	lands := p.Capabilities().Renew.Lands
+	lands := provider.CapabilitiesFor(p, id).Renew.Lands
 	var newIDs []string
 	for i := range 2 {
 		what := fmt.Sprintf("renew #%d of an order in state %s", i+1, from)
