@@ -35,10 +35,13 @@ type Item struct {
 	// session of a journaled run (BulkOptions.Journal) and is reported
 	// again without sending anything.
 	FromJournal bool
-	// InDoubt is true when an earlier session of a journaled run recorded
-	// the intent to send the operation but no outcome, and this run could
-	// not settle it: Err is then provider.KindOutcomeUnknown. A renewal
-	// in doubt is never sent again unless
+	// InDoubt is true, in a journaled run, when the item may have been
+	// sent and its outcome could not be settled: this run's attempt
+	// ended with provider.KindOutcomeUnknown, or an earlier session
+	// recorded the intent but no outcome and this run could not settle
+	// it. Err is then of kind KindOutcomeUnknown, and the journal holds
+	// the item in doubt: the next resume tries to settle it again. A
+	// renewal in doubt is never sent again unless
 	// BulkOptions.ResendInDoubtRenewals is set.
 	InDoubt bool
 }

@@ -191,7 +191,7 @@ func parseKind(s string) provider.Kind {
 
 // outcomeOf is the record of an item's outcome.
 func journalOutcome(it Item) JournalOutcome {
-	out := JournalOutcome{Attempts: it.Attempts, InDoubt: it.InDoubt}
+	out := JournalOutcome{Attempts: it.Attempts, InDoubt: it.InDoubt || provider.KindOf(it.Err) == provider.KindOutcomeUnknown}
 	if it.Err == nil {
 		out.OK = true
 		if r := it.Result; r != nil {
@@ -244,6 +244,9 @@ func (b *Broker) journaledItem(ctx context.Context, o *origin, req provider.Requ
 	it := Item{Index: j.index, Ref: j.ref, Result: res, Attempts: n}
 	if oe != nil {
 		it.Err = oe
+		// Sent with its outcome unknown: held in doubt, for a resume
+		// to settle.
+		it.InDoubt = oe.Kind() == provider.KindOutcomeUnknown
 	}
 	switch {
 	case !intent:
