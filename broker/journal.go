@@ -150,9 +150,17 @@ func (b *Broker) beginJournal(req provider.Request, refs []provider.Ref, opts Bu
 		return nil, nil
 	}
 	run := journalRun(req, refsDigest(refs), len(refs), opts.Fingerprint)
-	prev, entries, err := opts.Journal.Begin(run)
+	var (
+		prev    *JournalRun
+		entries map[provider.Ref]JournalEntry
+	)
+	err := contained("Begin", func() (err error) {
+		prev, entries, err = opts.Journal.Begin(run)
+		return err
+	})
 	if err != nil {
-		return nil, &provider.Error{Kind: provider.KindOf(err), Op: req.Op(), Message: "journal: " + err.Error(), Err: err}
+		return nil, &provider.Error{Kind: provider.KindOf(err), Op: req.Op(),
+			Message: "journal: " + err.Error() + "; nothing was sent", Err: err}
 	}
 	if prev != nil {
 		if why := mismatch(*prev, run); why != "" {
@@ -160,7 +168,42 @@ func (b *Broker) beginJournal(req provider.Request, refs []provider.Ref, opts Bu
 				Message: "journal refused: " + why + "; nothing was sent"}
 		}
 	}
-	return &journaled{j: opts.Journal, entries: entries, resend: opts.ResendInDoubtRenewals}, nil
+	return &journaled{j: safeJournal{opts.Journal}, entries: entries, resend: opts.ResendInDoubtRenewals}, nil
+}
+
+// contained runs one of a journal's methods, turning a panic into an
+// error.
+func contained(method string, f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the journal panicked in %s: %v", method, r)
+		}
+	}()
+	return f()
+}
+
+// safeJournal is a Journal whose panics are errors: a panicking Intent
+// sends nothing, a panicking Outcome leaves the item in doubt.
+type safeJournal struct{ j Journal }
+
+func (s safeJournal) Begin(run JournalRun) (prev *JournalRun, entries map[provider.Ref]JournalEntry, err error) {
+	err = contained("Begin", func() (err error) {
+		prev, entries, err = s.j.Begin(run)
+		return err
+	})
+	return prev, entries, err
+}
+
+func (s safeJournal) Intent(index int, ref provider.Ref) error {
+	return contained("Intent", func() error { return s.j.Intent(index, ref) })
+}
+
+func (s safeJournal) Outcome(index int, ref provider.Ref, out JournalOutcome) error {
+	return contained("Outcome", func() error { return s.j.Outcome(index, ref, out) })
+}
+
+func (s safeJournal) Unsent(index int, ref provider.Ref) error {
+	return contained("Unsent", func() error { return s.j.Unsent(index, ref) })
 }
 
 // fromJournal is the item of a reference whose outcome the journal holds.
@@ -252,8 +295,10 @@ func (b *Broker) journaledItem(ctx context.Context, o *origin, req provider.Requ
 	case !intent:
 		// Nothing was sent, and nothing is recorded: a resume runs it
 		// again (a refusal before sending is found again, cheaply).
-	case n == 0:
-		// The intent was recorded, then nothing went out.
+	case n == 0 || (oe != nil && !it.InDoubt && ctx.Err() != nil):
+		// The intent was recorded, then nothing went out; or the run
+		// was interrupted (Ctrl-C) after attempts that were all proved
+		// not applied: a resume sends it again.
 		if err := jl.j.Unsent(j.index, j.ref); err != nil {
 			b.journalFailed(ctx, j.ref, err)
 		}

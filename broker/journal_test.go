@@ -332,3 +332,101 @@ func TestJournalStream(t *testing.T) {
 		t.Fatalf("resumed stream: err %v, %d from the journal, %d revokes; want nil, 2, 2", err, from, callsOf(f)[provider.OpRevoke])
 	}
 }
+
+// panicJournal panics in one of its methods.
+type panicJournal struct {
+	memJournal
+	in string
+}
+
+func (p *panicJournal) Begin(run broker.JournalRun) (*broker.JournalRun, map[provider.Ref]broker.JournalEntry, error) {
+	if p.in == "Begin" {
+		panic("begin exploded")
+	}
+	return p.memJournal.Begin(run)
+}
+
+func (p *panicJournal) Intent(i int, ref provider.Ref) error {
+	if p.in == "Intent" {
+		panic("intent exploded")
+	}
+	return p.memJournal.Intent(i, ref)
+}
+
+func (p *panicJournal) Outcome(i int, ref provider.Ref, out broker.JournalOutcome) error {
+	if p.in == "Outcome" {
+		panic("outcome exploded")
+	}
+	return p.memJournal.Outcome(i, ref, out)
+}
+
+func TestJournalPanicsContained(t *testing.T) {
+	t.Parallel()
+	b, _ := fastBroker(t)
+	f := fakeAt("fake", nil)
+	register(t, b, "fake", f)
+	ctx := context.Background()
+
+	items, err := b.Do(ctx, provider.RevokeRequest{}, refsOf("fake", f.Seed(provider.StateIssued)), broker.BulkOptions{Journal: &panicJournal{in: "Begin"}})
+	if items != nil {
+		t.Error("items from a run whose journal did not begin")
+	}
+	mustContain(t, err.Error(), "begin exploded", "nothing was sent")
+
+	items, err = b.Do(ctx, provider.RevokeRequest{}, refsOf("fake", f.Seed(provider.StateIssued)), broker.BulkOptions{Journal: &panicJournal{in: "Intent"}})
+	if err == nil || items[0].Attempts != 0 {
+		t.Fatalf("a panicking Intent: %+v, %v; want a failure, nothing sent", items, err)
+	}
+	mustContain(t, err.Error(), "intent exploded")
+	if n := callsOf(f)[provider.OpRevoke]; n != 0 {
+		t.Errorf("%d revokes sent after a panicking Intent", n)
+	}
+
+	items, err = b.Do(ctx, provider.RevokeRequest{}, refsOf("fake", f.Seed(provider.StateIssued)), broker.BulkOptions{Journal: &panicJournal{in: "Outcome"}})
+	if err != nil || items[0].Result == nil {
+		t.Fatalf("a panicking Outcome: %+v, %v; want the revoke's success", items, err)
+	}
+}
+
+// throttleThenCancel answers its first Revoke throttled (so not applied)
+// and ends the run's context with it, as a Ctrl-C at that moment would.
+type throttleThenCancel struct {
+	provider.Provider
+	cancel func()
+	once   sync.Once
+}
+
+func (p *throttleThenCancel) Revoke(ctx context.Context, r provider.RevokeRequest) (*provider.Result, error) {
+	first := false
+	p.once.Do(func() { first = true })
+	if first {
+		p.cancel()
+		return nil, &provider.Error{Kind: provider.KindThrottled, Message: "slow down"}
+	}
+	return p.Provider.Revoke(ctx, r)
+}
+
+func TestJournalInterruptedFailureIsResent(t *testing.T) {
+	t.Parallel()
+	b, _ := fastBroker(t)
+	f := fakeAt("fake", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	register(t, b, "fake", &throttleThenCancel{Provider: f, cancel: cancel})
+	id := f.Seed(provider.StateIssued)
+	refs := refsOf("fake", id)
+	j := &memJournal{}
+	items, _ := b.Do(ctx, provider.RevokeRequest{}, refs, broker.BulkOptions{Journal: j})
+	if provider.KindOf(items[0].Err) != provider.KindThrottled {
+		t.Fatalf("interrupted run: %+v, want the throttled failure", items[0])
+	}
+	if e := j.entries[refs[0]]; e.Outcome != nil || e.Intent {
+		t.Fatalf("an interrupted, not-applied failure was recorded: %+v", e)
+	}
+	items, err := b.Do(context.Background(), provider.RevokeRequest{}, refs, broker.BulkOptions{Journal: j})
+	if err != nil || items[0].FromJournal {
+		t.Fatalf("resume: %+v, %v; want it sent and done", items[0], err)
+	}
+	if st, _ := f.StateOf(id); st != provider.StateRevoked {
+		t.Errorf("state %v after the resume, want revoked", st)
+	}
+}
