@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/certbroker/certbroker/alibaba/alibabatest"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -148,6 +151,52 @@ func mustContain(t *testing.T, s string, parts ...string) {
 	for _, p := range parts {
 		if !strings.Contains(s, p) {
 			t.Errorf("%q does not contain %q", s, p)
+		}
+	}
+}
+
+// TestJournalCtrlCResumes interrupts a journaled revoke mid-run as Ctrl-C
+// does, then resumes it: exit 130 first, then every ref revoked exactly
+// once.
+func TestJournalCtrlCResumes(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, false)
+	w.vars["XDG_STATE_HOME"] = t.TempDir()
+	w.ali.InjectFault(alibabatest.Fault{Kind: alibabatest.FaultLatency, Latency: 20 * time.Millisecond})
+	var refs []string
+	for range 20 {
+		refs = append(refs, "alibaba:"+w.ali.Seed(provider.StateIssued))
+	}
+	args := append([]string{"revoke", "--yes", "--concurrency", "2", "--config", w.cfgPath, "--output", "json"}, refs...)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	go func() {
+		if w.ali.WaitForRequests(ctx, 4) == nil {
+			cancel(interruption{os.Interrupt})
+		}
+	}()
+	r := runCLI(t, ctx, w.env, "", terminals{}, args...)
+	if r.code != 130 {
+		t.Fatalf("interrupted run: exit %d, want 130\n%s", r.code, r.stderr)
+	}
+	id, _ := runID(t, r.stderr)
+	r = w.run(t, "", terminals{}, append(args, "--resume", id)...)
+	if r.code != 0 {
+		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
+	}
+	outs := parseJSONLines(t, r.stdout)
+	if len(outs) != len(refs) {
+		t.Fatalf("%d outcomes for %d refs", len(outs), len(refs))
+	}
+	applied := map[string]int{}
+	for _, q := range w.ali.Requests() {
+		if q.Action == alibabatest.ActionRevoke && q.Applied {
+			applied["alibaba:"+q.ID]++
+		}
+	}
+	for _, o := range outs {
+		if !o.OK || applied[o.Ref] != 1 {
+			t.Errorf("%s: ok %v, %d revokes applied; want ok, 1", o.Ref, o.OK, applied[o.Ref])
 		}
 	}
 }
