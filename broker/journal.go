@@ -339,8 +339,19 @@ func (b *Broker) settleInDoubt(ctx context.Context, o *origin, req provider.Requ
 		if jl.resend {
 			return it, false
 		}
-		return unknown("in doubt: an earlier session of this run recorded the intent to renew but no outcome; "+
-			"not re-sent (look for a new order, then resume with re-sending of renewals in doubt if there is none)", nil)
+		msg := "in doubt: an earlier session of this run recorded the intent to renew but no outcome; " +
+			"not re-sent (look for a new order, then resume with re-sending of renewals in doubt if there is none)"
+		// What the cloud shows of the old order, for the report: it
+		// proves nothing either way (a renewal leaves it unchanged).
+		var read *provider.Result
+		if ctx.Err() == nil {
+			if st, _, serr := b.exec(ctx, o, j.ref, provider.StatusRequest{ID: j.ref.ID}); serr == nil {
+				r := st.Result
+				read = &r
+				msg += "; the order reads " + st.State.String()
+			}
+		}
+		return unknown(msg, read)
 	}
 	if ctx.Err() != nil {
 		return canceledItem(ctx, op, j), true

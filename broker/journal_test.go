@@ -197,6 +197,10 @@ func TestJournalResume(t *testing.T) {
 	if !items[0].InDoubt || len(f.Renewals()) != 0 {
 		t.Fatalf("renew in doubt: item %+v, %d renewals; want in doubt and none", items[0], len(f.Renewals()))
 	}
+	var roe *broker.OpError
+	if !errors.As(items[0].Err, &roe) || roe.Read == nil || roe.Read.State != provider.StateExpiring {
+		t.Errorf("renew in doubt: %v; want the state read (expiring) with it", items[0].Err)
+	}
 	// Its in-doubt outcome is recorded, and is still in doubt next time.
 	items, _ = b.Do(context.Background(), rreq, rrefs, broker.BulkOptions{Journal: rj})
 	if !items[0].InDoubt || len(f.Renewals()) != 0 {
