@@ -44,14 +44,17 @@
 //
 // # Size
 //
-// About 200 bytes per item (intent and outcome), so 100,000 items make
-// some 20 MB; a resume reads the file once, sequentially, and keeps one
+// About 240 bytes per item (intent and outcome), so 100,000 items make
+// some 24 MiB; a resume reads the file once, sequentially, and keeps one
 // map entry per item.
 //
 // # Limits
 //
-// One process at a time: nothing locks the file, so two processes
-// resuming the same run at once would both send.
+// One process at a time: Open takes an exclusive flock on Unix systems
+// (released by the kernel when the process ends, even by SIGKILL), so a
+// second process resuming the same run is refused. Elsewhere nothing
+// locks the file, and two processes resuming one run at once would both
+// send.
 package journal
 
 import (
@@ -73,6 +76,9 @@ import (
 
 // version is the format's version, in the run record.
 const version = 1
+
+// errInUse is lock's error when another process holds the journal.
+var errInUse = errors.New("in use")
 
 // outcomeSyncEvery is how many outcomes are written between fsyncs.
 const outcomeSyncEvery = 64
@@ -119,6 +125,13 @@ func Open(path string) (*File, error) {
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
 		return nil, fmt.Errorf("journal: %s is not a regular file", path)
+	}
+	if err := lock(f); err != nil {
+		f.Close()
+		if errors.Is(err, errInUse) {
+			return nil, fmt.Errorf("journal: %s is in use by another process (is this run being resumed elsewhere?)", path)
+		}
+		return nil, fmt.Errorf("journal: locking %s: %w", path, err)
 	}
 	return &File{path: path, f: f}, nil
 }

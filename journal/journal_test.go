@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -156,6 +157,25 @@ func TestReadOnlyDirectory(t *testing.T) {
 	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "journal") {
 		t.Fatalf("Open in a read-only directory: %v; want a journal error, permission denied", err)
 	}
+}
+
+func TestOneProcessAtATime(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("no flock here")
+	}
+	path := filepath.Join(t.TempDir(), "run.journal")
+	j := open(t, path)
+	// A second open file description is refused while the first holds it.
+	if _, err := journal.Open(path); err == nil || !strings.Contains(err.Error(), "in use by another process") {
+		t.Fatalf("second Open: %v; want in use", err)
+	}
+	must(t, j.Close())
+	j2, err := journal.Open(path)
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	j2.Close()
 }
 
 func TestNotARegularFile(t *testing.T) {
