@@ -31,6 +31,19 @@ type Item struct {
 	// the item carries that first item's Result and Err.
 	Duplicate   bool
 	DuplicateOf int
+	// FromJournal is true when the outcome was recorded by an earlier
+	// session of a journaled run (BulkOptions.Journal) and is reported
+	// again without sending anything.
+	FromJournal bool
+	// InDoubt is true, in a journaled run, when the item may have been
+	// sent and its outcome could not be settled: this run's attempt
+	// ended with provider.KindOutcomeUnknown, or an earlier session
+	// recorded the intent but no outcome and this run could not settle
+	// it. Err is then of kind KindOutcomeUnknown, and the journal holds
+	// the item in doubt: the next resume tries to settle it again. A
+	// renewal in doubt is never sent again unless
+	// BulkOptions.ResendInDoubtRenewals is set.
+	InDoubt bool
 }
 
 // BulkOptions are the switches of [Broker.Do] and [Broker.Stream]. The
@@ -47,6 +60,22 @@ type BulkOptions struct {
 	// Progress, when set, is called after each item finishes (in
 	// completion order, one call at a time).
 	Progress func(Progress)
+	// Journal, when set, records the run of a mutating operation (not a
+	// dry run) so that running it again with the same journal resumes
+	// it: see [Journal]. A journal that records another operation, other
+	// refs, other request inputs or another Fingerprint is refused with
+	// provider.KindInvalidArgument before anything is sent. With a
+	// journal, Stream reads refs to the end before sending anything (the
+	// run is identified by all of them).
+	Journal Journal
+	// Fingerprint identifies the configuration the run is made with (for
+	// example a digest of the origins' settings); it is part of the
+	// journaled run's identity.
+	Fingerprint string
+	// ResendInDoubtRenewals sends again the renewals a journal holds in
+	// doubt. Only set it after checking that no renewal order was created
+	// for them: each one that was is bought twice.
+	ResendInDoubtRenewals bool
 }
 
 // maxStreamErrors bounds the errors Stream keeps for its returned
@@ -61,11 +90,19 @@ const maxStreamErrors = 1000
 // otherwise a *multierror.Error holding every item's *OpError in input
 // order, so errors.Is and errors.As work through it. When ctx ends, items
 // not yet started are reported with provider.KindCanceled. Only an invalid
-// op fails the call as a whole (nil items).
+// op, or a journal that cannot begin or records another run, fails the
+// call as a whole (nil items), before anything is sent.
 func (b *Broker) Do(ctx context.Context, req provider.Request, refs []provider.Ref, opts BulkOptions) ([]Item, error) {
+	if err := checkRequest(req); err != nil {
+		return nil, err
+	}
+	jl, err := b.beginJournal(req, refs, opts)
+	if err != nil {
+		return nil, err
+	}
 	items := make([]Item, len(refs))
 	var errs []error
-	err := b.run(ctx, req, slices.Values(refs), b.originTotals(refs), len(refs), opts, func(it Item) {
+	err = b.run(ctx, req, slices.Values(refs), b.originTotals(refs), len(refs), opts, jl, func(it Item) {
 		items[it.Index] = it
 		if it.Err != nil {
 			errs = append(errs, it.Err)
@@ -100,11 +137,23 @@ func (b *Broker) Stream(ctx context.Context, req provider.Request, refs iter.Seq
 	if emit == nil {
 		return &provider.Error{Kind: provider.KindInvalidArgument, Message: "stream: nil emit function"}
 	}
+	if err := checkRequest(req); err != nil {
+		return err
+	}
+	var jl *journaled
+	if opts.Journal != nil {
+		all := slices.Collect(refs)
+		var err error
+		if jl, err = b.beginJournal(req, all, opts); err != nil {
+			return err
+		}
+		refs = slices.Values(all)
+	}
 	var (
 		errs    []error
 		dropped int
 	)
-	err := b.run(ctx, req, refs, nil, -1, opts, func(it Item) {
+	err := b.run(ctx, req, refs, nil, -1, opts, jl, func(it Item) {
 		if it.Err != nil {
 			if len(errs) < maxStreamErrors {
 				errs = append(errs, it.Err)
@@ -149,9 +198,9 @@ type firstSeen struct {
 // caller's iterator, emit or Progress function stops the workers (the
 // items in flight end as cancelled) and is raised again on the caller's
 // goroutine once every worker has returned.
-func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[provider.Ref], totals map[string]int, total int, opts BulkOptions, emit func(Item)) error {
-	if provider.WithID(req, "") == nil {
-		return &provider.Error{Kind: provider.KindInvalidArgument, Message: fmt.Sprintf("unsupported request %T", req)}
+func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[provider.Ref], totals map[string]int, total int, opts BulkOptions, jl *journaled, emit func(Item)) error {
+	if err := checkRequest(req); err != nil {
+		return err
 	}
 	op := req.Op()
 	ctx, cancel := context.WithCancel(ctx)
@@ -178,7 +227,7 @@ func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[pr
 		}()
 		for j := range jobs {
 			cur = &j
-			it := b.item(ctx, req, j, opts)
+			it := b.item(ctx, req, j, opts, jl)
 			cur = nil
 			w.complete(it, j.first)
 		}
@@ -216,6 +265,14 @@ func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[pr
 	}
 	if w.goexited() {
 		runtime.Goexit()
+	}
+	return nil
+}
+
+// checkRequest refuses a request the bulk methods cannot send.
+func checkRequest(req provider.Request) error {
+	if provider.WithID(req, "") == nil {
+		return &provider.Error{Kind: provider.KindInvalidArgument, Message: fmt.Sprintf("unsupported request %T", req)}
 	}
 	return nil
 }
@@ -346,7 +403,7 @@ func canceledItem(ctx context.Context, op provider.Op, j job) Item {
 }
 
 // item runs one reference, holding one of the broker's slots.
-func (b *Broker) item(ctx context.Context, tmpl provider.Request, j job, opts BulkOptions) Item {
+func (b *Broker) item(ctx context.Context, tmpl provider.Request, j job, opts BulkOptions, jl *journaled) Item {
 	op := tmpl.Op()
 	select {
 	case b.slots <- struct{}{}:
@@ -372,6 +429,9 @@ func (b *Broker) item(ctx context.Context, tmpl provider.Request, j job, opts Bu
 			it.Result = res
 		}
 		return it
+	}
+	if jl != nil {
+		return b.journaledItem(ctx, o, tmpl, j, jl)
 	}
 	res, n, oe := b.exec(ctx, o, j.ref, req)
 	it.Result, it.Attempts = res, n

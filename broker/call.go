@@ -30,13 +30,24 @@ type execution struct {
 	// panicked is set when the provider panicked: it is not called
 	// again for this operation.
 	panicked bool
+	// beforeSend, when set, runs once, just before the first request
+	// is sent (after the waits for a slot and for pacing); when it
+	// fails, nothing is sent. A journal records its intent there.
+	beforeSend func() error
 }
 
 // exec sends req for ref to o, retrying and settling per the outcome rule
 // (see package provider). It returns the result, the number of calls of
 // req's operation made, and an *OpError or nil.
 func (b *Broker) exec(ctx context.Context, o *origin, ref provider.Ref, req provider.Request) (*Result, int, *OpError) {
-	x := &execution{b: b, o: o, ref: ref, req: req, op: req.Op()}
+	return b.execJournaled(ctx, o, ref, req, nil)
+}
+
+// execJournaled is exec with a function run just before the first request
+// is sent; when it fails, nothing is sent and the item fails with its
+// error.
+func (b *Broker) execJournaled(ctx context.Context, o *origin, ref provider.Ref, req provider.Request, beforeSend func() error) (*Result, int, *OpError) {
+	x := &execution{b: b, o: o, ref: ref, req: req, op: req.Op(), beforeSend: beforeSend}
 	if perr := b.precheck(ctx, o, req); perr != nil {
 		// Refused before sending, as the provider itself would: bad
 		// input gets its own error, whatever state the origin is in.
@@ -225,6 +236,14 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 	callCtx, pc, lim, err := x.pace(ctx)
 	if err != nil {
 		return nil, nil, waited()
+	}
+	if x.beforeSend != nil {
+		f := x.beforeSend
+		x.beforeSend = nil
+		if err := f(); err != nil {
+			return nil, nil, &provider.Error{Kind: provider.KindOther, Code: "journal",
+				Message: "not sent: its intent could not be recorded in the journal: " + err.Error(), Err: err}
+		}
 	}
 	start := b.cfg.clock.Now()
 	res, err, panicked := b.call(callCtx, o, x.req)

@@ -73,6 +73,24 @@
 // the current state, without any mutating call. The aggregate error's
 // message is one line, and provider.KindOf of it is the most serious kind.
 //
+// # Resuming a bulk run
+//
+// With [BulkOptions.Journal], a run of a mutating operation records each
+// item's intent durably just before its first request goes out (after the
+// waits for a slot and for pacing) and its outcome after. Run again with
+// the same journal, and the same operation, inputs, references and
+// [BulkOptions.Fingerprint] (anything else is refused with
+// provider.KindInvalidArgument before anything is sent), it reports
+// recorded outcomes again ([Item.FromJournal]), sends the items never
+// started, and settles the items in doubt (an intent and no outcome, or an
+// outcome_unknown) by the outcome rule: cancel, revoke and delete read the
+// order's state, and are reported done (AlreadyDone) on a state only the
+// applied operation produces, sent normally on a state that proves it was
+// not applied, and otherwise reported outcome_unknown with [Item.InDoubt].
+// A renewal in doubt is never sent again unless
+// [BulkOptions.ResendInDoubtRenewals] says so. Package journal has a
+// file-based Journal.
+//
 // # Observability
 //
 // The broker logs with log/slog, quietly by default ([WithLogger] turns it

@@ -34,22 +34,23 @@ type brokerSettings struct {
 
 // newBroker builds a broker from the configuration at path (see
 // loadConfig), or from the clouds' environment variables when there is no
-// file.
-func (c *cli) newBroker(path string, s brokerSettings) (*broker.Broker, origins, error) {
+// file. It also returns the configuration's fingerprint, for a journal.
+func (c *cli) newBroker(path string, s brokerSettings) (*broker.Broker, origins, string, error) {
 	f, err := c.loadConfig(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	if f == nil {
 		f, err = config.FromEnv(config.WithLookup(c.env))
 		if errors.Is(err, config.ErrNoOrigins) {
-			return nil, nil, errors.New(c.noConfigMessage())
+			return nil, nil, "", errors.New(c.noConfigMessage())
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 	}
-	return buildBroker(f, s)
+	b, reg, err := buildBroker(f, s)
+	return b, reg, fingerprint(f), err
 }
 
 // buildBroker builds an adapter per origin of f and registers it.

@@ -109,6 +109,7 @@ func TestEmulate(t *testing.T) {
 
 	// The printed configuration works as is.
 	w := &world{dir: t.TempDir(), vars: map[string]string{}}
+	w.vars["XDG_STATE_HOME"] = w.dir
 	path := w.writeConfig(t, "emulated.yaml", cfg.String())
 	r := runCLI(t, ctx, w.env, "", terminals{}, append([]string{"status", "--config", path, "--output", "json"}, refs...)...)
 	if r.code != 0 {

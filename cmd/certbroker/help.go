@@ -16,6 +16,7 @@ Usage:
   certbroker delete  [flags] REF...   delete orders or certificates (asks first)
   certbroker renew   [flags] REF...   create renewal orders for expiring certificates
   certbroker status  [flags] REF...   show the state of orders
+  certbroker runs                     list recent journaled runs and their counts
   certbroker demo                     run every operation against in-process emulators
   certbroker emulate                  run both emulators and print a config for them
   certbroker version                  print the version
@@ -24,6 +25,10 @@ Usage:
 A REF is origin:id (alibaba:123451222, huawei:scs1481110651012) or a bare ID,
 resolved to an origin by its shape. Use -f FILE (or -f - for stdin) to read
 refs one per line. Run "certbroker help COMMAND" for the flags of a command.
+
+cancel, revoke, delete and renew journal each run to a file under
+$XDG_STATE_HOME/certbroker (default ~/.local/state/certbroker) and print its ID;
+an interrupted run continues with --resume RUN and the same refs.
 
 Exit status: 0 all succeeded, 1 some item failed, 2 usage or configuration error,
 130 interrupted (Ctrl-C).
@@ -60,6 +65,9 @@ func (c *cli) help(args []string) int {
 		return exitOK
 	case "emulate":
 		fmt.Fprint(c.stdout, emulateUsage)
+		return exitOK
+	case "runs":
+		fmt.Fprint(c.stdout, runsUsage)
 		return exitOK
 	case "version":
 		fmt.Fprint(c.stdout, versionUsage)

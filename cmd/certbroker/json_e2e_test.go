@@ -12,7 +12,7 @@ import (
 
 // schemaKeys are the keys of every JSON line, schema 1.
 var schemaKeys = []string{"schema", "ref", "op", "ok", "state", "native_state", "not_after", "new_id", "already_done",
-	"attempts", "kind", "code", "message", "request_id"}
+	"attempts", "kind", "code", "message", "request_id", "in_doubt", "from_journal"}
 
 // rawJSONLines decodes every line of --output json into a map, checking
 // that each has exactly the schema's keys and "schema":1.

@@ -5,6 +5,7 @@
 // Usage:
 //
 //	certbroker cancel|revoke|delete|renew|status [flags] REF...
+//	certbroker runs        # recent journaled runs, to --resume one
 //	certbroker demo        # everything, against in-process emulators
 //	certbroker emulate     # run both emulators and print a config for them
 //	certbroker version
@@ -14,6 +15,11 @@
 // broker resolves from its shape. Refs come from the arguments or, with
 // -f FILE, one per line (- for stdin; blank lines and # comments skipped).
 // Flags may come before or after the refs; "--" ends the flags.
+//
+// cancel, revoke, delete and renew journal each run under
+// $XDG_STATE_HOME/certbroker (default ~/.local/state/certbroker) and print
+// its ID; --resume RUN continues an interrupted run without sending
+// anything twice.
 //
 // Configuration comes from --config FILE, ./certbroker.yaml or
 // $XDG_CONFIG_HOME/certbroker/config.yaml (default ~/.config), and without a

@@ -23,6 +23,11 @@ type opFlags struct {
 	reason         string
 	csr            string
 	tags           listFlag
+	// The journal of a mutating run.
+	journalPath   string
+	resume        string
+	noJournal     bool
+	resendInDoubt bool
 }
 
 // newOpFlagSet builds the flag set of op's command. It prints nothing: the
@@ -39,6 +44,9 @@ func newOpFlagSet(op provider.Op) (*flag.FlagSet, *opFlags) {
 	fs.BoolVar(&f.verbose, "v", false, "log requests and retries to stderr")
 	if op.Mutating() {
 		fs.BoolVar(&f.dryRun, "dry-run", false, "validate refs and check states without changing anything")
+		fs.StringVar(&f.resume, "resume", "", "continue journaled run `RUN` (an ID from 'certbroker runs', or a journal file) with the same refs")
+		fs.StringVar(&f.journalPath, "journal", "", "journal the run to `FILE` (continuing it if it holds this run) instead of a new file in $XDG_STATE_HOME/certbroker")
+		fs.BoolVar(&f.noJournal, "no-journal", false, "do not journal the run (an interrupted run then cannot be resumed safely)")
 	}
 	switch op {
 	case provider.OpRevoke, provider.OpDelete:
@@ -52,6 +60,7 @@ func newOpFlagSet(op provider.Op) (*flag.FlagSet, *opFlags) {
 	if op == provider.OpRenew {
 		fs.StringVar(&f.csr, "csr", "", "PEM certificate signing request `FILE` for the new orders")
 		fs.Var(&f.tags, "tag", "`KEY=VALUE` tag for the new orders; repeatable")
+		fs.BoolVar(&f.resendInDoubt, "resend-in-doubt", false, "on --resume, renew again the refs in doubt (check first that no renewal order exists for them: each one that does is bought twice)")
 	}
 	return fs, f
 }

@@ -51,7 +51,7 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if f.verbose {
 		settings.logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	b, reg, err := c.newBroker(f.config, settings)
+	b, reg, fp, err := c.newBroker(f.config, settings)
 	if err != nil {
 		return c.errorf("%v", err)
 	}
@@ -61,6 +61,20 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	}
 	if code, ok := c.confirmDestructive(op, f, reg, refs, usedStdin); !ok {
 		return code
+	}
+	if op.Mutating() && !f.dryRun && !f.noJournal {
+		j, id, err := c.openJournal(op, f)
+		if err != nil {
+			return c.errorf("%s: %v", op, err)
+		}
+		defer func() {
+			if err := j.Close(); err != nil {
+				fmt.Fprintf(c.stderr, "certbroker: closing the journal: %v\n", err)
+			}
+		}()
+		opts.Journal, opts.Fingerprint, opts.ResendInDoubtRenewals = j, fp, f.resendInDoubt
+		fmt.Fprintln(c.stderr, escapeControls(fmt.Sprintf("certbroker: run %s (journal %s); if it is interrupted, continue it with: certbroker %s --resume %s and the same refs",
+			id, j.Path(), op, id), false))
 	}
 
 	var finish func()
@@ -87,13 +101,44 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if f.dryRun {
 		fmt.Fprint(c.stderr, dryRunSummary(op, reg, items))
 	}
+	if opts.Journal != nil {
+		fmt.Fprintln(c.stderr, journalSummary(items))
+	}
 	return code
+}
+
+// journalSummary counts a journaled run's items reported from the journal
+// and in doubt.
+func journalSummary(items []broker.Item) string {
+	from, doubt := 0, 0
+	for _, it := range items {
+		if it.FromJournal {
+			from++
+		}
+		if it.InDoubt {
+			doubt++
+		}
+	}
+	s := fmt.Sprintf("certbroker: journal: %d from earlier sessions, %d in doubt", from, doubt)
+	if doubt > 0 {
+		s += " (may have been sent; resume the run to settle them)"
+	}
+	return s
 }
 
 // bulkOptions turns the flags into the request to send to every ref (its
 // ID is filled per ref) and the broker options, reading the CSR file.
 func bulkOptions(op provider.Op, f *opFlags) (provider.Request, broker.BulkOptions, error) {
 	opts := broker.BulkOptions{DryRun: f.dryRun, CheckState: f.dryRun}
+	if n := btoi(f.resume != "") + btoi(f.journalPath != "") + btoi(f.noJournal); n > 1 {
+		return nil, opts, errors.New("--resume, --journal and --no-journal exclude each other")
+	}
+	if f.dryRun && (f.resume != "" || f.journalPath != "") {
+		return nil, opts, errors.New("a dry run is not journaled: drop --resume/--journal, or --dry-run")
+	}
+	if f.resendInDoubt && f.resume == "" && f.journalPath == "" {
+		return nil, opts, errors.New("--resend-in-doubt needs --resume RUN or --journal FILE")
+	}
 	if f.concurrencySet && f.concurrency < 1 {
 		return nil, opts, fmt.Errorf("--concurrency must be at least 1, got %d (leave it out for the broker's default)", f.concurrency)
 	}
@@ -296,6 +341,13 @@ func refProblem(err error, text string) string {
 		return joinDetail(kind, msg)
 	}
 	return strings.TrimPrefix(err.Error(), text+": ")
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func truncate(s string, n int) string {

@@ -13,7 +13,8 @@ import (
 // outcomeOf turns one bulk item into what the CLI reports. billed says
 // that op costs money at the item's origin.
 func outcomeOf(op provider.Op, it broker.Item, dryRun, billed bool) outcome {
-	o := outcome{Schema: schemaVersion, Ref: it.Ref.String(), Op: string(op), Attempts: it.Attempts}
+	o := outcome{Schema: schemaVersion, Ref: it.Ref.String(), Op: string(op), Attempts: it.Attempts,
+		InDoubt: it.InDoubt, FromJournal: it.FromJournal}
 	if it.Err != nil {
 		o.Kind = provider.KindOf(it.Err).String()
 		o.Message = it.Err.Error()
@@ -53,6 +54,9 @@ func outcomeOf(op provider.Op, it broker.Item, dryRun, billed bool) outcome {
 	}
 	if r.AlreadyDone {
 		notes = append(notes, "already done (confirmed after an ambiguous failure)")
+	}
+	if it.FromJournal {
+		notes = append(notes, "from the journal (done by an earlier session of this run)")
 	}
 	if r.State == provider.StateUnknown && r.NativeState != "" {
 		notes = append(notes, "native state "+strconv.Quote(r.NativeState))

@@ -36,10 +36,15 @@ type outcome struct {
 	Code        string `json:"code"`
 	Message     string `json:"message"`
 	RequestID   string `json:"request_id"`
-	// Reserved for the broker's coming reports, added as keys when it
-	// has them (the schema stays 1): "duplicate" (a renew that found an
-	// order it had already created) and "in_doubt" (an outcome the broker
-	// could not settle). Until then they are not emitted.
+	// InDoubt: the item may have been sent and its outcome could not be
+	// settled; the run's journal holds it for a resume to settle.
+	InDoubt bool `json:"in_doubt"`
+	// FromJournal: the outcome was recorded by an earlier session of the
+	// run and is reported again; nothing was sent for it now.
+	FromJournal bool `json:"from_journal"`
+	// Reserved for the broker's coming reports, added as a key when it
+	// has it (the schema stays 1): "duplicate" (a renew that found an
+	// order it had already created). Until then it is not emitted.
 }
 
 // resultWord is the RESULT column of the table.

@@ -24,7 +24,7 @@ func TestWriteJSONLines(t *testing.T) {
 		t.Fatalf("%d lines: %q", len(lines), buf.String())
 	}
 	wantKeys := []string{"schema", "ref", "op", "ok", "state", "native_state", "not_after", "new_id", "already_done", "attempts",
-		"kind", "code", "message", "request_id"}
+		"kind", "code", "message", "request_id", "in_doubt", "from_journal"}
 	for i, l := range lines {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(l), &m); err != nil {

@@ -55,6 +55,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 		return interruptedCode(ctx, c.runOp(ctx, op, rest))
 	}
 	switch cmd {
+	case "runs":
+		return c.runRuns(rest)
 	case "demo":
 		return interruptedCode(ctx, c.runDemo(ctx, rest))
 	case "emulate":
