@@ -75,3 +75,31 @@ func TestAdv3TornRunRecordThenResumeIsReadable(t *testing.T) {
 		t.Errorf("Summarize: %v", err)
 	}
 }
+
+// broker.Journal.Begin "must not modify a journal that holds another run:
+// the broker compares the two and refuses a mismatch". File.Begin cuts a
+// torn last record before the broker can compare, so a resume with the
+// wrong refs or op (refused) still rewrites the other run's file.
+func TestAdv3BeginLeavesAnotherRunUntouched(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "run.journal")
+	write(t, path)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`8dde70db {"t":"intent","i":0,"ref":"ali`) // torn by a crash
+	f.Close()
+	before, _ := os.ReadFile(path)
+	other := testRun
+	other.Op = "revoke"
+	j := open(t, path)
+	prev, _, err := j.Begin(other)
+	if err != nil || prev == nil || prev.Op == other.Op {
+		t.Fatalf("Begin: %v %v", prev, err)
+	}
+	must(t, j.Close())
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("Begin of another run modified the journal:\nbefore %q\nafter  %q", before, after)
+	}
+}
