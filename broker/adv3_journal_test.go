@@ -111,3 +111,31 @@ func TestAdv3UnsentEraseEarlierRenewDoubt(t *testing.T) {
 			n, items[0].InDoubt, data)
 	}
 }
+
+// adv3OtherIDStatus answers every state read with another order's state.
+type adv3OtherIDStatus struct{ *providertest.Fake }
+
+func (o adv3OtherIDStatus) Status(ctx context.Context, r provider.StatusRequest) (*provider.Result, error) {
+	return &provider.Result{ID: r.ID + "0", Op: provider.OpStatus, State: provider.StateRevoked, NativeState: "revoked"}, nil
+}
+
+// The outcome rule (call.go finish) refuses to settle on a state read
+// that names another order ("the state read to settle it named order
+// ..., not this one"). settleInDoubt (journal.go) has no such check: an
+// in-doubt revoke is reported done, already revoked, on the strength of
+// another order's state.
+func TestAdv3InDoubtSettleChecksReadID(t *testing.T) {
+	t.Parallel()
+	b, _ := fastBroker(t)
+	f := fakeAt("fake", nil)
+	register(t, b, "fake", adv3OtherIDStatus{f})
+	refs := refsOf("fake", f.Seed(provider.StateIssued))
+	req := provider.RevokeRequest{}
+	j := &memJournal{}
+	j.Begin(runOf(t, b, req, refs))
+	_ = j.Intent(0, refs[0])
+	items, _ := b.Do(context.Background(), req, refs, broker.BulkOptions{Journal: j})
+	if items[0].Err == nil || !items[0].InDoubt {
+		t.Errorf("in-doubt revoke settled on another order's state: %+v (result %+v); want in doubt", items[0], items[0].Result)
+	}
+}
