@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,5 +48,27 @@ func TestAdv3KeyRotationDoesNotStopResume(t *testing.T) {
 	r = w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, "--resume", id, ref)
 	if r.code != 0 || strings.Contains(r.stderr, "another configuration") {
 		t.Errorf("resume after a key rotation: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// With --journal FILE, the run's hint ("continue it with: certbroker OP
+// --resume RUN") names RUN as the file's base name (openJournal: id =
+// TrimSuffix(Base(path))), which --resume then looks for in the state
+// directory, where it is not: following the printed advice fails with
+// "no such run".
+func TestAdv3JournalFileResumeHintWorks(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, false)
+	w.vars["XDG_STATE_HOME"] = t.TempDir()
+	ref := "alibaba:" + w.ali.Seed(provider.StateIssued)
+	jpath := filepath.Join(t.TempDir(), "nightly.journal")
+	r := w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, "--journal", jpath, ref)
+	if r.code != 0 {
+		t.Fatalf("revoke: exit %d\n%s", r.code, r.stderr)
+	}
+	id, _ := runID(t, r.stderr)
+	r = w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, "--resume", id, ref)
+	if r.code != 0 {
+		t.Errorf("following the printed hint (--resume %s): exit %d\n%s", id, r.code, r.stderr)
 	}
 }
