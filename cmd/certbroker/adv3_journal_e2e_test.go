@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+// dropOutcomes rewrites a journal as a SIGKILL between each request and
+// its outcome record would have left it: the run record and the intents.
+func dropOutcomes(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []string
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		if !strings.Contains(l, `"t":"outcome"`) {
+			keep = append(keep, l)
+		}
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(keep, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fingerprint's doc: "Secrets ... are left out, so that rotating a key ...
+// does not stop a resume". Rotating an Alibaba (or Huawei) key replaces
+// the whole pair, ID and secret; the fingerprint hashes the access key ID
+// (o.AccessKeyID, o.AK), so the resume after a rotation is refused as
+// "another configuration".
+func TestAdv3KeyRotationDoesNotStopResume(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, false)
+	w.vars["XDG_STATE_HOME"] = t.TempDir()
+	ref := "alibaba:" + w.ali.Seed(provider.StateIssued)
+	r := w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, ref)
+	if r.code != 0 {
+		t.Fatalf("revoke: exit %d\n%s", r.code, r.stderr)
+	}
+	id, _ := runID(t, r.stderr)
+	// The same account, its key rotated: a new ID and a new secret.
+	w.vars["TEST_ALI_ID"], w.vars["TEST_ALI_SECRET"] = "LTAIrotatedKeyID9876", "rotatedSECRETalibaba0001"
+	r = w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, "--resume", id, ref)
+	if r.code != 0 || strings.Contains(r.stderr, "another configuration") {
+		t.Errorf("resume after a key rotation: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// With --journal FILE, the run's hint ("continue it with: certbroker OP
+// --resume RUN") names RUN as the file's base name (openJournal: id =
+// TrimSuffix(Base(path))), which --resume then looks for in the state
+// directory, where it is not: following the printed advice fails with
+// "no such run".
+func TestAdv3JournalFileResumeHintWorks(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, false)
+	w.vars["XDG_STATE_HOME"] = t.TempDir()
+	ref := "alibaba:" + w.ali.Seed(provider.StateIssued)
+	jpath := filepath.Join(t.TempDir(), "nightly.journal")
+	r := w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, "--journal", jpath, ref)
+	if r.code != 0 {
+		t.Fatalf("revoke: exit %d\n%s", r.code, r.stderr)
+	}
+	id, _ := runID(t, r.stderr)
+	r = w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, "--resume", id, ref)
+	if r.code != 0 {
+		t.Errorf("following the printed hint (--resume %s): exit %d\n%s", id, r.code, r.stderr)
+	}
+}
