@@ -295,6 +295,10 @@ func (b *Broker) journaledItem(ctx context.Context, o *origin, req provider.Requ
 	case !intent:
 		// Nothing was sent, and nothing is recorded: a resume runs it
 		// again (a refusal before sending is found again, cheaply).
+	case n == 0 && op.CreatesOrder() && e.inDoubt():
+		// A renewal an earlier session left in doubt, re-sent on request,
+		// then interrupted before it went out: the earlier doubt stands
+		// (nothing proved that renewal was not made), so its records stay.
 	case n == 0 || (oe != nil && !it.InDoubt && ctx.Err() != nil):
 		// The intent was recorded, then nothing went out; or the run
 		// was interrupted (Ctrl-C) after attempts that were all proved
@@ -368,7 +372,10 @@ func (b *Broker) settleInDoubt(ctx context.Context, o *origin, req provider.Requ
 		}
 		return unknown("in doubt: an earlier session may have sent it, and the state could not be read: "+serr.Err.Error(), nil)
 	}
-	switch o.caps.Evidence(op, st.State) {
+	if st.ID != j.ref.ID {
+		return unknown(fmt.Sprintf("in doubt: the state read to settle it named order %q, not this one", st.ID), nil)
+	}
+	switch o.capsFor(j.ref.ID).Evidence(op, st.State) {
 	case provider.Applied:
 		res := st.Result
 		res.Op = op

@@ -67,6 +67,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,7 +106,11 @@ type File struct {
 	f        *os.File
 	written  int64 // bytes written, torn tail excluded
 	unsynced int   // outcomes written since the last fsync
-	buf      bytes.Buffer
+	// cut is set when the file holds bytes past written (a torn last
+	// record): the first append cuts them, so that Begin itself never
+	// changes a file the broker may yet refuse as another run's.
+	cut bool
+	buf bytes.Buffer
 
 	syncMu sync.Mutex // one fsync at a time
 	synced int64      // bytes known durable
@@ -152,22 +157,18 @@ func (j *File) Begin(run broker.JournalRun) (*broker.JournalRun, map[provider.Re
 		return nil, nil, fmt.Errorf("%s: %w", j.path, err)
 	}
 	if st.run != nil {
-		if st.good < st.size {
-			// Cut a torn last record, so the next one starts a line.
-			if err := j.f.Truncate(st.good); err != nil {
-				return nil, nil, fmt.Errorf("journal: cutting a torn last record: %w", err)
-			}
-		}
-		j.written, j.synced = st.good, st.good
-		if _, err := j.f.Seek(st.good, io.SeekStart); err != nil {
-			return nil, nil, err
-		}
+		// A torn last record is cut by the first append, not here.
+		j.written, j.synced, j.cut = st.good, st.good, st.good < st.size
 		return st.run, st.entries, nil
 	}
-	if err := j.f.Truncate(0); err != nil {
-		return nil, nil, fmt.Errorf("journal: %w", err)
+	// No run record: a new journal only if the file is empty, or holds
+	// nothing but this journal's own torn run record (a crash while the
+	// first record was written). Anything else is not a journal, and is
+	// never overwritten.
+	if st.size > 0 && !st.tornRun {
+		return nil, nil, fmt.Errorf("%s: not a certbroker journal (and not empty): refusing to overwrite it", j.path)
 	}
-	j.written = 0
+	j.written, j.cut = 0, st.size > 0
 	now := time.Now().UTC().Truncate(time.Second)
 	if err := j.appendLocked(record{T: "run", V: version, Run: &run, At: &now}); err != nil {
 		return nil, nil, fmt.Errorf("journal: writing the run record: %w", err)
@@ -264,11 +265,29 @@ func (j *File) appendLocked(r record) error {
 	fmt.Fprintf(&j.buf, "%08x ", crc32.Checksum(line, castagnoli))
 	j.buf.Write(line)
 	j.buf.WriteByte('\n')
-	n, err := j.f.Write(j.buf.Bytes())
-	j.written += int64(n)
-	if err != nil {
+	if j.cut {
+		// Drop what lies past the last good record (a torn record, or
+		// the remains of a failed write) before writing after it.
+		if err := j.f.Truncate(j.written); err != nil {
+			return fmt.Errorf("journal: cutting a torn last record: %w", err)
+		}
+		j.cut = false
+	}
+	if _, err := j.f.Seek(j.written, io.SeekStart); err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
+	n, err := j.f.Write(j.buf.Bytes())
+	if err != nil || n != j.buf.Len() {
+		// A short or failed write (a full disk) leaves a fragment: the
+		// next append cuts it, so that a later record never shares its
+		// line and fails its checksum.
+		j.cut = true
+		if err == nil {
+			err = io.ErrShortWrite
+		}
+		return fmt.Errorf("journal: %w", err)
+	}
+	j.written += int64(n)
 	return nil
 }
 
@@ -280,6 +299,9 @@ type state struct {
 	good    int64 // bytes up to the end of the last good record
 	size    int64
 	torn    bool
+	// tornRun is set when the file's only line is a torn record that
+	// starts like this journal's run record: a crash while Begin wrote it.
+	tornRun bool
 }
 
 // scan reads a journal. A bad last line is a torn record, left out; a bad
@@ -303,6 +325,7 @@ func scan(r io.Reader) (*state, error) {
 		rec, perr := parseLine(line)
 		if perr != nil || err == io.EOF { // no newline: torn, even if it parses
 			st.torn = true
+			st.tornRun = lineNo == 1 && looksLikeRunStart(line)
 			pending = fmt.Errorf("line %d is damaged (%v), and it is not the last: refusing to guess", lineNo, perr)
 			if err == io.EOF {
 				break
@@ -318,6 +341,29 @@ func scan(r io.Reader) (*state, error) {
 		return nil, errors.New("no run record at the start: not a certbroker journal")
 	}
 	return st, nil
+}
+
+// runPrefix is how this journal's run record begins after its checksum.
+const runPrefix = `{"t":"run"`
+
+// looksLikeRunStart reports whether a (torn) line is the start of this
+// journal's run record: eight hex digits, a space, and the start of
+// runPrefix, cut anywhere.
+func looksLikeRunStart(line []byte) bool {
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	if len(line) < 9 || line[8] != ' ' {
+		return false
+	}
+	for _, c := range line[:8] {
+		if !strings.ContainsRune("0123456789abcdef", rune(c)) {
+			return false
+		}
+	}
+	rest := string(line[9:])
+	if len(rest) <= len(runPrefix) {
+		return strings.HasPrefix(runPrefix, rest)
+	}
+	return strings.HasPrefix(rest, runPrefix)
 }
 
 // parseLine checks and decodes one line.

@@ -66,9 +66,15 @@ func TestAdv3JournalFileResumeHintWorks(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("revoke: exit %d\n%s", r.code, r.stderr)
 	}
-	id, _ := runID(t, r.stderr)
-	r = w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, "--resume", id, ref)
+	// Follow the printed hint: "continue it with: certbroker revoke FLAG VALUE and the same refs".
+	_, after, ok := strings.Cut(r.stderr, "continue it with: certbroker revoke ")
+	hint, _, ok2 := strings.Cut(after, " and the same refs")
+	flagName, value, ok3 := strings.Cut(hint, " ")
+	if !ok || !ok2 || !ok3 {
+		t.Fatalf("no resume hint in:\n%s", r.stderr)
+	}
+	r = w.run(t, "", terminals{}, "revoke", "--yes", "--config", w.cfgPath, flagName, value, ref)
 	if r.code != 0 {
-		t.Errorf("following the printed hint (--resume %s): exit %d\n%s", id, r.code, r.stderr)
+		t.Errorf("following the printed hint (%s %s): exit %d\n%s", flagName, value, r.code, r.stderr)
 	}
 }

@@ -44,47 +44,55 @@ func newRunID(op provider.Op, now time.Time) string {
 
 // openJournal opens the journal of a mutating run: --journal FILE,
 // --resume RUN (which must exist), or a new file in the state directory.
-// It returns the journal and the run's ID.
-func (c *cli) openJournal(op provider.Op, f *opFlags) (*journal.File, string, error) {
-	var path, id string
+// It returns the journal, the run's ID, and the flag that continues it
+// ("--resume ID" for a run in the state directory, "--journal PATH" for
+// any other file).
+func (c *cli) openJournal(op provider.Op, f *opFlags) (*journal.File, string, string, error) {
+	var path, id, cont string
 	switch {
 	case f.journalPath != "":
 		path = f.journalPath
 		id = strings.TrimSuffix(filepath.Base(path), journalExt)
+		cont = "--journal " + path
 	case f.resume != "":
 		id = f.resume
+		cont = "--resume " + id
 		if strings.ContainsAny(id, `/\`) || id == "." || id == ".." {
 			path = id
 			id = strings.TrimSuffix(filepath.Base(path), journalExt)
+			cont = "--journal " + path
 		} else {
 			dir, err := c.stateDir()
 			if err != nil {
-				return nil, "", err
+				return nil, "", "", err
 			}
 			path = filepath.Join(dir, strings.TrimSuffix(id, journalExt)+journalExt)
 		}
 		if _, err := os.Stat(path); err != nil {
-			return nil, "", fmt.Errorf("--resume %s: no such run (%v); 'certbroker runs' lists them", f.resume, err)
+			return nil, "", "", fmt.Errorf("--resume %s: no such run (%v); 'certbroker runs' lists them", f.resume, err)
 		}
 	default:
 		dir, err := c.stateDir()
 		if err != nil {
-			return nil, "", err
+			return nil, "", "", err
 		}
 		id = newRunID(op, time.Now())
 		path = filepath.Join(dir, id+journalExt)
+		cont = "--resume " + id
 	}
 	j, err := journal.Open(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("%v (nothing was sent; pass --journal FILE elsewhere, or --no-journal)", err)
+		return nil, "", "", fmt.Errorf("%v (nothing was sent; pass --journal FILE elsewhere, or --no-journal)", err)
 	}
-	return j, id, nil
+	return j, id, cont, nil
 }
 
 // fingerprint identifies the configuration a run is made with: each
-// origin's name, cloud, region, endpoint and account, and whether it
-// renews by purchase. Secrets, rates and timeouts are left out, so that
-// rotating a key or slowing down does not stop a resume.
+// origin's name, cloud, region, endpoint and Huawei project, and whether
+// it renews by purchase. Keys, secrets, rates and timeouts are left out,
+// so that rotating a key or slowing down does not stop a resume; an
+// Alibaba origin moved to another account in the same region and
+// endpoint is not told apart (its refs would name that account's orders).
 func fingerprint(cfg *config.Config) string {
 	names := make([]string, 0, len(cfg.Origins))
 	for n := range cfg.Origins {
@@ -94,7 +102,7 @@ func fingerprint(cfg *config.Config) string {
 	h := sha256.New()
 	for _, n := range names {
 		o := cfg.Origins[n]
-		fmt.Fprintf(h, "%q %q %q %q %q %q %v\n", n, o.Type, o.Region, o.Endpoint, o.AccessKeyID, o.ProjectID+"/"+o.AK, o.RenewByPurchase)
+		fmt.Fprintf(h, "%q %q %q %q %q %v\n", n, o.Type, o.Region, o.Endpoint, o.ProjectID, o.RenewByPurchase)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }

@@ -63,7 +63,7 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 		return code
 	}
 	if op.Mutating() && !f.dryRun && !f.noJournal {
-		j, id, err := c.openJournal(op, f)
+		j, id, cont, err := c.openJournal(op, f)
 		if err != nil {
 			return c.errorf("%s: %v", op, err)
 		}
@@ -73,8 +73,8 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 			}
 		}()
 		opts.Journal, opts.Fingerprint, opts.ResendInDoubtRenewals = j, fp, f.resendInDoubt
-		fmt.Fprintln(c.stderr, escapeControls(fmt.Sprintf("certbroker: run %s (journal %s); if it is interrupted, continue it with: certbroker %s --resume %s and the same refs",
-			id, j.Path(), op, id), false))
+		fmt.Fprintln(c.stderr, escapeControls(fmt.Sprintf("certbroker: run %s (journal %s); if it is interrupted, continue it with: certbroker %s %s and the same refs",
+			id, j.Path(), op, cont), false))
 	}
 
 	var finish func()
