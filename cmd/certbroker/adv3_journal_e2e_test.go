@@ -1,32 +1,12 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/certbroker/certbroker/provider"
 )
-
-// dropOutcomes rewrites a journal as a SIGKILL between each request and
-// its outcome record would have left it: the run record and the intents.
-func dropOutcomes(t *testing.T, path string) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keep []string
-	for _, l := range strings.SplitAfter(string(data), "\n") {
-		if !strings.Contains(l, `"t":"outcome"`) {
-			keep = append(keep, l)
-		}
-	}
-	if err := os.WriteFile(path, []byte(strings.Join(keep, "")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // fingerprint's doc: "Secrets ... are left out, so that rotating a key ...
 // does not stop a resume". Rotating an Alibaba (or Huawei) key replaces
