@@ -80,7 +80,9 @@
 // ([WithPacer]) is asked before every request a provider sends ([Pace]);
 // providers that do so declare [Capabilities.Paced]. A provider that is a
 // [Checker] validates a request without sending it, exactly as the call
-// would: dry runs use it.
+// would: dry runs use it. A provider serving IDs of several kinds whose
+// capabilities differ (Alibaba's order numbers and instance IDs) is an
+// [IDCapabilities]; callers read [CapabilitiesFor] an ID.
 //
 // # What is not here
 //
