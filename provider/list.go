@@ -56,7 +56,8 @@ type Lister interface {
 // them.
 type ListRequest struct {
 	// States keeps entries whose normalized state is one of these. Empty
-	// keeps every state.
+	// keeps every state. StateUnknown keeps entries whose native status
+	// the provider cannot map.
 	States []State
 	// ExpiringWithin, when positive, keeps entries with a known NotAfter
 	// before now + ExpiringWithin, including those already past. Zero
@@ -112,7 +113,7 @@ func (e ListEntry) Ref(origin string) Ref { return Ref{Origin: origin, ID: e.ID}
 
 // Validate checks what every provider refuses: a page size out of 0 to
 // [MaxPageSize], a negative ExpiringWithin, a state that is not one of
-// [States] (StateUnknown included: it is no state to filter on), and a
+// [States], and a
 // Domain that is not a plausible name (longer than 253 bytes, or holding
 // spaces, control characters, "/", "?", "#", "%" or "@"). It returns an
 // [*Error] of kind [KindInvalidArgument] with Op [OpList], or nil.
@@ -127,7 +128,7 @@ func (r ListRequest) Validate() error {
 		return bad("expiring-within %s is negative", r.ExpiringWithin)
 	}
 	for _, s := range r.States {
-		if s <= StateUnknown || int(s) >= len(stateNames) {
+		if s < StateUnknown || int(s) >= len(stateNames) {
 			return bad("state filter %v is not a normalized state", s)
 		}
 	}

@@ -185,7 +185,7 @@ func TestFakeListRefusesBadRequests(t *testing.T) {
 		{PageSize: -1},
 		{PageSize: provider.MaxPageSize + 1},
 		{ExpiringWithin: -time.Hour},
-		{States: []provider.State{provider.StateUnknown}},
+		{States: []provider.State{provider.State(-1)}},
 		{PageToken: "not-a-token"},
 		{PageToken: "fake-1/../x"},
 		{Domain: "a/b"},
