@@ -201,7 +201,9 @@ func TestSuiteCatches(t *testing.T) {
 				{"list/invalid", "list with negative page size: the backend received 1 request(s), want none"},
 			}},
 		{"lister disagrees with Status",
-			wrap(func(f *Fake) provider.Provider { return listSays{Fake: f, from: provider.StateIssued, to: provider.StateExpiring} }),
+			wrap(func(f *Fake) provider.Provider {
+				return listSays{Fake: f, from: provider.StateIssued, to: provider.StateExpiring}
+			}),
 			[]want{{"list/agrees_with_status", "listed in state expiring, but Status reports issued"}}},
 		{"declares Paced but does not pace listing",
 			wrap(func(f *Fake) provider.Provider { return claimsPaced{f} }),
