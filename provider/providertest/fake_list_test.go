@@ -230,3 +230,47 @@ func TestFakeListFailures(t *testing.T) {
 	cancel2()
 	kindIs(t, <-done, provider.KindUnavailable)
 }
+
+// TestFakeListConcurrentDeletes lists while other goroutines delete half
+// the orders: no order is listed twice, and every order never deleted is
+// listed.
+func TestFakeListConcurrentDeletes(t *testing.T) {
+	t.Parallel()
+	f := providertest.NewFake()
+	var keep, drop []string
+	for i := range 200 {
+		if i%2 == 0 {
+			keep = append(keep, f.Seed(provider.StateIssued))
+		} else {
+			drop = append(drop, f.Seed(provider.StateCancelled))
+		}
+	}
+	done := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for i := w; i < len(drop); i += 4 {
+				if _, err := f.Delete(t.Context(), provider.DeleteRequest{ID: drop[i]}); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	seen := map[string]int{}
+	for _, id := range listAll(t, f, provider.ListRequest{PageSize: 3}) {
+		if seen[id]++; seen[id] > 1 {
+			t.Errorf("%s listed twice", id)
+		}
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range keep {
+		if seen[id] != 1 {
+			t.Errorf("%s, never deleted, listed %d times", id, seen[id])
+		}
+	}
+}
