@@ -57,7 +57,7 @@ type listing struct {
 // readListing reads every page of req from the provider of h, failing the
 // test on an error or on more pages than entries could explain (tokens in
 // a cycle). between, when not nil, runs after each page.
-func readListing(t testing.TB, h Harness, what string, req provider.ListRequest, max int, between func(page int, entries []provider.ListEntry)) listing {
+func readListing(t testing.TB, h Harness, what string, req provider.ListRequest, most int, between func(page int, entries []provider.ListEntry)) listing {
 	t.Helper()
 	l := h.Provider().(provider.Lister)
 	var out listing
@@ -74,8 +74,8 @@ func readListing(t testing.TB, h Harness, what string, req provider.ListRequest,
 		if between != nil {
 			between(out.pages, page.Entries)
 		}
-		if out.pages > 2*max+4 {
-			t.Errorf("%s: %d pages for at most %d entries: the page tokens never end", what, out.pages, max)
+		if out.pages > 2*most+4 {
+			t.Errorf("%s: %d pages for at most %d entries: the page tokens never end", what, out.pages, most)
 			return out
 		}
 	}
