@@ -84,6 +84,17 @@
 // capabilities differ (Alibaba's order numbers and instance IDs) is an
 // [IDCapabilities]; callers read [CapabilitiesFor] an ID.
 //
+// # Listing
+//
+// A provider that is a [Lister] lists its origin's certificates one page
+// per call, filtered by normalized states, expiry within a duration, and
+// domain (exact or a name under it). A page carries the token of the next;
+// [Pages] iterates over a whole listing, so memory stays at one page.
+// Every page request is paced like any other ([Pace] with the list API's
+// name). An order present throughout a listing is listed exactly once;
+// one created or deleted meanwhile at most once. [ListRequest.Validate]
+// holds the checks every provider makes before sending.
+//
 // # What is not here
 //
 // This package imports only the standard library. Cloud adapters live in

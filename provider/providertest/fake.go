@@ -3,6 +3,7 @@ package providertest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,10 +20,12 @@ import (
 //   - Delete: from StateReviewFailed or StateCancelled, after which the
 //     order is gone and every call on it fails with KindNotFound;
 //   - Renew: from StateExpiring, creating a new order in
-//     StatePendingApplication and leaving the old one unchanged;
+//     StatePendingApplication (with the old order's domains and type, and
+//     no NotAfter) and leaving the old one unchanged;
 //   - Status: from any state, reporting it.
 //
 // Any other transition fails with KindInvalidState and changes nothing.
+// The Fake is also a [provider.Lister] (see [Fake.List]).
 // [Fake.Capabilities] describes exactly this machine, and the Fake applies
 // it by consulting its own capabilities, so the two cannot disagree.
 //
@@ -63,6 +66,8 @@ type Fake struct {
 type order struct {
 	state    provider.State
 	notAfter time.Time
+	domains  []string // see SeedOptions
+	typ      string
 }
 
 // FakeOption configures a [Fake].
@@ -274,7 +279,7 @@ func (f *Fake) applyLocked(op provider.Op, id, reqID string) (*provider.Result, 
 		return res, nil
 	case provider.OpRenew:
 		newID := f.newIDLocked()
-		f.orders[newID] = &order{state: c.Lands}
+		f.orders[newID] = &order{state: c.Lands, domains: slices.Clone(o.domains), typ: o.typ}
 		f.renewals = append(f.renewals, Renewal{From: id, NewID: newID})
 		res.NewID = newID
 	}

@@ -86,3 +86,12 @@ func (h *FakeHarness) Hang(t testing.TB) {
 	h.fake.SetLatency(AllOps, -1)
 	t.Cleanup(func() { h.fake.SetLatency(AllOps, 0) })
 }
+
+// SeedWith implements [ListSeeder].
+func (h *FakeHarness) SeedWith(t testing.TB, o SeedOptions) string {
+	t.Helper()
+	if !slices.Contains(h.States(), o.State) {
+		t.Fatalf("FakeHarness.SeedWith: %v is not a normalized state", o.State)
+	}
+	return h.fake.SeedWith(o)
+}

@@ -48,6 +48,20 @@ import (
 //     with context.Canceled in the chain and kind KindCanceled,
 //     KindOutcomeUnknown (mutating) or KindUnavailable (Status).
 //   - "concurrent": 16 orders changed at once, all successfully.
+//   - "list/...", if the provider implements [provider.Lister], on a
+//     fresh backend holding only the orders the suite seeds:
+//     "agrees_with_status" (one order per state, each listed once, in the
+//     state Status reports, with a native state); "pages_of_N" for N of
+//     1, 2 and 7 (15 orders, each exactly once, no page above N, every
+//     request paced by a Paced provider); "filter_state" (each state, and
+//     two at once); "filter_expiry_domain", if the harness is a
+//     [ListSeeder] (ExpiringWithin, Domain exact, under and case-folded,
+//     and combined); "delete_mid_listing", if Delete is allowed from some
+//     state (an order already listed and one ahead deleted after the
+//     first page: none listed twice, none of the others skipped); and
+//     "invalid" (bad page sizes, a negative expiry, bad states, a domain
+//     with a slash and a forged page token refused with
+//     KindInvalidArgument, sending nothing).
 //
 // Every failure is checked for its kind with errors.Is and for being a
 // [*provider.Error].
@@ -105,12 +119,16 @@ type suite[T testingT[T]] struct {
 	caps       provider.Capabilities
 	invalidIDs []string
 	hanger     bool
+	lister     bool // the provider is a provider.Lister
+	listSeeder bool // the harness is a ListSeeder
 }
 
 func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
 	t.Helper()
 	probe := newHarness(t)
 	_, hanger := probe.(Hanger)
+	_, lister := probe.Provider().(provider.Lister)
+	_, listSeeder := probe.(ListSeeder)
 	s := &suite[T]{
 		newHarness: newHarness,
 		cfg:        cfg,
@@ -118,6 +136,8 @@ func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
 		caps:       provider.CapabilitiesFor(probe.Provider(), probe.UnknownID(t)),
 		invalidIDs: probe.InvalidIDs(),
 		hanger:     hanger,
+		lister:     lister,
+		listSeeder: listSeeder,
 	}
 	t.Run("capabilities", s.capabilities)
 	for _, op := range provider.Ops() {
@@ -131,6 +151,9 @@ func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
 		t.Run("hang", s.hang)
 	}
 	t.Run("concurrent", s.concurrent)
+	if s.lister {
+		t.Run("list", s.list)
+	}
 }
 
 // allowedState returns a state of the harness from which op is accepted,

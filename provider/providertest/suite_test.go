@@ -79,6 +79,8 @@ func checkCoverage(t *testing.T, tests []string, caps provider.Capabilities) {
 	if caps.Renew.Supported {
 		want = append(want, "renew/twice")
 	}
+	want = append(want, "list/agrees_with_status", "list/pages_of_1", "list/pages_of_2", "list/pages_of_7",
+		"list/filter_state", "list/filter_expiry_domain", "list/delete_mid_listing", "list/invalid")
 	for _, name := range want {
 		if !slices.Contains(tests, name) {
 			t.Errorf("the suite did not run %s", name)
@@ -174,6 +176,38 @@ func TestSuiteCatches(t *testing.T) {
 		{"context checked only before the call",
 			wrap(func(f *Fake) provider.Provider { return checksContextOnce{f} }),
 			[]want{{"hang/status", "did not return within 200ms"}}},
+		{"lister repeats an entry across pages",
+			wrap(func(f *Fake) provider.Provider { return repeatsAcrossPages{f} }),
+			[]want{
+				{"list/pages_of_1", "listed more than once"},
+				{"list/pages_of_7", "listed more than once"},
+			}},
+		{"lister pages by offset",
+			wrap(func(f *Fake) provider.Provider { return offsetPaging{f} }),
+			[]want{{"list/delete_mid_listing", "not listed"}}},
+		{"lister ignores the state filter",
+			wrap(func(f *Fake) provider.Provider { return dropsFilter{Fake: f, states: true} }),
+			[]want{{"list/filter_state", "which the listing should not hold"}}},
+		{"lister ignores the expiry filter",
+			wrap(func(f *Fake) provider.Provider { return dropsFilter{Fake: f, expiry: true} }),
+			[]want{{"list/filter_expiry_domain", "listing expiring within 30 days: listed order"}}},
+		{"lister ignores the domain filter",
+			wrap(func(f *Fake) provider.Provider { return dropsFilter{Fake: f, domain: true} }),
+			[]want{{"list/filter_expiry_domain", "listing domain example.com: listed order"}}},
+		{"lister accepts a negative page size",
+			wrap(func(f *Fake) provider.Provider { return lenientPageSize{f} }),
+			[]want{
+				{"list/invalid", "list with negative page size: succeeded, want an error of kind invalid_argument"},
+				{"list/invalid", "list with negative page size: the backend received 1 request(s), want none"},
+			}},
+		{"lister disagrees with Status",
+			wrap(func(f *Fake) provider.Provider {
+				return listSays{Fake: f, from: provider.StateIssued, to: provider.StateExpiring}
+			}),
+			[]want{{"list/agrees_with_status", "listed in state expiring, but Status reports issued"}}},
+		{"declares Paced but does not pace listing",
+			wrap(func(f *Fake) provider.Provider { return claimsPaced{f} }),
+			[]want{{"list/pages_of_2", "declares Capabilities.Paced but called Pace 0 times for 8 requests"}}},
 		{"unsupported renew goes ahead",
 			wrap(func(f *Fake) provider.Provider { return noRenew{Fake: f, broken: true} }),
 			[]want{
