@@ -91,6 +91,13 @@
 // [BulkOptions.ResendInDoubtRenewals] says so. Package journal has a
 // file-based Journal.
 //
+// # Listing
+//
+// [Broker.List] lists certificates across origins whose provider is a
+// [provider.Lister], one page per request, paced and retried like a read;
+// an origin that fails or does not list yields one error item and the
+// others go on.
+//
 // # Observability
 //
 // The broker logs with log/slog, quietly by default ([WithLogger] turns it

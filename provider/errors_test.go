@@ -229,3 +229,10 @@ func TestKindOfAggregate(t *testing.T) {
 		}
 	}
 }
+
+func TestListIsNotMutating(t *testing.T) {
+	t.Parallel()
+	if provider.OpList.Mutating() || provider.OpStatus.Mutating() || !provider.OpRevoke.Mutating() {
+		t.Error("list and status must be reads, revoke a change")
+	}
+}

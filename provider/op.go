@@ -27,8 +27,9 @@ func ParseOp(s string) (Op, error) {
 	return "", &Error{Kind: KindInvalidArgument, Message: fmt.Sprintf("unknown operation %q: want cancel, revoke, delete, renew or status", truncate(s))}
 }
 
-// Mutating reports whether op changes anything at the cloud.
-func (op Op) Mutating() bool { return op != OpStatus }
+// Mutating reports whether op changes anything at the cloud: every
+// operation but Status and listing ([OpList]).
+func (op Op) Mutating() bool { return op != OpStatus && op != OpList }
 
 // CreatesOrder reports whether a successful op creates a new order, so that
 // sending it twice creates two. Only Renew does.
