@@ -17,6 +17,7 @@ Usage:
   certbroker renew   [flags] REF...   create renewal orders for expiring certificates
   certbroker status  [flags] REF...   show the state of orders
   certbroker runs                     list recent journaled runs and their counts
+  certbroker list                     list the certificates of every origin (filters: state, expiry, domain)
   certbroker demo                     run every operation against in-process emulators
   certbroker emulate                  run both emulators and print a config for them
   certbroker version                  print the version
@@ -68,6 +69,8 @@ func (c *cli) help(args []string) int {
 		return exitOK
 	case "runs":
 		fmt.Fprint(c.stdout, runsUsage)
+	case "list":
+		fmt.Fprint(c.stdout, listUsage)
 		return exitOK
 	case "version":
 		fmt.Fprint(c.stdout, versionUsage)

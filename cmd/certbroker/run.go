@@ -57,6 +57,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 	switch cmd {
 	case "runs":
 		return c.runRuns(rest)
+	case "list":
+		return interruptedCode(ctx, c.runList(ctx, rest))
 	case "demo":
 		return interruptedCode(ctx, c.runDemo(ctx, rest))
 	case "emulate":
