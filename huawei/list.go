@@ -33,8 +33,8 @@ const (
 	apiList      = "list-certificates" // v3
 	pathV3List   = "/v3/scm/certificates"
 	listLimit    = 50 // the largest documented limit; every request asks for it
-	listBack     = 5  // rows re-read before the offset, to find the anchor again
-	listMaxPage  = listLimit - listBack
+	listBack     = 5  // rows re-read before the anchor's own, to find it again
+	listMaxPage  = listLimit - listBack - 1
 	listRequests = 4 // requests one page may send while client-side filters drop rows
 	listSortKey  = "certExpiredTime"
 	listSortDir  = "ASC"
@@ -192,7 +192,7 @@ func statusFilter(states []provider.State) (status string, none bool) {
 // by certExpiredTime ascending (an order whose status changes keeps its
 // place, unlike with the default certUpdateTime). Every request asks for
 // 50 rows and is paced under the API name "list-certificates"; a page
-// holds at most 45 entries (the default too) and sends at most 4 requests
+// holds at most 44 entries (the default too) and sends at most 4 requests
 // while filters applied here drop rows, so a page may be short or empty
 // without being the last.
 //
@@ -216,8 +216,9 @@ func statusFilter(states []provider.State) (status string, none bool) {
 // OV_SSL_CERT"). A row without a valid certificate ID is skipped.
 //
 // Paging and changes: the token holds the offset after the last row read
-// and that row's ID. The next page re-reads 5 rows before the offset and
-// resumes after the anchor wherever it now is, so up to 5 orders deleted
+// and that row's ID. The next page re-reads the anchor's row and the 5
+// before it and resumes after the anchor wherever it now is in those 50
+// rows, so up to 5 orders deleted
 // (or moved) before it, or any number inserted before it within the
 // 50-row window, shift nothing. When the anchor itself is gone or moved
 // out of the window, the page resumes at the plain offset and may skip or
@@ -262,7 +263,7 @@ func (a *Adapter) List(ctx context.Context, req provider.ListRequest) (*provider
 	for range listRequests {
 		start := pos.offset
 		if pos.anchor != "" {
-			start = max(0, pos.offset-listBack)
+			start = max(0, pos.offset-1-listBack)
 		}
 		q.Offset = strconv.Itoa(start)
 		rows, rid, err := a.listRows(ctx, q)
