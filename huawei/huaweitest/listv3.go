@@ -150,7 +150,8 @@ func (q v3ListQuery) matches(c *cert, now time.Time) bool {
 // ("certificates within validity and at most that many days past it":
 // rows with a NotAfter no earlier than now minus that many days; rows
 // without one are left out [unverified]). Ties in the sort are broken by
-// creation order, reversed with DESC. enterprise_project_id,
+// creation order, reversed with DESC; with certExpiredTime, certificates
+// without an expiry sort first in ASC [unverified]. enterprise_project_id,
 // deploy_support and owned_by_self are accepted and ignored. Each row's
 // expire_time is written like the details' times (TimeFormat), "" when
 // the certificate has none. total_count counts every match before paging.
