@@ -198,9 +198,9 @@ func statusFilter(states []provider.State) (status string, none bool) {
 //
 // Filters: States becomes the status parameter when all the native
 // statuses that map to them are one documented filter value (PAID for
-// pending application, ISSUED for issued or expiring, EXPIRED, UNPASSED,
-// REVOKING, REVOKED, UPLOAD, CANCELCHECKING is not alone: see
-// statusFilter), and is applied here too; a state no native status maps
+// pending application, ISSUED for issued and/or expiring, and EXPIRED,
+// UNPASSED, REVOKING, REVOKED, UPLOAD; not under review or cancelling,
+// which are several statuses: see statusFilter), and is applied here too; a state no native status maps
 // to (StateCancelled, which SCM shows as PAID) lists nothing without a
 // request. Domain is sent as content (documented as a keyword of name or
 // domain; whether it searches every SAN is [unverified]) and matched
