@@ -109,8 +109,8 @@ func parseV3ListQuery(raw string) (v3ListQuery, *apiError) {
 	}
 	if d := v.Get("expired_days_since"); d != "" {
 		n, err := strconv.Atoi(d)
-		if err != nil || n < 0 {
-			return q, errParam("expired_days_since must be a non-negative integer")
+		if err != nil || n < 0 || n > 1095 {
+			return q, errParam("expired_days_since must be an integer from 0 to 1095")
 		}
 		q.expiredDaysSince = n
 	}
@@ -147,9 +147,10 @@ func (q v3ListQuery) matches(c *cert, now time.Time) bool {
 // or ASC), status (one documented status, or ALL), content (a keyword,
 // matched case-insensitively as a substring of the name and every domain
 // [unverified: whether SANs are searched]), expired_days_since
-// ("certificates within validity and at most that many days past it":
-// rows with a NotAfter no earlier than now minus that many days; rows
-// without one are left out [unverified]). Ties in the sort are broken by
+// (0 to 1095, "certificates within validity and at most that many days
+// past it": rows with a NotAfter no earlier than now minus that many days;
+// rows without one are left out [unverified]; absent, it does not filter,
+// although the reference gives it a default of 0 [unverified]). Ties in the sort are broken by
 // creation order, reversed with DESC; with certExpiredTime, certificates
 // without an expiry sort first in ASC [unverified]. enterprise_project_id,
 // deploy_support and owned_by_self are accepted and ignored. Each row's

@@ -104,6 +104,7 @@ func TestListV3Refuses(t *testing.T) {
 		{"sort dir", model.ListCertificatesRequest{SortDir: ptr("UP")}},
 		{"status CANCELSUPPLEMENTING is no filter value", model.ListCertificatesRequest{Status: ptr("CANCELSUPPLEMENTING")}},
 		{"negative expired_days_since", model.ListCertificatesRequest{ExpiredDaysSince: ptr(int32(-1))}},
+		{"expired_days_since above 1095", model.ListCertificatesRequest{ExpiredDaysSince: ptr(int32(1096))}},
 	} {
 		_, err := c.ListCertificates(&tt.req)
 		if err == nil {
