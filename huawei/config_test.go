@@ -163,7 +163,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 func TestSuggestedRate(t *testing.T) {
 	t.Parallel()
 	a := mustNew(t, stubConfig("http://127.0.0.1:1"))
-	for _, api := range []string{apiCancel, apiRevoke, apiDelete, apiShow, apiPurchase} {
+	for _, api := range []string{apiCancel, apiRevoke, apiDelete, apiShow, apiList, apiPurchase} {
 		rate, burst := a.SuggestedRate(api)
 		want, wantBurst := 20.0, 10
 		if api == apiPurchase {

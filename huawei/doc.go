@@ -34,6 +34,7 @@
 //	        POST /v3/scm/certificates/buy,
 //	        GET the new certificate
 //	Status  GET /v3/scm/certificates/{id}                    any
+//	List    GET /v3/scm/certificates (offset paging)         any
 //
 // Status maps the native status (states.go): PAID is
 // pending_application (a cancelled application reads the same); CHECKING,
@@ -47,6 +48,17 @@
 // an unreadable one leaves NotAfter zero and never fails the call.
 // [Adapter.Renew] lists what a renewal requires and how an unpaid
 // purchase is reported.
+//
+// The Adapter is a [provider.Lister] ([Adapter.List]): entries are mapped
+// as Status maps them; the status and content (domain keyword) filters
+// are sent when they narrow the listing, and every filter is applied
+// exactly on the adapter's side (expired_days_since bounds how long ago a
+// certificate expired, not how soon, so it is not sent). The API pages
+// by offset; the page token keeps the last row's ID and the next page
+// re-reads a few rows to find it again, so deletes before the position
+// shift nothing unless more than five happen between two pages (then
+// orders may be skipped or repeated). Each request is paced as
+// "list-certificates".
 //
 // # Errors
 //

@@ -49,8 +49,11 @@
 //   - Operations (ops.go, show.go, list.go, purchase.go, buy.go):
 //     cancel-cert (撤回SSL证书申请, with late failures), revoke (吊销SSL证书,
 //     refused within [ExpiringWindow] of expiry), delete (删除SSL证书), v2
-//     and v3 details (api-ccm ShowCertificate), the list's filters and
-//     paging, v2 purchase and v3 buy (unpaid orders [unverified]).
+//     and v3 details (api-ccm ShowCertificate), the v2 and v3 lists'
+//     filters, sort and paging (listv3.go: GET /v3/scm/certificates,
+//     api-ccm ListCertificates), v2 purchase and v3 buy (unpaid orders
+//     [unverified]). [Server.SeedListed] seeds an expiry and domains for
+//     listing tests.
 //   - States (state.go, store.go): the native statuses are the StatusXxx
 //     constants; [Server.Seed] documents each state's native form and
 //     [States] lists what it accepts; pending transitions settle on

@@ -35,6 +35,7 @@ type route struct {
 //	GET    /v2/{project_id}/scm/cert/{cert_id}               ActionDetails
 //	GET    /v2/{project_id}/scm/certlist                     ActionList
 //	POST   /v2/{project_id}/scm/cert/purchase                ActionPurchase
+//	GET    /v3/scm/certificates                              ActionList (v3)
 //	GET    /v3/scm/certificates/{certificate_id}             ActionDetails (v3)
 //	DELETE /v3/scm/certificates/{certificate_id}             ActionDelete (v3)
 //	POST   /v3/scm/certificates/buy                          ActionPurchase (v3)
@@ -66,6 +67,7 @@ func routes() []routeDef {
 		{http.MethodGet, "/v2/{project_id}/scm/cert/{cert_id}", ActionDetails},
 		{http.MethodGet, "/v2/{project_id}/scm/certlist", ActionList},
 		{http.MethodPost, "/v2/{project_id}/scm/cert/purchase", ActionPurchase},
+		{http.MethodGet, "/v3/scm/certificates", ActionList},
 		{http.MethodGet, "/v3/scm/certificates/{cert_id}", ActionDetails},
 		{http.MethodDelete, "/v3/scm/certificates/{cert_id}", ActionDelete},
 		{http.MethodPost, "/v3/scm/certificates/buy", ActionPurchase},

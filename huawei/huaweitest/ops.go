@@ -23,7 +23,8 @@ const (
 	// ActionDetails is GET /v2/{project_id}/scm/cert/{cert_id} and GET
 	// /v3/scm/certificates/{certificate_id}.
 	ActionDetails = "details"
-	// ActionList is GET /v2/{project_id}/scm/certlist.
+	// ActionList is GET /v2/{project_id}/scm/certlist and GET
+	// /v3/scm/certificates.
 	ActionList = "list"
 	// ActionPurchase is POST /v2/{project_id}/scm/cert/purchase and POST
 	// /v3/scm/certificates/buy.
@@ -43,6 +44,8 @@ func (s *Server) apply(rt route, body []byte, now time.Time) (int, []byte, *apiE
 	switch {
 	case rt.v3 && rt.api == ActionPurchase:
 		v, err = s.buy(rt.project, body, now)
+	case rt.v3 && rt.api == ActionList:
+		v, err = s.listV3(rt.project, rt.query, now)
 	case rt.v3 && !validCertID(rt.certID):
 		// The v3 reference bounds certificate_id to 16 characters.
 		return 0, nil, errCertID()

@@ -148,6 +148,9 @@ type cert struct {
 	// CANCELCHECKING: the CA had already approved, so the withdrawal
 	// fails late and the certificate settles to ISSUED, not PAID.
 	cancelFails bool
+	// sweepLate keeps an ISSUED certificate ISSUED past its NotAfter
+	// (SeedListed).
+	sweepLate bool
 }
 
 func isPending(status string) bool {

@@ -25,6 +25,45 @@ import (
 // Every seeded certificate is an OV_SSL_CERT, GLOBALSIGN, SINGLE_DOMAIN
 // certificate with one domain. Seed panics for a state not in States.
 func (s *Server) Seed(st provider.State) string {
+	return s.SeedCert(s.certFor(st))
+}
+
+// SeedListed is Seed with a chosen NotAfter and domains, for listing
+// tests: the first domain is the primary one, and more than one makes a
+// MULTI_DOMAIN certificate with that many domains. A zero notAfter keeps
+// Seed's. It panics as Seed does, and for a state whose status has no
+// expiry (pending application, under review, review failed, cancelling,
+// cancelled) given a non-zero notAfter.
+//
+// An issued or expiring certificate given a notAfter already past stays
+// ISSUED, as if SCM had not yet swept it to EXPIRED (how soon SCM does is
+// [unverified]; the adapter reads ISSUED past expiry as expiring); other
+// certificates turn EXPIRED at their expiry as usual.
+func (s *Server) SeedListed(st provider.State, notAfter time.Time, domains ...string) string {
+	c := s.certFor(st)
+	if !notAfter.IsZero() {
+		if c.NotAfter.IsZero() {
+			panic(fmt.Sprintf("huaweitest: SeedListed: a certificate in state %v has no expiry", st))
+		}
+		c.NotAfter = notAfter
+	}
+	if len(domains) > 0 {
+		c.DomainName, c.AltNames = domains[0], domains[1:]
+		if len(domains) > 1 {
+			c.DomainType, c.DomainCount = "MULTI_DOMAIN", len(domains)
+		}
+	}
+	id := s.SeedCert(c)
+	if c.Status == StatusIssued {
+		s.mu.Lock()
+		s.certs[id].sweepLate = true
+		s.mu.Unlock()
+	}
+	return id
+}
+
+// certFor is the certificate Seed creates in state st.
+func (s *Server) certFor(st provider.State) Cert {
 	now := s.now()
 	year := now.Add(365 * 24 * time.Hour)
 	c := Cert{Source: SourcePurchased}
@@ -54,7 +93,7 @@ func (s *Server) Seed(st provider.State) string {
 	default:
 		panic(fmt.Sprintf("huaweitest: Seed cannot create a certificate in state %v", st))
 	}
-	return s.SeedCert(c)
+	return c
 }
 
 // SeedCert adds c, out of band, and returns its ID. Empty fields get
@@ -268,7 +307,7 @@ func (s *Server) refreshLocked(c *cert, now time.Time) {
 	if d := s.cfg.settleDelay; d > 0 && isPending(c.Status) && !now.Before(c.pendingSince.Add(d)) {
 		c.settle(now)
 	}
-	if c.Status == StatusIssued && !c.NotAfter.IsZero() && !now.Before(c.NotAfter) {
+	if c.Status == StatusIssued && !c.NotAfter.IsZero() && !now.Before(c.NotAfter) && !c.sweepLate {
 		c.setStatus(StatusExpired, now)
 	}
 }
