@@ -240,6 +240,13 @@ func (s *suite[T]) listFilterExpiryDomain(t T) {
 	late := seed(200*day, "example.com", "api.example.net")
 	past := seed(-2*day, "other.org")
 	lookalike := seed(300*day, "badexample.com")
+	// Filter by the state the provider reports for the past-expiry order,
+	// not the seeded one: a provider may report an issued certificate
+	// near or past its end as expiring (Huawei's renewal window).
+	pastState := st
+	if res, err := call(t.Context(), h.Provider(), provider.OpStatus, past); err == nil {
+		pastState = res.State
+	}
 	tests := []struct {
 		name string
 		req  provider.ListRequest
@@ -251,7 +258,7 @@ func (s *suite[T]) listFilterExpiryDomain(t T) {
 		{"domain WWW.Example.COM", provider.ListRequest{Domain: "WWW.Example.COM"}, []string{soon}},
 		{"domain example.net (second domain)", provider.ListRequest{Domain: "example.net"}, []string{late}},
 		{"domain and expiry", provider.ListRequest{Domain: "example.com", ExpiringWithin: 30 * day, PageSize: 1}, []string{soon}},
-		{"state, domain and expiry", provider.ListRequest{States: []provider.State{st}, Domain: "other.org", ExpiringWithin: day}, []string{past}},
+		{"state, domain and expiry", provider.ListRequest{States: []provider.State{pastState}, Domain: "other.org", ExpiringWithin: day}, []string{past}},
 	}
 	for _, tt := range tests {
 		what := "listing " + tt.name
