@@ -107,10 +107,16 @@ func listed(o Order, orderType, status string) bool {
 }
 
 // matches reports whether o matches the lower-cased keyword: part of its
-// domain or of its instance ID.
+// domain, of one of its Sans [unverified: the page says "domain"], or of
+// its instance ID.
 func matches(o Order, keyword string) bool {
 	if keyword == "" {
 		return true
+	}
+	for _, d := range o.Sans {
+		if strings.Contains(strings.ToLower(d), keyword) {
+			return true
+		}
 	}
 	return strings.Contains(strings.ToLower(o.Domain), keyword) || strings.Contains(instanceID(o.ID), keyword)
 }
@@ -171,7 +177,7 @@ func (s *Server) listItem(r *record, now time.Time) map[string]any {
 		"TrusteeStatus":   "unTrustee",
 		"RootBrand":       "alibabatest",
 		"CommonName":      o.Domain,
-		"Sans":            o.Domain,
+		"Sans":            strings.Join(append([]string{o.Domain}, o.Sans...), ","),
 		"Expired":         o.Status == StatusExpired,
 		"Upload":          false,
 		"ResourceGroupId": "",
