@@ -12,6 +12,15 @@ import (
 
 // harness connects the conformance suite to an adapter and its own
 // emulator.
+//
+// It is not a providertest.ListSeeder: the suite's filter_expiry_domain
+// seeds orders in one state (issued, when the harness has it) with
+// NotAfter values in the past and 300 days ahead, and Alibaba's Status of
+// an issued certificate follows its NotAfter (ISSUED, WILLEXPIRED,
+// EXPIRED), so the emulator cannot hold an ISSUED order that ended two
+// days ago. TestListFilters checks the expiry and domain filters with
+// orders the emulator can hold. The suite's delete_mid_listing runs and
+// passes: see Adapter.List on paging under deletes.
 type harness struct {
 	s *alibabatest.Server
 	a *Adapter
