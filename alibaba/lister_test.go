@@ -1,6 +1,7 @@
 package alibaba
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -351,5 +352,72 @@ func TestListTokens(t *testing.T) {
 	// The same filters in another order take the token.
 	if _, err := a.List(t.Context(), provider.ListRequest{PageSize: 1, Domain: "Example.COM.", PageToken: first.Next}); err != nil {
 		t.Errorf("the token with the same filters, spelt differently: %v", err)
+	}
+}
+
+// TestListFaultsMidListing fails the second page of a listing with each
+// fault, and retries it from the same token: the failure has its kind
+// with Op list, and the finished listing holds every order exactly once.
+func TestListFaultsMidListing(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		fault alibabatest.FaultKind
+		kind  provider.Kind
+	}{
+		{alibabatest.FaultThrottle, provider.KindThrottled},
+		{alibabatest.FaultServerError, provider.KindUnavailable},
+		{alibabatest.FaultUnavailable, provider.KindUnavailable},
+		{alibabatest.FaultReset, provider.KindUnavailable},
+		{alibabatest.FaultMalformed, provider.KindUnavailable},
+	} {
+		t.Run(tt.fault.String(), func(t *testing.T) {
+			t.Parallel()
+			s := newEmulator(t)
+			a := adapterFor(t, s)
+			var ids []string
+			for range 25 {
+				ids = append(ids, s.Seed(provider.StateIssued))
+			}
+			req := provider.ListRequest{PageSize: 10}
+			var got []provider.ListEntry
+			failed := false
+			for pages := 0; ; pages++ {
+				if pages > 20 {
+					t.Fatal("the listing never ends")
+				}
+				if pages == 1 {
+					s.InjectFault(alibabatest.Fault{Action: actList, Kind: tt.fault, Times: 1})
+				}
+				page, err := a.List(t.Context(), req)
+				if err != nil {
+					if failed {
+						t.Fatalf("page %d failed again: %v", pages+1, err)
+					}
+					failed = true
+					var perr *provider.Error
+					if !errors.As(err, &perr) || perr.Kind != tt.kind || perr.Op != provider.OpList {
+						t.Errorf("err = %#v, want a *provider.Error of kind %s, op list", err, tt.kind)
+					}
+					continue // retry the same token
+				}
+				got = append(got, page.Entries...)
+				if page.Next == "" {
+					break
+				}
+				req.PageToken = page.Next
+			}
+			if !failed {
+				t.Fatal("the fault did not fail any page")
+			}
+			seen := countIDs(got)
+			for _, id := range ids {
+				if seen[id] != 1 {
+					t.Errorf("order %s listed %d times", id, seen[id])
+				}
+			}
+			if len(seen) != len(ids) {
+				t.Errorf("listed %d orders, want %d", len(seen), len(ids))
+			}
+		})
 	}
 }
