@@ -1,6 +1,7 @@
 package alibaba
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -11,6 +12,15 @@ import (
 
 // harness connects the conformance suite to an adapter and its own
 // emulator.
+//
+// It is not a providertest.ListSeeder: the suite's filter_expiry_domain
+// seeds orders in one state (issued, when the harness has it) with
+// NotAfter values in the past and 300 days ahead, and Alibaba's Status of
+// an issued certificate follows its NotAfter (ISSUED, WILLEXPIRED,
+// EXPIRED), so the emulator cannot hold an ISSUED order that ended two
+// days ago. TestListFilters checks the expiry and domain filters with
+// orders the emulator can hold. The suite's delete_mid_listing runs and
+// passes: see Adapter.List on paging under deletes.
 type harness struct {
 	s *alibabatest.Server
 	a *Adapter
@@ -103,6 +113,43 @@ func (h *instanceHarness) Seed(t testing.TB, st provider.State) string {
 }
 
 func (h *instanceHarness) UnknownID(testing.TB) string { return h.s.UnknownInstanceID() }
+
+// Provider is the adapter without its List: ListUserCertificateOrder
+// lists orders, not the instances this harness seeds, so the list checks
+// run in TestConformance only.
+func (h *instanceHarness) Provider() provider.Provider { return unlisted{h.a} }
+
+// unlisted hides the Lister of an adapter and keeps the optional
+// interfaces the suite looks for.
+type unlisted struct{ a *Adapter }
+
+var (
+	_ provider.IDChecker      = unlisted{}
+	_ provider.Checker        = unlisted{}
+	_ provider.IDCapabilities = unlisted{}
+)
+
+func (u unlisted) Capabilities() provider.Capabilities { return u.a.Capabilities() }
+func (u unlisted) CapabilitiesFor(id string) provider.Capabilities {
+	return u.a.CapabilitiesFor(id)
+}
+func (u unlisted) CheckID(id string) error          { return u.a.CheckID(id) }
+func (u unlisted) Check(req provider.Request) error { return u.a.Check(req) }
+func (u unlisted) Status(ctx context.Context, req provider.StatusRequest) (*provider.Result, error) {
+	return u.a.Status(ctx, req)
+}
+func (u unlisted) Cancel(ctx context.Context, req provider.CancelRequest) (*provider.Result, error) {
+	return u.a.Cancel(ctx, req)
+}
+func (u unlisted) Revoke(ctx context.Context, req provider.RevokeRequest) (*provider.Result, error) {
+	return u.a.Revoke(ctx, req)
+}
+func (u unlisted) Delete(ctx context.Context, req provider.DeleteRequest) (*provider.Result, error) {
+	return u.a.Delete(ctx, req)
+}
+func (u unlisted) Renew(ctx context.Context, req provider.RenewRequest) (*provider.Result, error) {
+	return u.a.Renew(ctx, req)
+}
 
 func (h *instanceHarness) InvalidIDs() []string {
 	return []string{"cas", "cas-cn-", "cas_dv-cn-", "CAS-cn-abc", "cas_DV-cn-abc", "cas-us-abc", "cas_-cn-abc",

@@ -98,6 +98,25 @@
 // left by a revocation only. The Notes say what each model sends. The
 // one difference is Renew, refused for instances.
 //
+// # Listing
+//
+// [Adapter.List] implements [provider.Lister] over
+// ListUserCertificateOrder (help.aliyun.com/document_detail/455804;
+// alibabacloud.com/help/en/ssl-certificate/developer-reference/api-cas-2020-04-07-listusercertificateorder):
+// the orders of OrderType CPACK, then of BUY, each newest first, through
+// the same pooled, paced calls as every operation (each page request is
+// paced as ListUserCertificateOrder). It sends only documented
+// parameters: OrderType, CurrentPage, ShowSize, Status when the state
+// filter is one state with a documented Status, and Keyword (a fuzzy
+// match on the domain) for a domain filter; everything is then filtered
+// exactly on the client side. The API pages by offset: the opaque page
+// token carries a cursor (the last OrderId) and the TotalCount seen, so
+// that no order is listed twice and an order present throughout is not
+// skipped when orders before it are deleted, on the [unverified]
+// assumptions that rows come newest first and new orders get higher IDs.
+// The List method's doc says what it cannot promise. Instances of the
+// instance model are not listed.
+//
 // # Errors
 //
 // Failures are [*provider.Error] values with Alibaba's code, message,
@@ -131,6 +150,10 @@
 //     of the adapter's transport.
 //   - The Status fallback reads at most four pages of 50 per order type
 //     (CPACK, then BUY), so a revoked order further down stays unknown.
+//   - List reads orders only (CPACK, BUY), not instances or uploaded
+//     certificates; ShowSize is capped at 100 [unverified]; ExpiringWithin
+//     and several states at once are filtered on the client side, so such
+//     pages may be sparse or empty while the listing goes on.
 //   - Do not set DEBUG=sdk in production: the SDK then prints signed URLs
 //     and response bodies, private keys included.
 //   - TestLiveStatus is an opt-in, read-only check against the real cloud

@@ -122,3 +122,84 @@ func TestListRejectsBadFilters(t *testing.T) {
 		serverError(t, err, http.StatusBadRequest, codeInvalidParameter)
 	}
 }
+
+// TestListLargeInventoryPages seeds 10,000 orders of both order types and
+// reads every page of each, with several ShowSize values and with a Status
+// filter: every order of the type (and status) exactly once, newest first,
+// TotalCount exact, and a page past the end empty.
+func TestListLargeInventoryPages(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	c := newClient(t, s)
+	want := map[string]map[string][]int64{OrderTypePackage: {}, OrderTypeBuy: {}}
+	for i := range 10_000 {
+		typ := OrderTypePackage
+		if i%4 == 0 {
+			typ = OrderTypeBuy
+		}
+		st := []string{StatusIssued, StatusPayed, StatusRevoked}[i%3]
+		o, _ := s.Order(s.SeedOrder(Order{Status: st, OrderType: typ}))
+		want[typ][""] = append(want[typ][""], o.ID)
+		want[typ][st] = append(want[typ][st], o.ID)
+	}
+	for _, tt := range []struct {
+		orderType, status string
+		size              int
+	}{
+		{OrderTypePackage, "", 50}, {OrderTypePackage, "", 1000}, {OrderTypeBuy, "", 33},
+		{OrderTypeBuy, StatusRevoked, 100}, {OrderTypePackage, StatusIssued, 7},
+	} {
+		wantIDs := slices.Clone(want[tt.orderType][tt.status])
+		slices.Reverse(wantIDs) // newest first
+		var got []int64
+		for page := 1; ; page++ {
+			resp, err := list(c, func(r *cas.ListUserCertificateOrderRequest) {
+				r.OrderType, r.Status = tt.orderType, tt.status
+				r.CurrentPage, r.ShowSize = requests.NewInteger(page), requests.NewInteger(tt.size)
+			})
+			if err != nil {
+				t.Fatalf("%+v page %d: %v", tt, page, err)
+			}
+			if resp.TotalCount != int64(len(wantIDs)) {
+				t.Fatalf("%+v page %d: TotalCount %d, want %d", tt, page, resp.TotalCount, len(wantIDs))
+			}
+			if len(resp.CertificateOrderList) > tt.size {
+				t.Fatalf("%+v page %d: %d rows", tt, page, len(resp.CertificateOrderList))
+			}
+			if len(resp.CertificateOrderList) == 0 {
+				break
+			}
+			got = append(got, ids(resp.CertificateOrderList)...)
+		}
+		if !slices.Equal(got, wantIDs) {
+			t.Errorf("%+v: listed %d orders, want the %d seeded, each once, newest first", tt, len(got), len(wantIDs))
+		}
+	}
+}
+
+// TestListSans lists an order's other domains after its domain in Sans,
+// and Keyword finds them.
+func TestListSans(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	c := newClient(t, s)
+	id := s.SeedOrder(Order{Status: StatusIssued, Domain: "example.com", Sans: []string{"api.example.net", "www.example.com"}})
+	s.SeedOrder(Order{Status: StatusIssued, Domain: "other.org"})
+	for _, tt := range []struct {
+		keyword string
+		want    int
+	}{{"", 2}, {"EXAMPLE.NET", 1}, {"api.example", 1}, {"example.org", 0}} {
+		resp, err := list(c, func(r *cas.ListUserCertificateOrderRequest) { r.Keyword = tt.keyword })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.CertificateOrderList) != tt.want {
+			t.Errorf("Keyword %q: %d rows, want %d", tt.keyword, len(resp.CertificateOrderList), tt.want)
+		}
+		for _, it := range resp.CertificateOrderList {
+			if strings.EqualFold(it.Domain, "example.com") && it.Sans != "example.com,api.example.net,www.example.com" {
+				t.Errorf("order %s: Sans %q", id, it.Sans)
+			}
+		}
+	}
+}

@@ -74,6 +74,9 @@ type Order struct {
 	Cancelled bool
 	// Domain is the order's (first) domain, the certificate's CN.
 	Domain string
+	// Sans are the order's other domains, listed after Domain in the
+	// list item's Sans.
+	Sans []string
 	// ProductCode is the CAS product; "digicert-free-1-free" if empty.
 	ProductCode string
 	// OrderType is OrderTypePackage (default) or OrderTypeBuy.
@@ -132,6 +135,7 @@ func (o Order) current(now time.Time) Order {
 		o.Status = certStatus(o.NotAfter, now)
 	}
 	o.Tags = slices.Clone(o.Tags)
+	o.Sans = slices.Clone(o.Sans)
 	return o
 }
 
@@ -200,6 +204,7 @@ func (o Order) normalize(now time.Time) (Order, error) {
 		o.BuyDate = now
 	}
 	o.Tags = slices.Clone(o.Tags)
+	o.Sans = slices.Clone(o.Sans)
 	return o, nil
 }
 
