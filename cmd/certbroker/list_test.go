@@ -1,9 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certbroker/certbroker/provider"
 )
 
 // TestListRefusesBadFlags: bad filter values are refused with exit 2
@@ -46,6 +49,45 @@ func TestParseDays(t *testing.T) {
 		got, err := parseDays(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
 			t.Errorf("parseDays(%q) = %v, %v; want %v, ok=%v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestListExpiringEndToEnd: `list --expiring-within 30d` over both
+// emulators lists exactly the certificates that expire within 30 days,
+// each once, with its not_after, and exits 0.
+func TestListExpiringEndToEnd(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, false)
+	want := map[string]bool{
+		"alibaba:" + w.ali.Seed(provider.StateExpiring): true,
+		"huawei:" + w.hw.Seed(provider.StateExpiring):   true,
+	}
+	notWanted := []string{"alibaba:" + w.ali.Seed(provider.StateIssued), "huawei:" + w.hw.Seed(provider.StateIssued)}
+	r := w.run(t, "", terminals{}, "list", "--config", w.cfgPath, "--expiring-within", "30d", "--output", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	seen := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var l listLine
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		seen[l.Ref]++
+		na, err := time.Parse(time.RFC3339, l.NotAfter)
+		if l.Schema != 1 || err != nil || na.After(time.Now().Add(30*24*time.Hour)) {
+			t.Errorf("line %+v: want schema 1 and a not_after within 30 days", l)
+		}
+	}
+	for ref := range want {
+		if seen[ref] != 1 {
+			t.Errorf("%s listed %d times, want once; stdout:\n%s", ref, seen[ref], r.stdout)
+		}
+	}
+	for _, ref := range notWanted {
+		if seen[ref] != 0 {
+			t.Errorf("%s (a year left) listed", ref)
 		}
 	}
 }
