@@ -92,13 +92,7 @@ func (q listQuery) matches(c *cert) bool {
 	if q.content == "" {
 		return true
 	}
-	fields := append([]string{c.ID, c.Name}, c.domains()...)
-	for _, f := range fields {
-		if strings.Contains(strings.ToLower(f), q.content) {
-			return true
-		}
-	}
-	return false
+	return containsFold(q.content, append([]string{c.ID, c.Name}, c.domains()...))
 }
 
 // list answers GET …/certlist for project. It takes order_status (one of
@@ -133,27 +127,9 @@ func (s *Server) list(project, rawQuery string, now time.Time) (any, *apiError) 
 			hits = append(hits, c)
 		}
 	}
-	slices.SortFunc(hits, func(a, b *cert) int {
-		r := 0
-		switch q.sortKey {
-		case "certExpiredTime":
-			r = a.NotAfter.Compare(b.NotAfter)
-		case "certStatus":
-			r = cmp.Compare(a.Status, b.Status)
-		case "certUpdateTime":
-			r = a.updated.Compare(b.updated)
-		}
-		if r == 0 {
-			r = cmp.Compare(a.seq, b.seq)
-		}
-		if q.desc {
-			r = -r
-		}
-		return r
-	})
+	sortCerts(hits, q.sortKey, q.desc)
 	body := listBody{Total: len(hits), FreeRemain: max(freeQuota-free, 0), OrderList: []listItem{}}
-	start := min(q.offset, len(hits))
-	for _, c := range hits[start:min(start+q.limit, len(hits))] {
+	for _, c := range window(hits, q.offset, q.limit) {
 		body.OrderList = append(body.OrderList, listItemOf(c))
 	}
 	return body, nil
@@ -179,4 +155,45 @@ func listItemOf(c *cert) listItem {
 		it.WildcardNumber = c.DomainCount
 	}
 	return it
+}
+
+// sortCerts orders hits as both lists do: by sortKey (certExpiredTime,
+// certStatus or certUpdateTime; anything else keeps creation order), ties
+// broken by creation order, the whole reversed when desc.
+func sortCerts(hits []*cert, sortKey string, desc bool) {
+	slices.SortFunc(hits, func(a, b *cert) int {
+		r := 0
+		switch sortKey {
+		case "certExpiredTime":
+			r = a.NotAfter.Compare(b.NotAfter)
+		case "certStatus":
+			r = cmp.Compare(a.Status, b.Status)
+		case "certUpdateTime":
+			r = a.updated.Compare(b.updated)
+		}
+		if r == 0 {
+			r = cmp.Compare(a.seq, b.seq)
+		}
+		if desc {
+			r = -r
+		}
+		return r
+	})
+}
+
+// window is the page of hits after skipping offset rows, at most limit long.
+func window(hits []*cert, offset, limit int) []*cert {
+	start := min(offset, len(hits))
+	return hits[start:min(start+limit, len(hits))]
+}
+
+// containsFold reports whether any field holds keyword (already lower
+// case) as a case-insensitive substring.
+func containsFold(keyword string, fields []string) bool {
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f), keyword) {
+			return true
+		}
+	}
+	return false
 }

@@ -128,12 +128,7 @@ func (q v3ListQuery) matches(c *cert, now time.Time) bool {
 	if q.content == "" {
 		return true
 	}
-	for _, f := range append([]string{c.Name}, c.domains()...) {
-		if strings.Contains(strings.ToLower(f), q.content) {
-			return true
-		}
-	}
-	return false
+	return containsFold(q.content, append([]string{c.Name}, c.domains()...))
 }
 
 // listV3 answers GET /v3/scm/certificates for project (api-ccm
@@ -173,27 +168,9 @@ func (s *Server) listV3(project, rawQuery string, now time.Time) (any, *apiError
 			hits = append(hits, c)
 		}
 	}
-	slices.SortFunc(hits, func(a, b *cert) int {
-		r := 0
-		switch q.sortKey {
-		case "certExpiredTime":
-			r = a.NotAfter.Compare(b.NotAfter)
-		case "certStatus":
-			r = cmp.Compare(a.Status, b.Status)
-		case "certUpdateTime":
-			r = a.updated.Compare(b.updated)
-		}
-		if r == 0 {
-			r = cmp.Compare(a.seq, b.seq)
-		}
-		if q.desc {
-			r = -r
-		}
-		return r
-	})
+	sortCerts(hits, q.sortKey, q.desc)
 	body := v3ListBody{TotalCount: len(hits), Certificates: []v3ListItem{}}
-	start := min(q.offset, len(hits))
-	for _, c := range hits[start:min(start+q.limit, len(hits))] {
+	for _, c := range window(hits, q.offset, q.limit) {
 		body.Certificates = append(body.Certificates, s.v3ListItemOf(c))
 	}
 	return body, nil
