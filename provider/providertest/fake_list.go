@@ -117,26 +117,37 @@ func (f *Fake) List(ctx context.Context, req provider.ListRequest) (*provider.Li
 	}
 	size = min(size, fakeMaxPage)
 	now := f.now()
-	var keys []idKey
-	for id := range f.orders {
-		if k := keyOf(id); req.PageToken == "" || k.compare(after) > 0 {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, idKey.compare)
-	page := &provider.ListPage{RequestID: reqID}
-	for _, k := range keys {
-		o := f.orders[k.id]
-		e := provider.ListEntry{ID: k.id, State: o.state, NativeState: o.state.String(),
-			Domains: slices.Clone(o.domains), NotAfter: o.notAfter, Type: o.typ}
-		if !req.Keeps(e, now) {
+	// best holds the first size+1 kept orders after the token, in ID
+	// order: a bounded selection, so a page costs O(orders × log size)
+	// and allocates only for what it returns, however large the Fake.
+	best := make([]idKey, 0, size+1)
+	for id, o := range f.orders {
+		k := keyOf(id)
+		if req.PageToken != "" && k.compare(after) <= 0 {
 			continue
 		}
+		if len(best) == size+1 && k.compare(best[size]) >= 0 {
+			continue
+		}
+		// Keeps only reads the entry, so the domains need no copy here.
+		if !req.Keeps(provider.ListEntry{ID: id, State: o.state, Domains: o.domains, NotAfter: o.notAfter, Type: o.typ}, now) {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(best, k, idKey.compare)
+		if len(best) == size+1 {
+			best = best[:size]
+		}
+		best = slices.Insert(best, i, k)
+	}
+	page := &provider.ListPage{RequestID: reqID}
+	for _, k := range best {
 		if len(page.Entries) == size {
 			page.Next = page.Entries[size-1].ID
 			break
 		}
-		page.Entries = append(page.Entries, e)
+		o := f.orders[k.id]
+		page.Entries = append(page.Entries, provider.ListEntry{ID: k.id, State: o.state, NativeState: o.state.String(),
+			Domains: slices.Clone(o.domains), NotAfter: o.notAfter, Type: o.typ})
 	}
 	f.endLocked(n, nil)
 	return page, nil
