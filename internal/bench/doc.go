@@ -9,6 +9,8 @@
 //     in-memory Fake.
 //   - BenchmarkStreamMemory: peak heap of one streamed bulk operation of
 //     10,000 and 100,000 references at concurrency 64.
+//   - BenchmarkListMemory: peak heap of listing 10,000 and 100,000
+//     orders through broker.List over the Fake.
 //   - BenchmarkCancelLatency: how long a call to a hanging emulator takes
 //     to return once its context is cancelled.
 //
