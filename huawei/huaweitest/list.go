@@ -49,7 +49,6 @@ func parseListQuery(raw string) (listQuery, *apiError) {
 		status:  v.Get("order_status"),
 		content: strings.ToLower(v.Get("content")),
 		sortKey: v.Get("sort_key"),
-		limit:   10,
 	}
 	if q.status != "" && !knownStatus(q.status) {
 		return q, errParam("unknown order_status")
@@ -66,20 +65,9 @@ func parseListQuery(raw string) (listQuery, *apiError) {
 	default:
 		return q, errParam("sort_dir must be ASC or DESC")
 	}
-	if l := v.Get("limit"); l != "" {
-		switch l {
-		case "10", "20", "50":
-			q.limit, _ = strconv.Atoi(l)
-		default:
-			return q, errParam("limit must be 10, 20 or 50")
-		}
-	}
-	if o := v.Get("offset"); o != "" {
-		n, err := strconv.Atoi(o)
-		if err != nil || n < 0 {
-			return q, errParam("offset must be a non-negative integer")
-		}
-		q.offset = n
+	var perr *apiError
+	if q.limit, q.offset, perr = parsePaging(v); perr != nil {
+		return q, perr
 	}
 	return q, nil
 }
@@ -196,4 +184,26 @@ func containsFold(keyword string, fields []string) bool {
 		}
 	}
 	return false
+}
+
+// parsePaging reads both lists' limit (10, the default, 20 or 50) and
+// offset (rows to skip, 0 by default, never negative).
+func parsePaging(v url.Values) (limit, offset int, err *apiError) {
+	limit = 10
+	if l := v.Get("limit"); l != "" {
+		switch l {
+		case "10", "20", "50":
+			limit, _ = strconv.Atoi(l)
+		default:
+			return 0, 0, errParam("limit must be 10, 20 or 50")
+		}
+	}
+	if o := v.Get("offset"); o != "" {
+		n, perr := strconv.Atoi(o)
+		if perr != nil || n < 0 {
+			return 0, 0, errParam("offset must be a non-negative integer")
+		}
+		offset = n
+	}
+	return limit, offset, nil
 }

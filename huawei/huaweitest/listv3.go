@@ -72,7 +72,6 @@ func parseV3ListQuery(raw string) (v3ListQuery, *apiError) {
 		content:          strings.ToLower(v.Get("content")),
 		sortKey:          cmp.Or(v.Get("sort_key"), "certUpdateTime"),
 		desc:             true,
-		limit:            10,
 		expiredDaysSince: -1,
 	}
 	if q.status == "ALL" {
@@ -92,20 +91,9 @@ func parseV3ListQuery(raw string) (v3ListQuery, *apiError) {
 	default:
 		return q, errParam("sort_dir must be ASC or DESC")
 	}
-	if l := v.Get("limit"); l != "" {
-		switch l {
-		case "10", "20", "50":
-			q.limit, _ = strconv.Atoi(l)
-		default:
-			return q, errParam("limit must be 10, 20 or 50")
-		}
-	}
-	if o := v.Get("offset"); o != "" {
-		n, err := strconv.Atoi(o)
-		if err != nil || n < 0 {
-			return q, errParam("offset must be a non-negative integer")
-		}
-		q.offset = n
+	var perr *apiError
+	if q.limit, q.offset, perr = parsePaging(v); perr != nil {
+		return q, perr
 	}
 	if d := v.Get("expired_days_since"); d != "" {
 		n, err := strconv.Atoi(d)
