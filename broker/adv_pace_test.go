@@ -37,7 +37,7 @@ func TestAdvPacedProviderThatNeverPacesIsUnlimited(t *testing.T) {
 		refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
 	}
 	start := clk.Now()
-	if _, err := advDo(b, context.Background(), provider.OpStatus, refs, broker.BulkOptions{}); err != nil {
+	if _, err := advDo(b, context.Background(), provider.OpStatus, refs, broker.BulkOptions{StatusEach: true}); err != nil {
 		t.Fatal(err)
 	}
 	if took := clk.Now().Sub(start); took < 15*time.Second {

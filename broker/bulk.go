@@ -44,6 +44,11 @@ type Item struct {
 	// renewal in doubt is never sent again unless
 	// BulkOptions.ResendInDoubtRenewals is set.
 	InDoubt bool
+	// Listed is true when a bulk Status ([Broker.Do] with a
+	// provider.StatusRequest) took the order's state from a listing page
+	// it shared with other orders, rather than from a Status request of
+	// its own (Attempts is then 0). Result.RequestID is the page's.
+	Listed bool
 }
 
 // BulkOptions are the switches of [Broker.Do] and [Broker.Stream]. The
@@ -76,6 +81,15 @@ type BulkOptions struct {
 	// doubt. Only set it after checking that no renewal order was created
 	// for them: each one that was is bought twice.
 	ResendInDoubtRenewals bool
+	// StatusEach makes a bulk Status send one Status request per
+	// reference even to an origin whose provider lists. Without it,
+	// [Broker.Do] reads the states of many orders of such an origin
+	// through its listing, a page of orders per request (see
+	// [Item.Listed]).
+	StatusEach bool
+
+	// listed holds the states a bulk Status read through the list.
+	listed map[provider.Ref]listedStatus
 }
 
 // maxStreamErrors bounds the errors Stream keeps for its returned
@@ -86,7 +100,13 @@ const maxStreamErrors = 1000
 // ID replaces it) and returns one Item per reference, in input order
 // (items[i].Index == i). A reference that appears more than once is sent
 // once: its later items are marked Duplicate and carry the first one's
-// outcome (their errors are in the aggregate too, one per item). The error is nil when every item succeeded, and
+// outcome (their errors are in the aggregate too, one per item). A
+// provider.StatusRequest to many orders of an origin whose provider is a
+// provider.Lister is read through its listing, a page of orders per
+// request, before the rest get a Status request each (see [Item.Listed]
+// and BulkOptions.StatusEach): never more than 1.1 × refs + 1 requests
+// to an origin, about refs / page size when the refs are most of its
+// inventory. The error is nil when every item succeeded, and
 // otherwise a *multierror.Error holding every item's *OpError in input
 // order, so errors.Is and errors.As work through it. When ctx ends, items
 // not yet started are reported with provider.KindCanceled. Only an invalid
@@ -99,6 +119,9 @@ func (b *Broker) Do(ctx context.Context, req provider.Request, refs []provider.R
 	jl, err := b.beginJournal(req, refs, opts)
 	if err != nil {
 		return nil, err
+	}
+	if req.Op() == provider.OpStatus && !opts.DryRun && !opts.StatusEach {
+		opts.listed = b.statusThroughLists(ctx, refs)
 	}
 	items := make([]Item, len(refs))
 	var errs []error
@@ -251,7 +274,7 @@ func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[pr
 	if total < 0 {
 		keep = max(streamKeep, 4*len(w.buf))
 	}
-	panicked := b.dispatch(ctx, refs, w, jobs, op, keep)
+	panicked := b.dispatch(ctx, refs, w, jobs, op, keep, opts.listed)
 	close(jobs)
 	wg.Wait()
 	settled = true
@@ -291,8 +314,10 @@ func goexitItem(op provider.Op, j job) Item {
 
 // dispatch reads refs and hands each distinct one to a worker, until refs
 // ends or a callback panicked. It returns the value of a panic raised by
-// refs itself, after halting the window (which cancels ctx).
-func (b *Broker) dispatch(ctx context.Context, refs iter.Seq[provider.Ref], w *window, jobs chan<- job, op provider.Op, keep int) (panicked any) {
+// refs itself, after halting the window (which cancels ctx). A reference
+// in listed (a bulk Status read through the list) is complete already,
+// whether or not ctx has ended.
+func (b *Broker) dispatch(ctx context.Context, refs iter.Seq[provider.Ref], w *window, jobs chan<- job, op provider.Op, keep int, listed map[provider.Ref]listedStatus) (panicked any) {
 	defer func() {
 		if r := recover(); r != nil {
 			panicked = r
@@ -318,6 +343,10 @@ func (b *Broker) dispatch(ctx context.Context, refs iter.Seq[provider.Ref], w *w
 			continue
 		}
 		j := job{index: index, ref: ref, first: first}
+		if ls, ok := listed[ref]; ok {
+			w.complete(Item{Index: index, Ref: ref, Result: ls.result(ref.Origin), Listed: true}, first)
+			continue
+		}
 		if ctx.Err() != nil {
 			w.complete(canceledItem(ctx, op, j), first)
 			continue

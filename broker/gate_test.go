@@ -27,7 +27,7 @@ func TestAuthFailFast(t *testing.T) {
 		refs = append(refs, provider.Ref{Origin: "bad", ID: bad.Seed(provider.StateIssued)},
 			provider.Ref{Origin: "good", ID: good.Seed(provider.StateIssued)})
 	}
-	items, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
+	items, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{StatusEach: true})
 	if err == nil {
 		t.Fatal("err = nil")
 	}
@@ -75,7 +75,7 @@ func TestAuthFailFastOff(t *testing.T) {
 	for range 20 {
 		refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
 	}
-	_, _ = b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
+	_, _ = b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{StatusEach: true})
 	if n := f.CallCount(); n != 20 {
 		t.Errorf("%d calls, want 20", n)
 	}
@@ -161,7 +161,7 @@ func TestNoSuchAPIFailFast(t *testing.T) {
 	for range 100 {
 		refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
 	}
-	items, _ := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
+	items, _ := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{StatusEach: true})
 	if n := calls.Load(); n > broker.DefaultAuthFailureLimit {
 		t.Errorf("%d calls to an origin that has no such API, want at most %d", n, broker.DefaultAuthFailureLimit)
 	}

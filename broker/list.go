@@ -136,7 +136,25 @@ func (b *Broker) listPage(ctx context.Context, o *origin, l provider.Lister, req
 }
 
 // listAttempt sends one page request to o: admitted, paced, contained.
-func (b *Broker) listAttempt(ctx context.Context, o *origin, l provider.Lister, req provider.ListRequest) (*provider.ListPage, *provider.Error) {
+func (b *Broker) listAttempt(ctx context.Context, o *origin, l provider.Lister, req provider.ListRequest) (page *provider.ListPage, perr *provider.Error) {
+	// The authentication gate, as for every call: a bad key or a wrong
+	// endpoint costs the origin's few requests in all, listing included.
+	probing, stopped, err := o.auth.enter(ctx)
+	switch {
+	case stopped != nil:
+		stopped.Op, stopped.Origin = provider.OpList, o.name
+		return nil, stopped
+	case err != nil:
+		return nil, listCanceled(o, err)
+	}
+	entered := false
+	defer func() {
+		if entered {
+			o.auth.leave(probing, perr)
+		} else {
+			o.auth.abandon(probing)
+		}
+	}()
 	if err := b.admit(ctx, o); err != nil {
 		return nil, listCanceled(o, err)
 	}
@@ -155,7 +173,8 @@ func (b *Broker) listAttempt(ctx context.Context, o *origin, l provider.Lister, 
 			return nil, listCanceled(o, err)
 		}
 	}
-	page, err := b.callList(pctx, o, l, req)
+	entered = true
+	page, err = b.callList(pctx, o, l, req)
 	if pc != nil {
 		lim = pc.used()
 		if !pc.paced() && (err == nil || !preSend(provider.KindOf(err))) {
@@ -163,7 +182,6 @@ func (b *Broker) listAttempt(ctx context.Context, o *origin, l provider.Lister, 
 			_ = lim.wait(ctx, b.cfg.clock)
 		}
 	}
-	var perr *provider.Error
 	switch {
 	case err != nil:
 		perr = asProviderError(err, o.name, provider.OpList, "")

@@ -90,7 +90,7 @@ func TestPacingPerRequest(t *testing.T) {
 			for range 20 {
 				refs = append(refs, provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)})
 			}
-			if _, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{}); err != nil {
+			if _, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{StatusEach: true}); err != nil {
 				t.Fatal(err)
 			}
 			var all []time.Time

@@ -68,7 +68,7 @@ func TestRateLimitConcurrent(t *testing.T) {
 			clk.AdvanceToNext()
 		}
 	})
-	_, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{Progress: func(broker.Progress) { done.Add(1); clk.Poke() }})
+	_, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{StatusEach: true, Progress: func(broker.Progress) { done.Add(1); clk.Poke() }})
 	close(stop)
 	clk.Poke()
 	driver.Wait()
@@ -115,7 +115,7 @@ func TestRateAdvice(t *testing.T) {
 		for i := range refs {
 			refs[i] = provider.Ref{Origin: origin, ID: f.Seed(state)}
 		}
-		if _, err := b.Do(context.Background(), provider.NewRequest(op, "", provider.RequestInputs{}), refs, broker.BulkOptions{}); err != nil {
+		if _, err := b.Do(context.Background(), provider.NewRequest(op, "", provider.RequestInputs{}), refs, broker.BulkOptions{StatusEach: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -201,7 +201,7 @@ func TestThrottleSlowdownAndRecovery(t *testing.T) {
 			for i := range refs {
 				refs[i] = provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)}
 			}
-			if _, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{}); err != nil {
+			if _, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{StatusEach: true}); err != nil {
 				t.Fatal(err)
 			}
 			counts := perWindow(p.times, time.Second)
@@ -243,7 +243,7 @@ func TestThrottleUnlimitedOrigin(t *testing.T) {
 	for i := range refs {
 		refs[i] = provider.Ref{Origin: "cloud", ID: f.Seed(provider.StateIssued)}
 	}
-	if _, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{}); err != nil {
+	if _, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{StatusEach: true}); err != nil {
 		t.Fatal(err)
 	}
 	counts := perWindow(p.times, time.Second)

@@ -231,7 +231,7 @@ func TestRetryBudget(t *testing.T) {
 		for range 10 {
 			refs = append(refs, provider.Ref{Origin: "down", ID: down.Seed(provider.StateIssued)})
 		}
-		items, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{})
+		items, err := b.Do(context.Background(), provider.StatusRequest{}, refs, broker.BulkOptions{StatusEach: true})
 		if n := len(down.Calls()); n != 10+3 {
 			t.Errorf("a down origin got %d calls, want 10 first attempts + 3 retries", n)
 		}
