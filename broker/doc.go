@@ -68,7 +68,13 @@
 // starting new items when the context ends: the items never started are
 // reported with [provider.KindCanceled]. A provider's panic is that item's
 // error; a panic in the caller's iterator or callbacks is raised again on
-// the caller's goroutine. [BulkOptions.DryRun] checks each request as the
+// the caller's goroutine. A bulk Status ([Broker.Do] with a
+// [provider.StatusRequest]) reads the states of many orders of an origin
+// whose provider is a [provider.Lister] through its listing, a page of
+// orders per request, and sends a Status only for the orders the listing
+// did not show: never more than 1.1 × refs + 1 requests to an origin
+// ([Item.Listed], [BulkOptions.StatusEach]); Stream sends one Status per
+// reference. [BulkOptions.DryRun] checks each request as the
 // provider would before sending ([provider.Checker]) and, with CheckState,
 // the current state, without any mutating call. The aggregate error's
 // message is one line, and provider.KindOf of it is the most serious kind.
