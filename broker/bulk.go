@@ -47,7 +47,11 @@ type Item struct {
 	// Listed is true when a bulk Status ([Broker.Do] with a
 	// provider.StatusRequest) took the order's state from a listing page
 	// it shared with other orders, rather than from a Status request of
-	// its own (Attempts is then 0). Result.RequestID is the page's.
+	// its own (Attempts is then 0). Result.RequestID is the page's, and
+	// Result.NativeState the list API's own word for the status, which
+	// can differ from the Status API's (Alibaba's list says "CHECKING"
+	// where DescribeCertificateState says "domain_verify"); State, the
+	// normalized state, is the same either way.
 	Listed bool
 }
 
