@@ -34,6 +34,11 @@ type execution struct {
 	// is sent (after the waits for a slot and for pacing); when it
 	// fails, nothing is sent. A journal records its intent there.
 	beforeSend func() error
+	// finder, for a Renew to a provider.RenewalFinder, looks for the
+	// order an unknown renewal may have created; sentAt is when the
+	// first request went out.
+	finder provider.RenewalFinder
+	sentAt time.Time
 }
 
 // exec sends req for ref to o, retrying and settling per the outcome rule
@@ -53,6 +58,7 @@ func (b *Broker) execJournaled(ctx context.Context, o *origin, ref provider.Ref,
 		// input gets its own error, whatever state the origin is in.
 		return nil, 0, x.failure(perr, "")
 	}
+	x.markRenewal(ctx)
 	for attempt := 1; ; attempt++ {
 		res, perr, notSent := x.try(ctx, attempt)
 		switch {
@@ -132,8 +138,7 @@ func (x *execution) finish(ctx context.Context, attempts int, note string) (*Res
 		return nil, attempts, x.failure(x.last, note)
 	}
 	if x.op.CreatesOrder() {
-		return nil, attempts, x.failure(x.unknown(), joinNote(note,
-			"not re-sent: an earlier request may have created an order; check for it before renewing again"))
+		return x.discover(ctx, attempts, joinNote(note, "not re-sent: an earlier request may have created an order"))
 	}
 	if err := ctx.Err(); err != nil {
 		u := x.unknown()
@@ -246,6 +251,9 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 		}
 	}
 	start := b.cfg.clock.Now()
+	if x.sentAt.IsZero() {
+		x.sentAt = start
+	}
 	res, err, panicked := b.call(callCtx, o, x.req)
 	b.release(o)
 	slot = false

@@ -39,6 +39,11 @@ type OpError struct {
 	// allowed from, or the state that settled an ambiguous attempt as
 	// not applied or unknown. Nil otherwise.
 	Read *provider.Result
+	// Renewal is what the broker found looking for the order a Renew
+	// whose outcome is unknown may have created, when its provider is a
+	// provider.RenewalFinder and the search answered: the candidates
+	// (a proven order makes the Renew a success instead). Nil otherwise.
+	Renewal *provider.RenewalSearch
 }
 
 // Error renders the final error, the note, and the earlier attempts.

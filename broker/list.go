@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"log/slog"
-	"runtime/debug"
 	"slices"
 
 	"github.com/certbroker/certbroker/provider"
@@ -121,103 +119,18 @@ func (b *Broker) listOrigin(ctx context.Context, o *origin, req provider.ListReq
 
 // listPage reads one page of o, retrying what a read may retry.
 func (b *Broker) listPage(ctx context.Context, o *origin, l provider.Lister, req provider.ListRequest) (*provider.ListPage, *provider.Error) {
-	for attempt := 1; ; attempt++ {
-		page, perr := b.listAttempt(ctx, o, l, req)
-		if perr == nil {
-			return page, nil
+	var page *provider.ListPage
+	perr := b.read(ctx, o, provider.OpList, "", func(ctx context.Context) error {
+		p, err := l.List(ctx, req)
+		if err == nil && p == nil {
+			return &provider.Error{Kind: provider.KindOther, Op: provider.OpList, Origin: o.name,
+				Message: "provider returned neither a page nor an error"}
 		}
-		if attempt >= b.cfg.retry.MaxAttempts || ctx.Err() != nil || !provider.Retryable(provider.OpStatus, perr) {
-			return nil, perr
-		}
-		if err := b.cfg.clock.Sleep(ctx, b.backoff(attempt)); err != nil {
-			return nil, listCanceled(o, err)
-		}
+		page = p
+		return err
+	})
+	if perr != nil {
+		return nil, perr
 	}
-}
-
-// listAttempt sends one page request to o: admitted, paced, contained.
-func (b *Broker) listAttempt(ctx context.Context, o *origin, l provider.Lister, req provider.ListRequest) (page *provider.ListPage, perr *provider.Error) {
-	// The authentication gate, as for every call: a bad key or a wrong
-	// endpoint costs the origin's few requests in all, listing included.
-	probing, stopped, err := o.auth.enter(ctx)
-	switch {
-	case stopped != nil:
-		stopped.Op, stopped.Origin = provider.OpList, o.name
-		return nil, stopped
-	case err != nil:
-		return nil, listCanceled(o, err)
-	}
-	entered := false
-	defer func() {
-		if entered {
-			o.auth.leave(probing, perr)
-		} else {
-			o.auth.abandon(probing)
-		}
-	}()
-	if err := b.admit(ctx, o); err != nil {
-		return nil, listCanceled(o, err)
-	}
-	defer b.release(o)
-	var (
-		pc  *pacer
-		lim *limiter
-	)
-	pctx := ctx
-	if o.caps.Paced {
-		pc = &pacer{b: b, o: o}
-		pctx = provider.WithPacer(ctx, pc)
-	} else {
-		lim = o.limiterFor(string(provider.OpList))
-		if err := lim.wait(ctx, b.cfg.clock); err != nil {
-			return nil, listCanceled(o, err)
-		}
-	}
-	entered = true
-	page, err = b.callList(pctx, o, l, req)
-	if pc != nil {
-		lim = pc.used()
-		if !pc.paced() && (err == nil || !preSend(provider.KindOf(err))) {
-			// Declared Paced, paced nothing: spend a token after the fact.
-			_ = lim.wait(ctx, b.cfg.clock)
-		}
-	}
-	switch {
-	case err != nil:
-		perr = asProviderError(err, o.name, provider.OpList, "")
-		if perr.Kind == provider.KindOutcomeUnknown {
-			perr.Kind = provider.KindUnavailable // a read applies nothing
-		}
-	case page == nil:
-		perr = &provider.Error{Kind: provider.KindOther, Op: provider.OpList, Origin: o.name,
-			Message: "provider returned neither a page nor an error"}
-	}
-	switch {
-	case perr == nil:
-		lim.succeeded(b.cfg.clock)
-	case perr.Kind == provider.KindThrottled:
-		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
-			b.logRate(ctx, o.name, provider.OpList, r)
-		}
-	}
-	return page, perr
-}
-
-// callList calls l.List, turning a panic into an error.
-func (b *Broker) callList(ctx context.Context, o *origin, l provider.Lister, req provider.ListRequest) (page *provider.ListPage, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg := truncate(fmt.Sprintf("the provider panicked in List: %v", r), 512)
-			b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
-				slog.String("origin", o.name), slog.String("op", string(provider.OpList)),
-				slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
-			page, err = nil, &provider.Error{Kind: provider.KindOther, Op: provider.OpList, Origin: o.name, Code: "panic", Message: msg}
-		}
-	}()
-	return l.List(ctx, req)
-}
-
-func listCanceled(o *origin, err error) *provider.Error {
-	return &provider.Error{Kind: provider.KindCanceled, Op: provider.OpList, Origin: o.name,
-		Message: "the context ended before the page was read", Err: err}
+	return page, nil
 }

@@ -132,7 +132,9 @@ func TestSettleWithoutRetry(t *testing.T) {
 		{provider.OpRevoke, provider.StateIssued, true, provider.KindOther},
 		{provider.OpDelete, provider.StateReviewFailed, true, provider.KindOther},
 		{provider.OpDelete, provider.StateReviewFailed, false, provider.KindUnavailable},
-		{provider.OpRenew, provider.StateExpiring, true, provider.KindOutcomeUnknown},
+		// The Fake is a RenewalFinder: the renewal's mark proves the
+		// order it created.
+		{provider.OpRenew, provider.StateExpiring, true, provider.KindOther},
 		{provider.OpRenew, provider.StateExpiring, false, provider.KindOutcomeUnknown},
 	} {
 		t.Run(fmt.Sprintf("%s/applied=%v", tc.op, tc.applied), func(t *testing.T) {
@@ -153,6 +155,9 @@ func TestSettleWithoutRetry(t *testing.T) {
 			if tc.wantKind == provider.KindOther {
 				if err != nil || !res.AlreadyDone {
 					t.Fatalf("res %+v, err %v: want a success proved by the state read", res, err)
+				}
+				if tc.op == provider.OpRenew && (len(f.Renewals()) != 1 || res.NewID != f.Renewals()[0].NewID) {
+					t.Errorf("renew proved %q, created %v", res.NewID, f.Renewals())
 				}
 				return
 			}

@@ -3,6 +3,7 @@ package broker_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -83,24 +84,47 @@ func TestRetryPolicy(t *testing.T) {
 }
 
 // TestRenewNotResent proves that a Renew whose outcome is unknown is sent
-// once: the backend created an order and the caller is told the outcome
-// is unknown, never a second order.
+// once: the backend created an order, and the caller is told either the
+// order the renewal's mark proves (a provider.RenewalFinder) or that the
+// outcome is unknown (any other provider), never a second order.
 func TestRenewNotResent(t *testing.T) {
 	t.Parallel()
-	b, _ := fastBroker(t, broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 10 }))
-	f := providertest.NewFake()
-	register(t, b, "cloud", f)
-	id := f.Seed(provider.StateExpiring)
-	f.InjectError(provider.OpRenew, provider.ErrOutcomeUnknown, providertest.AfterApply())
+	for _, finder := range []bool{true, false} {
+		t.Run(fmt.Sprintf("finder=%v", finder), func(t *testing.T) {
+			t.Parallel()
+			b, _ := fastBroker(t, broker.WithRetry(func(p *broker.RetryPolicy) { p.MaxAttempts = 10 }))
+			f := providertest.NewFake()
+			var p provider.Provider = f
+			if !finder {
+				p = struct{ provider.Provider }{f} // hides FindRenewal
+			}
+			register(t, b, "cloud", p)
+			id := f.Seed(provider.StateExpiring)
+			f.InjectError(provider.OpRenew, provider.ErrOutcomeUnknown, providertest.AfterApply())
 
-	_, err := b.Renew(context.Background(), "cloud", provider.RenewRequest{ID: id, CSR: "csr"})
-	mustKind(t, err, provider.KindOutcomeUnknown)
-	mustContain(t, err.Error(), "not re-sent")
-	if n := callsOf(f)[provider.OpRenew]; n != 1 {
-		t.Errorf("renew sent %d times, want 1", n)
-	}
-	if n := len(f.Renewals()); n != 1 {
-		t.Errorf("backend created %d orders, want 1", n)
+			res, err := b.Renew(context.Background(), "cloud", provider.RenewRequest{ID: id, CSR: "csr"})
+			if n := callsOf(f)[provider.OpRenew]; n != 1 {
+				t.Errorf("renew sent %d times, want 1", n)
+			}
+			created := f.Renewals()
+			if len(created) != 1 {
+				t.Fatalf("backend created %d orders, want 1", len(created))
+			}
+			if finder {
+				if err != nil || !res.AlreadyDone || res.NewID != created[0].NewID || res.ID != id {
+					t.Fatalf("res %+v, err %v: want the created order %s, proven by the mark", res, err, created[0].NewID)
+				}
+				if mark := provider.RenewalMark(created[0].Tags); len(mark) < 20 {
+					t.Errorf("renewal mark %q: want a random value of at least 20 characters", mark)
+				}
+				return
+			}
+			mustKind(t, err, provider.KindOutcomeUnknown)
+			mustContain(t, err.Error(), "not re-sent")
+			if len(created[0].Tags) != 0 {
+				t.Errorf("tags %v sent to a provider that cannot search for them", created[0].Tags)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// OpFindRenewal names [RenewalFinder.FindRenewal] in errors, logs and
+// pacing. Like [OpList], it is not one of [Ops]: it sends no [Request].
+const OpFindRenewal Op = "find-renewal"
+
 // RenewalTagKey is the key of the tag that marks one renewal. A caller
 // that may have to look for the order a renewal created (the broker does,
 // for every renewal to a [RenewalFinder]) adds a tag with this key and a

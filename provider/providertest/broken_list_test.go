@@ -3,6 +3,7 @@ package providertest
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -108,4 +109,23 @@ func (p listSays) List(ctx context.Context, req provider.ListRequest) (*provider
 		}
 	}
 	return page, err
+}
+
+// guessesRenewal proves the newest order of the Fake for any search, as a
+// finder that trusts "the latest order" would.
+type guessesRenewal struct{ *Fake }
+
+func (p guessesRenewal) FindRenewal(ctx context.Context, req provider.RenewRequest, since time.Time) (*provider.RenewalSearch, error) {
+	if err := p.CheckID(req.ID); err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	newest := ""
+	for id := range p.orders {
+		if newest == "" || keyOf(id).compare(keyOf(newest)) > 0 {
+			newest = id
+		}
+	}
+	return &provider.RenewalSearch{NewID: newest, Basis: "the newest order"}, nil
 }

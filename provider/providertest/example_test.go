@@ -95,12 +95,16 @@ func ExampleAfterApply() {
 	id := fake.Seed(provider.StateExpiring)
 	fake.InjectError(provider.OpRenew, provider.ErrOutcomeUnknown, providertest.AfterApply(), providertest.Once())
 
-	_, err := fake.Renew(ctx, provider.RenewRequest{ID: id})
+	mark := []provider.Tag{{Key: provider.RenewalTagKey, Value: "r-0001"}}
+	sent := time.Now()
+	_, err := fake.Renew(ctx, provider.RenewRequest{ID: id, Tags: mark})
 	fmt.Println(errors.Is(err, provider.ErrOutcomeUnknown), provider.Retryable(provider.OpRenew, err))
-	fmt.Println(fake.Renewals())
+	// The renewal's mark proves which order it created.
+	found, _ := fake.FindRenewal(ctx, provider.RenewRequest{ID: id, Tags: mark}, sent)
+	fmt.Println(found.NewID, fake.Renewals()[0].NewID)
 	// Output:
 	// true false
-	// [{fake-1 fake-2}]
+	// fake-2 fake-2
 }
 
 // SetLatency with a negative duration holds calls until their context

@@ -68,6 +68,8 @@ type order struct {
 	notAfter time.Time
 	domains  []string // see SeedOptions
 	typ      string
+	tags     []provider.Tag // a renewal's tags
+	created  time.Time      // set for orders a renewal created
 }
 
 // FakeOption configures a [Fake].
@@ -190,7 +192,7 @@ func (f *Fake) Delete(ctx context.Context, req provider.DeleteRequest) (*provide
 
 // Renew implements [provider.Provider].
 func (f *Fake) Renew(ctx context.Context, req provider.RenewRequest) (*provider.Result, error) {
-	return f.do(ctx, provider.OpRenew, req.ID)
+	return f.do(ctx, provider.OpRenew, req.ID, req.Tags...)
 }
 
 // Status implements [provider.Provider].
@@ -216,8 +218,9 @@ func (f *Fake) check(op provider.Op, id string) error {
 	return nil
 }
 
-// do runs one call: validate, record, wait, maybe fail, apply.
-func (f *Fake) do(ctx context.Context, op provider.Op, id string) (*provider.Result, error) {
+// do runs one call: validate, record, wait, maybe fail, apply. tags are
+// a renewal's, for the order it creates.
+func (f *Fake) do(ctx context.Context, op provider.Op, id string, tags ...provider.Tag) (*provider.Result, error) {
 	if err := f.check(op, id); err != nil {
 		return nil, err
 	}
@@ -245,7 +248,7 @@ func (f *Fake) do(ctx context.Context, op provider.Op, id string) (*provider.Res
 		f.endLocked(n, e)
 		return nil, e
 	}
-	res, err := f.applyLocked(op, id, reqID)
+	res, err := f.applyLocked(op, id, reqID, tags)
 	if err == nil && inj != nil {
 		res, err = nil, f.injectedError(inj.err, op, id, reqID)
 	}
@@ -258,7 +261,7 @@ func (f *Fake) do(ctx context.Context, op provider.Op, id string) (*provider.Res
 }
 
 // applyLocked applies op to order id following f.caps.
-func (f *Fake) applyLocked(op provider.Op, id, reqID string) (*provider.Result, error) {
+func (f *Fake) applyLocked(op provider.Op, id, reqID string, tags []provider.Tag) (*provider.Result, error) {
 	o, ok := f.orders[id]
 	if !ok {
 		return nil, &provider.Error{Kind: provider.KindNotFound, Op: op, Origin: f.origin, ID: id,
@@ -279,8 +282,9 @@ func (f *Fake) applyLocked(op provider.Op, id, reqID string) (*provider.Result, 
 		return res, nil
 	case provider.OpRenew:
 		newID := f.newIDLocked()
-		f.orders[newID] = &order{state: c.Lands, domains: slices.Clone(o.domains), typ: o.typ}
-		f.renewals = append(f.renewals, Renewal{From: id, NewID: newID})
+		f.orders[newID] = &order{state: c.Lands, domains: slices.Clone(o.domains), typ: o.typ,
+			tags: slices.Clone(tags), created: f.now()}
+		f.renewals = append(f.renewals, Renewal{From: id, NewID: newID, Tags: slices.Clone(tags)})
 		res.NewID = newID
 	}
 	res.State, res.NativeState, res.NotAfter = o.state, o.state.String(), o.notAfter

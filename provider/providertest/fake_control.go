@@ -27,6 +27,8 @@ type Call struct {
 type Renewal struct {
 	// From is the ID of the renewed order, NewID that of the new order.
 	From, NewID string
+	// Tags are the renewal's tags, the new order's.
+	Tags []provider.Tag
 }
 
 // AllOps stands for every operation in [Fake.SetLatency] and

@@ -99,7 +99,7 @@ func TestFakeTransitions(t *testing.T) {
 						t.Errorf("after renew: old %s, new %s, result %+v", got, newState, res)
 					}
 					want := []providertest.Renewal{{From: id, NewID: res.NewID}}
-					if r := f.Renewals(); len(r) != 1 || r[0] != want[0] {
+					if r := f.Renewals(); len(r) != 1 || r[0].From != want[0].From || r[0].NewID != want[0].NewID {
 						t.Errorf("Renewals() = %v, want %v", r, want)
 					}
 				default:

@@ -121,6 +121,7 @@ type suite[T testingT[T]] struct {
 	hanger     bool
 	lister     bool // the provider is a provider.Lister
 	listSeeder bool // the harness is a ListSeeder
+	finder     bool // the provider is a provider.RenewalFinder
 }
 
 func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
@@ -129,6 +130,7 @@ func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
 	_, hanger := probe.(Hanger)
 	_, lister := probe.Provider().(provider.Lister)
 	_, listSeeder := probe.(ListSeeder)
+	_, finder := probe.Provider().(provider.RenewalFinder)
 	s := &suite[T]{
 		newHarness: newHarness,
 		cfg:        cfg,
@@ -138,6 +140,7 @@ func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
 		hanger:     hanger,
 		lister:     lister,
 		listSeeder: listSeeder,
+		finder:     finder,
 	}
 	t.Run("capabilities", s.capabilities)
 	for _, op := range provider.Ops() {
@@ -153,6 +156,9 @@ func run[T testingT[T]](t T, newHarness func(t T) Harness, cfg config) {
 	t.Run("concurrent", s.concurrent)
 	if s.lister {
 		t.Run("list", s.list)
+	}
+	if s.finder {
+		t.Run("find_renewal", s.renewal)
 	}
 }
 

@@ -1,0 +1,115 @@
+package broker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/certbroker/certbroker/provider"
+)
+
+// read runs call, one read of a provider's optional interface (a list
+// page, a renewal search) for id at o, as the broker runs every call:
+// through the origin's authentication gate, its concurrency slot and its
+// pacing (per request for a Paced provider, one token of op otherwise),
+// with a panic contained, and retried with backoff while it fails with a
+// kind a read may retry, up to the retry policy's MaxAttempts. A lost
+// answer is KindUnavailable: a read applies nothing.
+func (b *Broker) read(ctx context.Context, o *origin, op provider.Op, id string, call func(context.Context) error) *provider.Error {
+	for attempt := 1; ; attempt++ {
+		perr := b.readAttempt(ctx, o, op, id, call)
+		if perr == nil {
+			return nil
+		}
+		if attempt >= b.cfg.retry.MaxAttempts || ctx.Err() != nil || !provider.Retryable(provider.OpStatus, perr) {
+			return perr
+		}
+		if err := b.cfg.clock.Sleep(ctx, b.backoff(attempt)); err != nil {
+			return readCanceled(o, op, id, err)
+		}
+	}
+}
+
+// readAttempt makes one attempt of read.
+func (b *Broker) readAttempt(ctx context.Context, o *origin, op provider.Op, id string, call func(context.Context) error) (perr *provider.Error) {
+	// The authentication gate, as for every call: a bad key or a wrong
+	// endpoint costs the origin's few requests in all, reads included.
+	probing, stopped, err := o.auth.enter(ctx)
+	switch {
+	case stopped != nil:
+		stopped.Op, stopped.Origin, stopped.ID = op, o.name, id
+		return stopped
+	case err != nil:
+		return readCanceled(o, op, id, err)
+	}
+	entered := false
+	defer func() {
+		if entered {
+			o.auth.leave(probing, perr)
+		} else {
+			o.auth.abandon(probing)
+		}
+	}()
+	if err := b.admit(ctx, o); err != nil {
+		return readCanceled(o, op, id, err)
+	}
+	defer b.release(o)
+	var (
+		pc  *pacer
+		lim *limiter
+	)
+	pctx := ctx
+	if o.caps.Paced {
+		pc = &pacer{b: b, o: o}
+		pctx = provider.WithPacer(ctx, pc)
+	} else {
+		lim = o.limiterFor(string(op))
+		if err := lim.wait(ctx, b.cfg.clock); err != nil {
+			return readCanceled(o, op, id, err)
+		}
+	}
+	entered = true
+	err = b.containRead(pctx, o, op, call)
+	if pc != nil {
+		lim = pc.used()
+		if !pc.paced() && (err == nil || !preSend(provider.KindOf(err))) {
+			// Declared Paced, paced nothing: spend a token after the fact.
+			_ = lim.wait(ctx, b.cfg.clock)
+		}
+	}
+	if err != nil {
+		perr = asProviderError(err, o.name, op, id)
+		if perr.Kind == provider.KindOutcomeUnknown {
+			perr.Kind = provider.KindUnavailable // a read applies nothing
+		}
+	}
+	switch {
+	case perr == nil:
+		lim.succeeded(b.cfg.clock)
+	case perr.Kind == provider.KindThrottled:
+		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
+			b.logRate(ctx, o.name, op, r)
+		}
+	}
+	return perr
+}
+
+// containRead calls call, turning a panic into an error.
+func (b *Broker) containRead(ctx context.Context, o *origin, op provider.Op, call func(context.Context) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := truncate(fmt.Sprintf("the provider panicked in %s: %v", op, r), 512)
+			b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
+				slog.String("origin", o.name), slog.String("op", string(op)),
+				slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
+			err = &provider.Error{Kind: provider.KindOther, Op: op, Origin: o.name, Code: "panic", Message: msg}
+		}
+	}()
+	return call(ctx)
+}
+
+func readCanceled(o *origin, op provider.Op, id string, err error) *provider.Error {
+	return &provider.Error{Kind: provider.KindCanceled, Op: op, Origin: o.name, ID: id,
+		Message: "the context ended before the read was sent", Err: err}
+}
