@@ -173,6 +173,9 @@ func listEntry(row cas.CertificateOrderListItem) provider.ListEntry {
 	if row.CertEndTime > 0 {
 		e.NotAfter = time.UnixMilli(row.CertEndTime).UTC()
 	}
+	if row.BuyDate > 0 {
+		e.Created = time.UnixMilli(row.BuyDate).UTC()
+	}
 	return e
 }
 

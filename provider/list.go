@@ -106,6 +106,9 @@ type ListEntry struct {
 	// Type is the cloud's free-form product type or brand ("DV",
 	// "OV_SSL", "DigiCert"), when the cloud says; empty otherwise.
 	Type string
+	// Created is when the order was created or bought, when the cloud's
+	// list says (Alibaba: BuyDate); zero otherwise.
+	Created time.Time
 }
 
 // Ref returns the entry as a [Ref] at origin.

@@ -147,7 +147,7 @@ func (f *Fake) List(ctx context.Context, req provider.ListRequest) (*provider.Li
 		}
 		o := f.orders[k.id]
 		page.Entries = append(page.Entries, provider.ListEntry{ID: k.id, State: o.state, NativeState: o.state.String(),
-			Domains: slices.Clone(o.domains), NotAfter: o.notAfter, Type: o.typ})
+			Domains: slices.Clone(o.domains), NotAfter: o.notAfter, Type: o.typ, Created: o.created})
 	}
 	f.endLocked(n, nil)
 	return page, nil

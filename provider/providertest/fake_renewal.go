@@ -74,7 +74,7 @@ func (f *Fake) FindRenewal(ctx context.Context, req provider.RenewRequest, since
 	for _, id := range ids {
 		o := f.orders[id]
 		out.Candidates = append(out.Candidates, provider.ListEntry{ID: id, State: o.state, NativeState: o.state.String(),
-			Domains: slices.Clone(o.domains), NotAfter: o.notAfter, Type: o.typ})
+			Domains: slices.Clone(o.domains), NotAfter: o.notAfter, Type: o.typ, Created: o.created})
 	}
 	return out, nil
 }
