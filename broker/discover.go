@@ -32,12 +32,7 @@ func (x *execution) markRenewal(ctx context.Context) {
 	}
 	var buf [15]byte
 	_, _ = rand.Read(buf[:]) // never fails (crypto/rand)
-	marked := r
-	marked.Tags = append(slices.Clip(r.Tags), provider.Tag{Key: provider.RenewalTagKey,
-		Value: strings.ToLower(base32.StdEncoding.EncodeToString(buf[:]))})
-	if x.b.precheck(ctx, x.o, marked) == nil {
-		x.req = marked
-	}
+	x.req = x.b.withMark(ctx, x.o, r, strings.ToLower(base32.StdEncoding.EncodeToString(buf[:])))
 }
 
 // discover ends a Renew whose outcome is unknown. With a
@@ -105,4 +100,48 @@ func (x *execution) validNewID(id string) bool {
 		return false
 	}
 	return x.o.idChecker == nil || x.o.idChecker.CheckID(id) == nil
+}
+
+// journalMarked returns req, a Renew of a journaled run to a
+// provider.RenewalFinder, with the item's journal mark (see
+// journaled.mark), unless the caller set a mark or the marked request
+// would be refused. Other requests are returned as they are.
+func (b *Broker) journalMarked(ctx context.Context, o *origin, req provider.Request, j job, jl *journaled) provider.Request {
+	r, ok := req.(provider.RenewRequest)
+	if !ok || provider.RenewalMark(r.Tags) != "" {
+		return req
+	}
+	if _, ok := o.p.(provider.RenewalFinder); !ok {
+		return req
+	}
+	return b.withMark(ctx, o, r, jl.mark(j))
+}
+
+// withMark returns r with the renewal mark value added, or r when the
+// marked request would be refused (the provider's tag limit).
+func (b *Broker) withMark(ctx context.Context, o *origin, r provider.RenewRequest, value string) provider.Request {
+	marked := r
+	marked.Tags = append(slices.Clip(r.Tags), provider.Tag{Key: provider.RenewalTagKey, Value: value})
+	if b.precheck(ctx, o, marked) != nil {
+		return r
+	}
+	return marked
+}
+
+// searchInDoubt looks, on a resume, for the order an earlier session's
+// renewal of j may have created, with req's mark. It returns the proven
+// result, or the search and a note for the report; all nil and "" when
+// the provider is not a RenewalFinder.
+func (b *Broker) searchInDoubt(ctx context.Context, o *origin, req provider.Request, j job) (*Result, *provider.RenewalSearch, string) {
+	f, ok := o.p.(provider.RenewalFinder)
+	r, isRenew := req.(provider.RenewRequest)
+	if !ok || !isRenew {
+		return nil, nil, ""
+	}
+	x := &execution{b: b, o: o, ref: j.ref, req: r, op: provider.OpRenew, finder: f}
+	res, _, oe := x.discover(ctx, 0, "")
+	if oe == nil {
+		return res, nil, ""
+	}
+	return nil, oe.Renewal, oe.Note
 }

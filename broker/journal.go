@@ -141,6 +141,16 @@ type journaled struct {
 	j       Journal
 	entries map[provider.Ref]JournalEntry // read only once the run starts
 	resend  bool                          // ResendInDoubtRenewals
+	run     JournalRun
+}
+
+// mark is the renewal mark (provider.RenewalTagKey) of item j of a
+// journaled run: derived from the run's identity and the item, so that a
+// resume can look for the order an earlier session's renewal created by
+// the same mark.
+func (jl *journaled) mark(j job) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s|%s|%s|%s|%d|%s", jl.run.Op, jl.run.Inputs, jl.run.Refs, jl.run.Fingerprint, j.index, j.ref)))
+	return "j" + hex.EncodeToString(h[:15])
 }
 
 // beginJournal starts or resumes the journal of a run, refusing a
@@ -168,7 +178,7 @@ func (b *Broker) beginJournal(req provider.Request, refs []provider.Ref, opts Bu
 				Message: "journal refused: " + why + "; nothing was sent"}
 		}
 	}
-	return &journaled{j: safeJournal{opts.Journal}, entries: entries, resend: opts.ResendInDoubtRenewals}, nil
+	return &journaled{j: safeJournal{opts.Journal}, entries: entries, resend: opts.ResendInDoubtRenewals, run: run}, nil
 }
 
 // contained runs one of a journal's methods, turning a panic into an
@@ -268,7 +278,7 @@ func (b *Broker) journaledItem(ctx context.Context, o *origin, req provider.Requ
 		return fromJournal(op, j, e.Outcome)
 	}
 	if e.inDoubt() {
-		if it, done := b.settleInDoubt(ctx, o, req, j, jl); done {
+		if it, done := b.settleInDoubt(ctx, o, b.journalMarked(ctx, o, provider.WithID(req, j.ref.ID), j, jl), j, jl); done {
 			if provider.KindOf(it.Err) != provider.KindCanceled || it.Err == nil {
 				b.record(ctx, jl, it)
 			}
@@ -283,7 +293,7 @@ func (b *Broker) journaledItem(ctx context.Context, o *origin, req provider.Requ
 		intent = true
 		return nil
 	}
-	res, n, oe := b.execJournaled(ctx, o, j.ref, provider.WithID(req, j.ref.ID), before)
+	res, n, oe := b.execJournaled(ctx, o, j.ref, b.journalMarked(ctx, o, provider.WithID(req, j.ref.ID), j, jl), before)
 	it := Item{Index: j.index, Ref: j.ref, Result: res, Attempts: n}
 	if oe != nil {
 		it.Err = oe
@@ -345,6 +355,11 @@ func (b *Broker) settleInDoubt(ctx context.Context, o *origin, req provider.Requ
 		}
 		msg := "in doubt: an earlier session of this run recorded the intent to renew but no outcome; " +
 			"not re-sent (look for a new order, then resume with re-sending of renewals in doubt if there is none)"
+		res, search, note := b.searchInDoubt(ctx, o, req, j)
+		if res != nil {
+			it.Result = res
+			return it, true
+		}
 		// What the cloud shows of the old order, for the report: it
 		// proves nothing either way (a renewal leaves it unchanged).
 		var read *provider.Result
@@ -355,7 +370,12 @@ func (b *Broker) settleInDoubt(ctx context.Context, o *origin, req provider.Requ
 				msg += "; the order reads " + st.State.String()
 			}
 		}
-		return unknown(msg, read)
+		if note != "" {
+			msg += "; " + note
+		}
+		it, done := unknown(msg, read)
+		it.Err.(*OpError).Renewal = search
+		return it, done
 	}
 	if ctx.Err() != nil {
 		return canceledItem(ctx, op, j), true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -432,5 +433,45 @@ func TestJournalInterruptedFailureIsResent(t *testing.T) {
 	}
 	if st, _ := f.StateOf(id); st != provider.StateRevoked {
 		t.Errorf("state %v after the resume, want revoked", st)
+	}
+}
+
+// TestJournalResumeFindsRenewal checks that a resume settles a renewal an
+// earlier session left in doubt by the item's journal mark: the earlier
+// session's renewal created an order and its search failed; the resume
+// finds the order by the same mark and reports it, sending no renewal.
+func TestJournalResumeFindsRenewal(t *testing.T) {
+	t.Parallel()
+	b, _ := fastBroker(t)
+	f := providertest.NewFake()
+	register(t, b, "fake", f)
+	refs := refsOf("fake", f.Seed(provider.StateExpiring), f.Seed(provider.StateExpiring))
+	f.InjectError(provider.OpRenew, provider.ErrOutcomeUnknown, providertest.AfterApply(), providertest.Once(), providertest.ForID(refs[0].ID))
+	f.InjectError(provider.OpFindRenewal, provider.ErrForbidden, providertest.Once())
+	j := &memJournal{}
+	items, err := b.Do(context.Background(), provider.RenewRequest{}, refs, broker.BulkOptions{Journal: j})
+	mustKind(t, err, provider.KindOutcomeUnknown)
+	if !items[0].InDoubt || items[1].Err != nil || len(f.Renewals()) != 2 {
+		t.Fatalf("first session: items %+v, %d renewals", items, len(f.Renewals()))
+	}
+	created := f.Renewals()[0]
+	if created.From != refs[0].ID || !strings.HasPrefix(provider.RenewalMark(created.Tags), "j") {
+		t.Fatalf("renewal %+v: want the journal's mark", created)
+	}
+
+	items, err = b.Do(context.Background(), provider.RenewRequest{}, refs, broker.BulkOptions{Journal: j})
+	if err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if it := items[0]; it.InDoubt || it.FromJournal || it.Result == nil || !it.Result.AlreadyDone || it.Result.NewID != created.NewID {
+		t.Errorf("resumed item %+v (%+v): want %s found by the mark", it, it.Result, created.NewID)
+	}
+	if !items[1].FromJournal || len(f.Renewals()) != 2 || callsOf(f)[provider.OpRenew] != 2 {
+		t.Errorf("resume re-sent a renewal: %d renewals, %d renew calls", len(f.Renewals()), callsOf(f)[provider.OpRenew])
+	}
+	// Settled now: the next resume reports it from the journal.
+	items, _ = b.Do(context.Background(), provider.RenewRequest{}, refs, broker.BulkOptions{Journal: j})
+	if !items[0].FromJournal || items[0].Result == nil || items[0].Result.NewID != created.NewID {
+		t.Errorf("second resume: %+v", items[0])
 	}
 }
