@@ -43,7 +43,13 @@
 // unavailable and the read state in [OpError.Read]; anything else
 // (unknown, or a look-alike in the capability's ReportedAs) stays
 // [provider.KindOutcomeUnknown]. A Renew whose outcome is unknown is never
-// sent again. Retries back off exponentially with jitter, stop after a
+// sent again. Instead, when its provider is a [provider.RenewalFinder],
+// the broker looks once for the order it may have created: every Renew to
+// such a provider carries a [provider.RenewalTagKey] tag with a value of
+// its own (random, or derived from the run and the item in a journaled
+// run), and the one order carrying it makes the Renew a success
+// (AlreadyDone, with the new order's ID); otherwise the outcome stays
+// unknown and [OpError.Renewal] lists the candidates. Retries back off exponentially with jitter, stop after a
 // maximum number of attempts, and draw on a per-origin retry budget.
 //
 // # Pacing and credentials
@@ -93,8 +99,8 @@
 // order's state, and are reported done (AlreadyDone) on a state only the
 // applied operation produces, sent normally on a state that proves it was
 // not applied, and otherwise reported outcome_unknown with [Item.InDoubt].
-// A renewal in doubt is never sent again unless
-// [BulkOptions.ResendInDoubtRenewals] says so. Package journal has a
+// A renewal in doubt is looked for by its mark (see above), and never sent
+// again unless [BulkOptions.ResendInDoubtRenewals] says so. Package journal has a
 // file-based Journal.
 //
 // # Listing

@@ -68,7 +68,11 @@
 //     later error such as a throttle or an authentication failure.
 //
 // Every attempt's error is kept. A Renew whose outcome is unknown is
-// never sent again: its proof would be the new order, not a state.
+// never sent again: its proof would be the new order, not a state. A
+// [RenewalFinder] looks for that order: the one order carrying the
+// renewal's own [RenewalTagKey] mark proves it (a success, with the new
+// order); anything weaker is a list of candidates, and the outcome stays
+// unknown.
 // A state read proves "not applied" for requests the cloud has finished
 // with; a request cut off by a client-side timeout is assumed finished
 // when the read is made, which a cloud that keeps working on an abandoned
