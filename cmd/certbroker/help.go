@@ -15,6 +15,9 @@ Usage:
   certbroker revoke  [flags] REF...   revoke issued certificates (asks first)
   certbroker delete  [flags] REF...   delete orders or certificates (asks first)
   certbroker renew   [flags] REF...   create renewal orders for expiring certificates
+  certbroker renew --expiring-within 30d [ORIGIN...]
+                                      renew every certificate in its renewal window that
+                                      expires within 30 days, listed first (plan shown)
   certbroker status  [flags] REF...   show the state of orders
   certbroker runs                     list recent journaled runs and their counts
   certbroker list                     list the certificates of every origin (filters: state, expiry, domain)
@@ -69,6 +72,7 @@ func (c *cli) help(args []string) int {
 		return exitOK
 	case "runs":
 		fmt.Fprint(c.stdout, runsUsage)
+		return exitOK
 	case "list":
 		fmt.Fprint(c.stdout, listUsage)
 		return exitOK

@@ -57,16 +57,13 @@ func (c *cli) openJournal(op provider.Op, f *opFlags) (*journal.File, string, st
 	case f.resume != "":
 		id = f.resume
 		cont = "--resume " + id
-		if strings.ContainsAny(id, `/\`) || id == "." || id == ".." {
-			path = id
-			id = strings.TrimSuffix(filepath.Base(path), journalExt)
-			cont = "--journal " + path
-		} else {
-			dir, err := c.stateDir()
-			if err != nil {
-				return nil, "", "", err
-			}
-			path = filepath.Join(dir, strings.TrimSuffix(id, journalExt)+journalExt)
+		if isJournalPath(id) {
+			id = strings.TrimSuffix(filepath.Base(f.resume), journalExt)
+			cont = "--journal " + f.resume
+		}
+		var err error
+		if path, err = c.resumeJournalPath(f.resume); err != nil {
+			return nil, "", "", err
 		}
 		if _, err := os.Stat(path); err != nil {
 			return nil, "", "", fmt.Errorf("--resume %s: no such run (%v); 'certbroker runs' lists them", f.resume, err)
@@ -85,6 +82,25 @@ func (c *cli) openJournal(op provider.Op, f *opFlags) (*journal.File, string, st
 		return nil, "", "", fmt.Errorf("%v (nothing was sent; pass --journal FILE elsewhere, or --no-journal)", err)
 	}
 	return j, id, cont, nil
+}
+
+// isJournalPath reports whether --resume's value names a journal file
+// rather than a run in the state directory.
+func isJournalPath(run string) bool {
+	return strings.ContainsAny(run, `/\`) || run == "." || run == ".."
+}
+
+// resumeJournalPath is the journal that --resume run names: a file, or
+// the run's journal in the state directory.
+func (c *cli) resumeJournalPath(run string) (string, error) {
+	if isJournalPath(run) {
+		return run, nil
+	}
+	dir, err := c.stateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, strings.TrimSuffix(run, journalExt)+journalExt), nil
 }
 
 // fingerprint identifies the configuration a run is made with: each

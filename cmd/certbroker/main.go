@@ -5,6 +5,7 @@
 // Usage:
 //
 //	certbroker cancel|revoke|delete|renew|status [flags] REF...
+//	certbroker renew --expiring-within DUR [flags] [ORIGIN...]
 //	certbroker runs        # recent journaled runs, to --resume one
 //	certbroker demo        # everything, against in-process emulators
 //	certbroker emulate     # run both emulators and print a config for them
@@ -15,6 +16,9 @@
 // broker resolves from its shape. Refs come from the arguments or, with
 // -f FILE, one per line (- for stdin; blank lines and # comments skipped).
 // Flags may come before or after the refs; "--" ends the flags.
+// renew --expiring-within DUR takes no refs: it lists the origins, shows
+// the plan, and renews the certificates in their renewal window that
+// expire within DUR.
 //
 // cancel, revoke, delete and renew journal each run under
 // $XDG_STATE_HOME/certbroker (default ~/.local/state/certbroker) and print

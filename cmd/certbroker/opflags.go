@@ -28,6 +28,11 @@ type opFlags struct {
 	resume        string
 	noJournal     bool
 	resendInDoubt bool
+	// renew --expiring-within: the refs come from a listing instead.
+	expiring    string
+	expiringSet bool
+	domain      string
+	partial     bool
 }
 
 // newOpFlagSet builds the flag set of op's command. It prints nothing: the
@@ -61,6 +66,10 @@ func newOpFlagSet(op provider.Op) (*flag.FlagSet, *opFlags) {
 		fs.StringVar(&f.csr, "csr", "", "PEM certificate signing request `FILE` for the new orders")
 		fs.Var(&f.tags, "tag", "`KEY=VALUE` tag for the new orders; repeatable")
 		fs.BoolVar(&f.resendInDoubt, "resend-in-doubt", false, "on --resume, renew again the refs in doubt (check first that no renewal order exists for them: each one that does is bought twice)")
+		fs.StringVar(&f.expiring, "expiring-within", "", "instead of REFs, renew every certificate in its renewal window whose validity ends within `DUR` (30d, 72h), "+
+			"listed from every configured origin or the ORIGINs named (see above)")
+		fs.StringVar(&f.domain, "domain", "", "with --expiring-within: only certificates for `DOMAIN` or a name under it")
+		fs.BoolVar(&f.partial, "partial", false, "with --expiring-within: when an origin's listing fails, renew what the other origins listed anyway (the exit status is still 1)")
 	}
 	return fs, f
 }
@@ -75,11 +84,15 @@ var opSummaries = map[provider.Op]string{
 
 // printOpUsage prints the help of op's command.
 func printOpUsage(w io.Writer, op provider.Op, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: certbroker %s [flags] REF...\n\n%s.\n\n", op, opSummaries[op])
+	fmt.Fprintf(w, "usage: certbroker %s [flags] REF...\n", op)
+	if op == provider.OpRenew {
+		fmt.Fprint(w, "       certbroker renew --expiring-within DUR [--domain DOMAIN] [--partial] [flags] [ORIGIN...]\n")
+	}
+	fmt.Fprintf(w, "\n%s.\n\n", opSummaries[op])
 	fmt.Fprint(w, "REF is origin:id or a bare ID resolved by its shape. Flags may come before or\n"+
 		"after the refs; \"--\" ends the flags.\n\n")
 	if op == provider.OpRenew {
-		fmt.Fprint(w, renewBilling)
+		fmt.Fprint(w, renewBilling, renewExpiringUsage)
 	}
 	fmt.Fprint(w, "Flags:\n")
 	printFlags(w, fs)

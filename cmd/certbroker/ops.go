@@ -32,10 +32,19 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if err != nil {
 		return c.errorf("%s: %v (see 'certbroker help %s')", op, flagError(err), op)
 	}
-	fs.Visit(func(fl *flag.Flag) { f.concurrencySet = f.concurrencySet || fl.Name == "concurrency" })
+	fs.Visit(func(fl *flag.Flag) {
+		f.concurrencySet = f.concurrencySet || fl.Name == "concurrency"
+		f.expiringSet = f.expiringSet || fl.Name == "expiring-within"
+	})
 	req, opts, err := bulkOptions(op, f)
 	if err != nil {
 		return c.errorf("%s: %v", op, err)
+	}
+	if f.expiringSet {
+		return c.runRenewExpiring(ctx, f, pos, req, opts)
+	}
+	if f.domain != "" || f.partial {
+		return c.errorf("%s: --domain and --partial go with --expiring-within (see 'certbroker help %s')", op, op)
 	}
 	srcs, usedStdin, err := collectRefs(pos, f.files, c.stdin)
 	if err != nil {
@@ -44,8 +53,30 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if len(srcs) == 0 {
 		return c.errorf("%s: no refs given; pass origin:id arguments or -f FILE (see 'certbroker help %s')", op, op)
 	}
-	// The -v log and the progress lines are written from different
-	// goroutines.
+	env, err := c.newOpEnv(f)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	refs, err := resolveRefs(env.b, env.reg, srcs, c.stderr)
+	if err != nil {
+		return c.errorf("%s: %v", op, err)
+	}
+	return c.runRefs(ctx, op, f, req, opts, env, refs, usedStdin, nil)
+}
+
+// opEnv is what an operation command runs with: the broker built from the
+// configuration, its origins, the configuration's fingerprint (for a
+// journal), and stderr behind a lock, since the -v log and the progress
+// lines are written from different goroutines.
+type opEnv struct {
+	b      *broker.Broker
+	reg    origins
+	fp     string
+	stderr io.Writer
+}
+
+// newOpEnv builds the broker with the command's settings.
+func (c *cli) newOpEnv(f *opFlags) (*opEnv, error) {
 	stderr := &lockedWriter{w: c.stderr}
 	settings := brokerSettings{concurrency: f.concurrency}
 	if f.verbose {
@@ -53,12 +84,19 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	}
 	b, reg, fp, err := c.newBroker(f.config, settings)
 	if err != nil {
-		return c.errorf("%v", err)
+		return nil, err
 	}
-	refs, err := resolveRefs(b, reg, srcs, c.stderr)
-	if err != nil {
-		return c.errorf("%s: %v", op, err)
-	}
+	return &opEnv{b: b, reg: reg, fp: fp, stderr: stderr}, nil
+}
+
+// runRefs asks for confirmation where needed, opens the run's journal,
+// applies op to refs and reports: the part of every operation command
+// after its refs are known. plan is the listing refs came from (renew
+// --expiring-within), saved next to the journal; nil when the refs were
+// given.
+func (c *cli) runRefs(ctx context.Context, op provider.Op, f *opFlags, req provider.Request, opts broker.BulkOptions,
+	env *opEnv, refs []provider.Ref, usedStdin bool, plan *renewPlan) int {
+	b, reg, stderr := env.b, env.reg, env.stderr
 	if code, ok := c.confirmDestructive(op, f, reg, refs, usedStdin); !ok {
 		return code
 	}
@@ -67,14 +105,31 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 		if err != nil {
 			return c.errorf("%s: %v", op, err)
 		}
+		how := "and the same refs"
+		if plan != nil {
+			// The saved plan is the run's list of refs: a resume reads
+			// it instead of listing again.
+			pp := planPath(j.Path())
+			cont += " -f " + pp
+			if err := savePlan(pp, planFile(plan, cont)); err != nil {
+				_ = j.Close()
+				if f.journalPath == "" {
+					// The new run's own file, still empty.
+					_ = os.Remove(j.Path())
+				}
+				return c.errorf("%s: saving the plan: %v (nothing was sent; pass --journal FILE elsewhere, or --no-journal)", op, err)
+			}
+			how = "(its saved plan; not --expiring-within, which would list anew)"
+			fmt.Fprintln(c.stderr, escapeControls(fmt.Sprintf("certbroker: renew: plan (%d ref%s) saved to %s", len(refs), plural(len(refs)), pp), false))
+		}
 		defer func() {
 			if err := j.Close(); err != nil {
 				fmt.Fprintf(c.stderr, "certbroker: closing the journal: %v\n", err)
 			}
 		}()
-		opts.Journal, opts.Fingerprint, opts.ResendInDoubtRenewals = j, fp, f.resendInDoubt
-		fmt.Fprintln(c.stderr, escapeControls(fmt.Sprintf("certbroker: run %s (journal %s); if it is interrupted, continue it with: certbroker %s %s and the same refs",
-			id, j.Path(), op, cont), false))
+		opts.Journal, opts.Fingerprint, opts.ResendInDoubtRenewals = j, env.fp, f.resendInDoubt
+		fmt.Fprintln(c.stderr, escapeControls(fmt.Sprintf("certbroker: run %s (journal %s); if it is interrupted, continue it with: certbroker %s %s %s",
+			id, j.Path(), op, cont, how), false))
 	}
 
 	var finish func()
@@ -290,26 +345,41 @@ func dryRunSummary(op provider.Op, reg origins, items []broker.Item) string {
 		}
 	}
 	showBilled := op == provider.OpRenew || billed.total() > 0
+	return originCounts("would "+string(op), ready, billed, showBilled, nil)
+}
+
+// originCounts renders a total line, then one line per origin (the keys
+// of counts and extra but ""), in name order:
+//
+//	VERB N (billed: M)EXTRA
+//	  origin: VERB n (billed: m)EXTRA
+//
+// "(billed: ...)" only when showBilled; EXTRA is extra[origin], and
+// extra[""] on the total line.
+func originCounts(verb string, counts map[string]int, billed billing, showBilled bool, extra map[string]string) string {
 	line := func(n, m int) string {
-		s := fmt.Sprintf("would %s %d", op, n)
+		s := fmt.Sprintf("%s %d", verb, n)
 		if showBilled {
 			s += fmt.Sprintf(" (billed: %d)", m)
 		}
 		return s
 	}
 	total := 0
-	for _, n := range ready {
+	names := make([]string, 0, len(counts))
+	for o, n := range counts {
 		total += n
-	}
-	var b strings.Builder
-	b.WriteString(line(total, billed.total()) + "\n")
-	names := make([]string, 0, len(ready))
-	for o := range ready {
 		names = append(names, o)
 	}
+	for o := range extra {
+		if _, ok := counts[o]; !ok && o != "" {
+			names = append(names, o)
+		}
+	}
 	slices.Sort(names)
+	var b strings.Builder
+	b.WriteString(line(total, billed.total()) + extra[""] + "\n")
 	for _, o := range names {
-		fmt.Fprintf(&b, "  %s: %s\n", o, line(ready[o], billed[o]))
+		fmt.Fprintf(&b, "  %s: %s%s\n", o, line(counts[o], billed[o]), extra[o])
 	}
 	return b.String()
 }

@@ -60,19 +60,25 @@ func (o outcome) resultWord() string {
 // bidirectional overrides are written as \u escapes, so the lines are safe
 // on a terminal and decode to the same strings.
 func writeJSONLines(w io.Writer, outs []outcome) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
 	for _, o := range outs {
-		buf.Reset()
-		if err := enc.Encode(o); err != nil {
-			return err
-		}
-		if _, err := io.WriteString(w, jsonTerminalSafe(buf.String())); err != nil {
+		if err := writeJSONLine(w, o); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeJSONLine writes v as one JSON line, escaped as writeJSONLines
+// escapes.
+func writeJSONLine(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, jsonTerminalSafe(buf.String()))
+	return err
 }
 
 // jsonTerminalSafe rewrites, in encoded JSON, the characters that
