@@ -90,8 +90,9 @@ func (a *Adapter) Capabilities() provider.Capabilities {
 // SuggestedRate implements provider.RateAdvisor. SCM publishes no quota
 // of its own; the API gateway's documented default is 200 requests per
 // second per API (API gateway error codes, APIGW.0308). The adapter advises a tenth of that, 20/s with a burst of 10, for
-// every API (the list, "list-certificates", included: one request per
-// 50 rows), and 1/s for the purchase that Renew makes, which is billed.
+// every API (the list, "list-certificates", and FindRenewal's search by
+// tag, "list-certificates-by-tag", included: one request per 50 rows),
+// and 1/s for the purchase that Renew makes, which is billed.
 func (a *Adapter) SuggestedRate(api string) (perSecond float64, burst int) {
 	if api == apiPurchase {
 		return 1, 1

@@ -35,6 +35,8 @@
 //	        GET the new certificate
 //	Status  GET /v3/scm/certificates/{id}                    any
 //	List    GET /v3/scm/certificates (offset paging)         any
+//	Find    POST /v3/scm/resource_instances/action           reads only: FindRenewal, by the
+//	        (without a mark: GET details, GET the list)              renewal's tag
 //
 // Status maps the native status (states.go): PAID is
 // pending_application (a cancelled application reads the same); CHECKING,
@@ -59,6 +61,15 @@
 // shift nothing unless more than five happen between two pages (then
 // orders may be skipped or repeated). Each request is paced as
 // "list-certificates".
+//
+// The Adapter is a [provider.RenewalFinder] ([Adapter.FindRenewal]):
+// after a Renew whose outcome is unknown, it looks for the certificate
+// the purchase may have bought by the renewal's provider.RenewalTagKey
+// tag (POST /v3/scm/resource_instances/action, ListCertificatesByTag,
+// paced as "list-certificates-by-tag"): the one certificate carrying the
+// mark is the renewal's. Without a mark it lists PAID certificates of the
+// renewed one's spec as candidates, never as proof. It validates its
+// input as Renew does and sends only reads.
 //
 // # Errors
 //

@@ -114,6 +114,10 @@ func classifyResponse(op provider.Op, mutating bool, sre *sdkerr.ServiceResponse
 // [adapterkit.TimeoutError], and a request the transport never had is
 // unavailable (the SDK was not at fault).
 func (a *Adapter) classifyTransport(op provider.Op, id string, mutating bool, err error, c *call, callerCtx, callCtx context.Context) *provider.Error {
+	return a.lost(op, id, mutating, err, c, callerCtx, callCtx)
+}
+
+func (a *Adapter) lost(op provider.Op, id string, mutating bool, err error, c *call, callerCtx, callCtx context.Context) *provider.Error {
 	x := classify.Exchange{
 		Mutating:    mutating,
 		Started:     c.started.Load(),

@@ -87,6 +87,9 @@ type listRow struct {
 	Brand      looseString `json:"brand"`
 	ExpireTime looseTime   `json:"expire_time"`
 	Status     looseString `json:"status"`
+	// DomainType and DomainCount are read by FindRenewal only.
+	DomainType  looseString `json:"domain_type"`
+	DomainCount looseInt    `json:"domain_count"`
 }
 
 // listResp is the list's answer. A certificates value that is not an
@@ -266,7 +269,7 @@ func (a *Adapter) List(ctx context.Context, req provider.ListRequest) (*provider
 			start = max(0, pos.offset-1-listBack)
 		}
 		q.Offset = strconv.Itoa(start)
-		rows, rid, err := a.listRows(ctx, q)
+		rows, rid, err := a.listRows(ctx, provider.OpList, q)
 		if err != nil {
 			return nil, err
 		}
@@ -351,23 +354,24 @@ func (a *Adapter) entryOf(r listRow, now time.Time) (provider.ListEntry, bool) {
 	return e, true
 }
 
-// listRows sends one list request and decodes its rows leniently.
-func (a *Adapter) listRows(ctx context.Context, q listReq) ([]listRow, string, error) {
-	out, rid, err := a.do(ctx, request{op: provider.OpList, api: apiList, body: &q, def: listDef(&q)})
+// listRows sends one list request for op (List, or FindRenewal's
+// candidates) and decodes its rows leniently.
+func (a *Adapter) listRows(ctx context.Context, op provider.Op, q listReq) ([]listRow, string, error) {
+	out, rid, err := a.do(ctx, request{op: op, api: apiList, body: &q, def: listDef(&q)})
 	if err != nil {
 		return nil, rid, err
 	}
 	raw, ok := out.(*rawBody)
 	if !ok || raw == nil {
 		return nil, rid, a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable, RequestID: rid,
-			Message: fmt.Sprintf("unexpected list response type %T", out)}, provider.OpList, "")
+			Message: fmt.Sprintf("unexpected list response type %T", out)}, op, "")
 	}
 	var r listResp
 	if err := json.Unmarshal(raw.data, &r); err != nil {
 		msg := "the response body could not be decoded: " + adapterkit.CleanMessage(err.Error())
 		return nil, rid, a.kit.Stamp(&provider.Error{Kind: provider.KindUnavailable, RequestID: rid,
 			HTTPStatus: raw.HttpStatusCode, Message: msg,
-			Err: &sdkerr.ServiceResponseError{StatusCode: raw.HttpStatusCode, RequestId: rid, ErrorMessage: msg}}, provider.OpList, "")
+			Err: &sdkerr.ServiceResponseError{StatusCode: raw.HttpStatusCode, RequestId: rid, ErrorMessage: msg}}, op, "")
 	}
 	return r.rows(), rid, nil
 }

@@ -20,7 +20,9 @@ import (
 //
 //  1. refuses a CSR (KindInvalidArgument: the purchase takes none, and
 //     dropping it silently would hand back a certificate that is not what
-//     was asked for) and tags outside Huawei's limits;
+//     was asked for), tags outside Huawei's limits, and a
+//     provider.RenewalTagKey mark that FindRenewal could not search for
+//     (see checkMark);
 //  2. reads the v3 details (GET /v3/scm/certificates/{id}) and requires,
 //     from the user guide's renewal rules (手动续费, 自动续费): status ISSUED; not_after in the future and at most 30
 //     days away; not the free certificate (DigiCert DV (Basic) single
@@ -53,7 +55,9 @@ import (
 // warning. The check reads before the purchase are reads: a 5xx or a
 // transport failure there is KindUnavailable. A failure of the purchase
 // after it may have reached the cloud is KindOutcomeUnknown and must not
-// be retried blindly: look for a new certificate first.
+// be retried blindly: look for a new certificate first ([Adapter.FindRenewal]
+// proves it by the provider.RenewalTagKey tag, which Renew sends with the
+// other tags).
 func (a *Adapter) Renew(ctx context.Context, req provider.RenewRequest) (*provider.Result, error) {
 	if e := a.precheck(req); e != nil {
 		return nil, e

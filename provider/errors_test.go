@@ -232,7 +232,14 @@ func TestKindOfAggregate(t *testing.T) {
 
 func TestListIsNotMutating(t *testing.T) {
 	t.Parallel()
-	if provider.OpList.Mutating() || provider.OpStatus.Mutating() || !provider.OpRevoke.Mutating() {
-		t.Error("list and status must be reads, revoke a change")
+	for _, op := range []provider.Op{provider.OpList, provider.OpStatus, provider.OpFindRenewal, "some-future-read", ""} {
+		if op.Mutating() {
+			t.Errorf("%q is a read, yet Mutating", op)
+		}
+	}
+	for _, op := range []provider.Op{provider.OpCancel, provider.OpRevoke, provider.OpDelete, provider.OpRenew} {
+		if !op.Mutating() {
+			t.Errorf("%s changes an order, yet not Mutating", op)
+		}
 	}
 }

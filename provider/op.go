@@ -27,9 +27,16 @@ func ParseOp(s string) (Op, error) {
 	return "", &Error{Kind: KindInvalidArgument, Message: fmt.Sprintf("unknown operation %q: want cancel, revoke, delete, renew or status", truncate(s))}
 }
 
-// Mutating reports whether op changes anything at the cloud: every
-// operation but Status and listing ([OpList]).
-func (op Op) Mutating() bool { return op != OpStatus && op != OpList }
+// Mutating reports whether op changes anything at the cloud: Cancel,
+// Revoke, Delete and Renew. Every other name, Status and the reads of the
+// optional interfaces ([OpList], [OpFindRenewal]) included, is a read.
+func (op Op) Mutating() bool {
+	switch op {
+	case OpCancel, OpRevoke, OpDelete, OpRenew:
+		return true
+	}
+	return false
+}
 
 // CreatesOrder reports whether a successful op creates a new order, so that
 // sending it twice creates two. Only Renew does.

@@ -1,12 +1,13 @@
 // Package huaweitest is a wire-level emulator of the Huawei Cloud SCM REST
-// API (the v2 "historical" certificate API, and the v3 details, delete and
-// buy), in the spirit of net/http/httptest: [NewServer] starts it on a
-// loopback port, [Server.URL] says where, [Server.Close] releases
-// everything. It speaks the API as github.com/huaweicloud/huaweicloud-sdk-go-v3
-// (v0.1.207) sends it, verifies every request's SDK-HMAC-SHA256 signature
-// the way the API gateway does, and keeps an in-memory certificate state
-// machine built from the SCM documentation, so a test drives the SDK's core
-// client over real HTTP. It is a test server: it grants nothing anywhere
+// API (the v2 "historical" certificate API, and the v3 details, list,
+// delete, buy and list by tag), in the spirit of net/http/httptest:
+// [NewServer] starts it on a loopback port, [Server.URL] says where,
+// [Server.Close] releases everything. It speaks the API as
+// github.com/huaweicloud/huaweicloud-sdk-go-v3 (v0.1.207) sends it,
+// verifies every request's SDK-HMAC-SHA256 signature the way the API
+// gateway does, and keeps an in-memory certificate state machine built
+// from the SCM documentation, so a test drives the SDK's core client over
+// real HTTP. It is a test server: it grants nothing anywhere
 // else, and it imports nothing of the adapter it tests.
 //
 // # Use
@@ -54,6 +55,19 @@
 //     api-ccm ListCertificates), v2 purchase and v3 buy (unpaid orders
 //     [unverified]). [Server.SeedListed] seeds an expiry and domains for
 //     listing tests.
+//   - Tags (tags.go): the certificates a v3 buy creates carry its tags
+//     (Cert.Tags; [Server.SeedCert] takes them too), and
+//     ListCertificatesByTag (根据标签查询证书列表, api-ccm
+//     ListCertificatesByTag,
+//     https://support.huaweicloud.com/intl/en-us/api-ccm/ListCertificatesByTag.html)
+//     answers POST /v3/scm/resource_instances/action ([ActionListByTag]):
+//     action filter or count; tags (keys AND, values OR), tags_any,
+//     not_tags, not_tags_any, without_any_tag and matches (resource_name);
+//     the documented key and value characters and counts; limit 10, 20 or
+//     50 and offset; total_count and resources with resource_id,
+//     resource_name, tags and resource_detail. Its defaults, the reading
+//     of the negated filters, the refusal of an empty tags array and of
+//     unknown fields, and the row order are [unverified].
 //   - States (state.go, store.go): the native statuses are the StatusXxx
 //     constants; [Server.Seed] documents each state's native form and
 //     [States] lists what it accepts; pending transitions settle on

@@ -39,6 +39,11 @@ type route struct {
 //	GET    /v3/scm/certificates/{certificate_id}             ActionDetails (v3)
 //	DELETE /v3/scm/certificates/{certificate_id}             ActionDelete (v3)
 //	POST   /v3/scm/certificates/buy                          ActionPurchase (v3)
+//	POST   /v3/scm/resource_instances/action                 ActionListByTag (v3)
+//
+// The last is ListCertificatesByTag, whose path the reference writes
+// /v3/scm/{resource_instances}/action with the fixed value
+// "resource_instances" (tags.go); any other value there matches no API.
 func parseRoute(method, path string) (route, bool) {
 	segs := strings.Split(path, "/")
 	for _, r := range routes() {
@@ -71,6 +76,7 @@ func routes() []routeDef {
 		{http.MethodGet, "/v3/scm/certificates/{cert_id}", ActionDetails},
 		{http.MethodDelete, "/v3/scm/certificates/{cert_id}", ActionDelete},
 		{http.MethodPost, "/v3/scm/certificates/buy", ActionPurchase},
+		{http.MethodPost, "/v3/scm/resource_instances/action", ActionListByTag},
 	}
 }
 

@@ -29,6 +29,9 @@ const (
 	// ActionPurchase is POST /v2/{project_id}/scm/cert/purchase and POST
 	// /v3/scm/certificates/buy.
 	ActionPurchase = "purchase"
+	// ActionListByTag is POST /v3/scm/resource_instances/action
+	// (ListCertificatesByTag; see tags.go).
+	ActionListByTag = "list-by-tag"
 )
 
 // maxReasonLen is the longest revoke reason, in characters.
@@ -46,6 +49,8 @@ func (s *Server) apply(rt route, body []byte, now time.Time) (int, []byte, *apiE
 		v, err = s.buy(rt.project, body, now)
 	case rt.v3 && rt.api == ActionList:
 		v, err = s.listV3(rt.project, rt.query, now)
+	case rt.v3 && rt.api == ActionListByTag:
+		v, err = s.listByTag(rt.project, body, now)
 	case rt.v3 && !validCertID(rt.certID):
 		// The v3 reference bounds certificate_id to 16 characters.
 		return 0, nil, errCertID()

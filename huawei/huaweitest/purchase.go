@@ -157,7 +157,11 @@ func (s *Server) purchase(project string, body []byte, now time.Time) (any, *api
 }
 
 // createLocked creates the certificates of purchase p in status and
-// records p.
+// records p. Each certificate carries p's tags: the buy's tags are the
+// new certificates' (ListCertificatesByTag finds them by those tags)
+// [unverified: the purchase page says only "tags"; that every
+// certificate of an order with order_number over 1 gets them is the
+// emulator's choice].
 func (s *Server) createLocked(project string, p *Purchase, status string, now time.Time) purchaseBody {
 	p.OrderID = s.newOrderIDLocked(now)
 	out := purchaseBody{OrderID: p.OrderID, Cert: []purchaseCertID{}}
@@ -169,6 +173,7 @@ func (s *Server) createLocked(project string, p *Purchase, status string, now ti
 				ID: id, OrderID: p.OrderID, ProjectID: project, Status: status,
 				Brand: p.Brand, Type: p.Type, DomainType: p.DomainType, DomainCount: p.DomainNumbers,
 				Name: "cert-" + id[len(id)-6:], EffectiveTime: p.EffectiveTime, Source: SourcePurchased,
+				Tags: slices.Clone(p.Tags),
 			},
 			seq: s.seq, updated: now, pendingSince: now,
 		}

@@ -118,10 +118,15 @@ type Cert struct {
 	// AutoRenew is set when auto-renew is on: SCM then buys the next
 	// certificate itself (user guide, 自动续费). The API does not show it.
 	AutoRenew bool
+	// Tags are the certificate's tags: those of the v3 purchase that
+	// created it (Purchase.Tags), or seeded. ListCertificatesByTag
+	// (tags.go) filters on them.
+	Tags []Tag
 }
 
 func (c Cert) clone() Cert {
 	c.AltNames = slices.Clone(c.AltNames)
+	c.Tags = slices.Clone(c.Tags)
 	return c
 }
 
