@@ -141,6 +141,9 @@ func (b *Broker) Do(ctx context.Context, req provider.Request, refs []provider.R
 	if len(errs) == 0 {
 		return items, nil
 	}
+	if req.Op() == provider.OpRenew {
+		dropSiblings(items)
+	}
 	return items, bulkError(errs, len(refs))
 }
 
@@ -300,6 +303,9 @@ func (b *Broker) run(ctx context.Context, req provider.Request, refs iter.Seq[pr
 func checkRequest(req provider.Request) error {
 	if provider.WithID(req, "") == nil {
 		return &provider.Error{Kind: provider.KindInvalidArgument, Message: fmt.Sprintf("unsupported request %T", req)}
+	}
+	if perr := reservedMark(req); perr != nil {
+		return perr
 	}
 	return nil
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -28,7 +30,7 @@ func (x *execution) markRenewal(ctx context.Context) {
 	}
 	x.finder = f
 	if provider.RenewalMark(r.Tags) != "" {
-		return
+		return // the journal's mark (a caller's own is refused: reservedMark)
 	}
 	var buf [15]byte
 	_, _ = rand.Read(buf[:]) // never fails (crypto/rand)
@@ -73,6 +75,13 @@ func (x *execution) discover(ctx context.Context, attempts int, note string) (*R
 		search.Candidates = append(search.Candidates, provider.ListEntry{ID: id})
 		search.NewID = ""
 	}
+	oe := x.failure(x.unknown(), joinNote(note, searchNote(search)))
+	oe.Renewal, oe.renewalNote = search, note
+	return nil, attempts, oe
+}
+
+// searchNote says what a renewal search found, for an OpError's note.
+func searchNote(search *provider.RenewalSearch) string {
 	found := "no order was found"
 	if n := len(search.Candidates); n > 0 {
 		ids := make([]string, 0, min(n, 5))
@@ -88,9 +97,40 @@ func (x *execution) discover(ctx context.Context, attempts int, note string) (*R
 	if basis == "" {
 		basis = "the provider's search"
 	}
-	_, _, oe := unknown(fmt.Sprintf("looked for it by %s: %s; check before renewing again", oneLine(basis, 120), found))
-	oe.Renewal = search
-	return nil, attempts, oe
+	return fmt.Sprintf("looked for it by %s: %s; check before renewing again", oneLine(basis, 240), found)
+}
+
+// dropSiblings removes from the renewal candidates of items the orders
+// that other items of the same bulk call reported as their new orders:
+// those are accounted for. It runs once every item has finished.
+func dropSiblings(items []Item) {
+	created := map[provider.Ref]bool{}
+	for _, it := range items {
+		if it.Err == nil && it.Result != nil && it.Result.NewID != "" {
+			created[provider.Ref{Origin: it.Ref.Origin, ID: it.Result.NewID}] = true
+		}
+	}
+	if len(created) == 0 {
+		return
+	}
+	for _, it := range items {
+		var oe *OpError
+		if it.Duplicate || !errors.As(it.Err, &oe) || oe.Renewal == nil || len(oe.Renewal.Candidates) == 0 {
+			continue
+		}
+		kept := slices.DeleteFunc(slices.Clone(oe.Renewal.Candidates), func(e provider.ListEntry) bool {
+			return created[provider.Ref{Origin: it.Ref.Origin, ID: e.ID}]
+		})
+		if len(kept) == len(oe.Renewal.Candidates) {
+			continue
+		}
+		search := *oe.Renewal
+		search.Candidates = kept
+		search.Basis = oneLine(search.Basis, 200) + fmt.Sprintf("; %d order(s) other items of this run created left out",
+			len(oe.Renewal.Candidates)-len(kept))
+		oe.Renewal = &search
+		oe.Note = joinNote(oe.renewalNote, searchNote(&search))
+	}
 }
 
 // validNewID reports whether id, the order a search proved, is an order
@@ -114,7 +154,11 @@ func (b *Broker) journalMarked(ctx context.Context, o *origin, req provider.Requ
 	if _, ok := o.p.(provider.RenewalFinder); !ok {
 		return req
 	}
-	return b.withMark(ctx, o, r, jl.mark(j))
+	mark := jl.mark(j)
+	if mark == "" {
+		return req // a run without a nonce: execJournaled marks it at random
+	}
+	return b.withMark(ctx, o, r, mark)
 }
 
 // withMark returns r with the renewal mark value added, or r when the
@@ -129,19 +173,33 @@ func (b *Broker) withMark(ctx context.Context, o *origin, r provider.RenewReques
 }
 
 // searchInDoubt looks, on a resume, for the order an earlier session's
-// renewal of j may have created, with req's mark. It returns the proven
+// renewal of j may have created, with req's mark, from since (when its
+// intent was recorded; zero when the journal does not say). It returns the proven
 // result, or the search and a note for the report; all nil and "" when
 // the provider is not a RenewalFinder.
-func (b *Broker) searchInDoubt(ctx context.Context, o *origin, req provider.Request, j job) (*Result, *provider.RenewalSearch, string) {
+func (b *Broker) searchInDoubt(ctx context.Context, o *origin, req provider.Request, j job, since time.Time) (*Result, *provider.RenewalSearch, string) {
 	f, ok := o.p.(provider.RenewalFinder)
 	r, isRenew := req.(provider.RenewRequest)
 	if !ok || !isRenew {
 		return nil, nil, ""
 	}
-	x := &execution{b: b, o: o, ref: j.ref, req: r, op: provider.OpRenew, finder: f}
+	x := &execution{b: b, o: o, ref: j.ref, req: r, op: provider.OpRenew, finder: f, sentAt: since}
 	res, _, oe := x.discover(ctx, 0, "")
 	if oe == nil {
 		return res, nil, ""
 	}
 	return nil, oe.Renewal, oe.Note
+}
+
+// reservedMark refuses a request that carries the renewal mark's tag key:
+// the broker sets it, one value per renewal, and a caller's value, the
+// same for every item of a bulk call, could prove one renewal by
+// another's order.
+func reservedMark(req provider.Request) *provider.Error {
+	r, ok := req.(provider.RenewRequest)
+	if !ok || !slices.ContainsFunc(r.Tags, func(t provider.Tag) bool { return t.Key == provider.RenewalTagKey }) {
+		return nil
+	}
+	return &provider.Error{Kind: provider.KindInvalidArgument, Op: provider.OpRenew, ID: r.ID,
+		Message: fmt.Sprintf("the tag key %q is reserved for the broker's renewal mark; nothing was sent", provider.RenewalTagKey)}
 }

@@ -63,8 +63,7 @@ func TestRenewalDiscovery(t *testing.T) {
 		searched   bool
 	}{
 		{name: "mark proves the order", applied: true, want: "proven", searched: true},
-		{name: "caller's own mark kept", applied: true, want: "proven", searched: true,
-			tags: []provider.Tag{{Key: "team", Value: "a"}, {Key: provider.RenewalTagKey, Value: "caller-chosen-mark-1"}}},
+
 		// Nothing created: nothing carries the mark. Not a proof that
 		// nothing was created (a cloud can show it late).
 		{name: "nothing created", want: "no order was found", searched: true},
@@ -115,9 +114,6 @@ func TestRenewalDiscovery(t *testing.T) {
 			if tc.want == "proven" {
 				if err != nil || !res.AlreadyDone || res.NewID != created[0].NewID || res.ID != id || res.Op != provider.OpRenew {
 					t.Fatalf("res %+v, err %v: want %s proven", res, err, created[0].NewID)
-				}
-				if mark := provider.RenewalMark(tc.tags); mark != "" && provider.RenewalMark(created[0].Tags) != mark {
-					t.Errorf("caller's mark %q replaced: %v", mark, created[0].Tags)
 				}
 				return
 			}
@@ -178,5 +174,43 @@ func TestBulkRenewalDiscovery(t *testing.T) {
 		if it.Err != nil || it.Result.NewID != byFrom[it.Ref.ID] || it.Result.AlreadyDone != (i%3 == 0) {
 			t.Errorf("item %d: %+v err %v, created %s", i, it.Result, it.Err, byFrom[it.Ref.ID])
 		}
+	}
+}
+
+// TestBulkRenewalCandidatesLeaveOutSiblings checks that, in a bulk Renew
+// whose lost renewal can only be searched for by candidates, the orders
+// the other items reported as their own new orders are not candidates.
+func TestBulkRenewalCandidatesLeaveOutSiblings(t *testing.T) {
+	t.Parallel()
+	b, clk := fastBroker(t, broker.WithConcurrency(1))
+	f := providertest.NewFake(providertest.WithClock(clk.Now))
+	register(t, b, "cloud", tagLimit{f, 0}) // no room for a mark
+	var refs []provider.Ref
+	for range 5 {
+		refs = append(refs, provider.Ref{Origin: "cloud", ID: f.SeedWith(providertest.SeedOptions{
+			State: provider.StateExpiring, Domains: []string{"www.example.com"}})})
+	}
+	// The last renewal is lost after it created its order; the others
+	// went before it, so the search sees their orders too.
+	f.InjectError(provider.OpRenew, provider.ErrOutcomeUnknown, providertest.AfterApply(), providertest.ForID(refs[4].ID))
+	items, err := b.Do(context.Background(), provider.RenewRequest{}, refs, broker.BulkOptions{})
+	mustKind(t, err, provider.KindOutcomeUnknown)
+	var lost string
+	for _, r := range f.Renewals() {
+		if r.From == refs[4].ID {
+			lost = r.NewID
+		}
+	}
+	var oe *broker.OpError
+	if !errors.As(items[4].Err, &oe) || oe.Renewal == nil {
+		t.Fatalf("item 4: %v", items[4].Err)
+	}
+	if len(oe.Renewal.Candidates) != 1 || oe.Renewal.Candidates[0].ID != lost {
+		t.Errorf("candidates %+v, want only %s (the siblings' orders left out)", oe.Renewal.Candidates, lost)
+	}
+	mustContain(t, oe.Error(), "1 candidate(s): "+lost, "4 order(s) other items of this run created left out")
+	var agg *broker.OpError
+	if !errors.As(err, &agg) || agg != oe {
+		t.Errorf("the aggregate does not hold the item's error: %v", err)
 	}
 }

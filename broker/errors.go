@@ -44,6 +44,8 @@ type OpError struct {
 	// provider.RenewalFinder and the search answered: the candidates
 	// (a proven order makes the Renew a success instead). Nil otherwise.
 	Renewal *provider.RenewalSearch
+
+	renewalNote string // the note before the search's, to restate it
 }
 
 // Error renders the final error, the note, and the earlier attempts.

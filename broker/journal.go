@@ -2,6 +2,7 @@ package broker
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -44,7 +45,8 @@ type Journal interface {
 }
 
 // JournalRun identifies a bulk run. Resuming under any other value is
-// refused with provider.KindInvalidArgument.
+// refused with provider.KindInvalidArgument; Nonce is not part of that
+// identity.
 type JournalRun struct {
 	// Op is the operation.
 	Op provider.Op `json:"op"`
@@ -58,6 +60,14 @@ type JournalRun struct {
 	// Fingerprint is BulkOptions.Fingerprint: the caller's
 	// configuration.
 	Fingerprint string `json:"fingerprint"`
+	// Nonce is a random value the broker chooses when the run begins.
+	// The journal keeps it with the run and returns it on resume: it
+	// makes the run's renewal marks (provider.RenewalTagKey) its own, so
+	// a resume finds what this run's renewals created and nothing that
+	// another run's did. A run recorded without one (an older journal)
+	// resumes with random marks, and its renewals in doubt can only be
+	// searched for by candidates.
+	Nonce string `json:"nonce,omitempty"`
 }
 
 // JournalEntry is what a journal holds for one reference. Intent without
@@ -65,6 +75,10 @@ type JournalRun struct {
 type JournalEntry struct {
 	Intent  bool
 	Outcome *JournalOutcome
+	// IntentAt is when the intent was recorded, when the journal keeps
+	// it (zero otherwise): a resume looks for the order a renewal in
+	// doubt may have created from then on.
+	IntentAt time.Time
 }
 
 // JournalOutcome is the recorded outcome of one item: enough to report it
@@ -145,11 +159,15 @@ type journaled struct {
 }
 
 // mark is the renewal mark (provider.RenewalTagKey) of item j of a
-// journaled run: derived from the run's identity and the item, so that a
+// journaled run: derived from the run's nonce and the item, so that a
 // resume can look for the order an earlier session's renewal created by
-// the same mark.
+// the same mark, and no other run shares it. "" when the run has no
+// nonce.
 func (jl *journaled) mark(j job) string {
-	h := sha256.Sum256([]byte(fmt.Sprintf("%s|%s|%s|%s|%d|%s", jl.run.Op, jl.run.Inputs, jl.run.Refs, jl.run.Fingerprint, j.index, j.ref)))
+	if jl.run.Nonce == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%s", jl.run.Nonce, j.index, j.ref)))
 	return "j" + hex.EncodeToString(h[:15])
 }
 
@@ -160,6 +178,7 @@ func (b *Broker) beginJournal(req provider.Request, refs []provider.Ref, opts Bu
 		return nil, nil
 	}
 	run := journalRun(req, refsDigest(refs), len(refs), opts.Fingerprint)
+	run.Nonce = rand.Text()
 	var (
 		prev    *JournalRun
 		entries map[provider.Ref]JournalEntry
@@ -177,6 +196,9 @@ func (b *Broker) beginJournal(req provider.Request, refs []provider.Ref, opts Bu
 			return nil, &provider.Error{Kind: provider.KindInvalidArgument, Op: req.Op(),
 				Message: "journal refused: " + why + "; nothing was sent"}
 		}
+	}
+	if prev != nil {
+		run.Nonce = prev.Nonce // "" for a run recorded without one
 	}
 	return &journaled{j: safeJournal{opts.Journal}, entries: entries, resend: opts.ResendInDoubtRenewals, run: run}, nil
 }
@@ -355,7 +377,7 @@ func (b *Broker) settleInDoubt(ctx context.Context, o *origin, req provider.Requ
 		}
 		msg := "in doubt: an earlier session of this run recorded the intent to renew but no outcome; " +
 			"not re-sent (look for a new order, then resume with re-sending of renewals in doubt if there is none)"
-		res, search, note := b.searchInDoubt(ctx, o, req, j)
+		res, search, note := b.searchInDoubt(ctx, o, req, j, jl.entries[j.ref].IntentAt)
 		if res != nil {
 			it.Result = res
 			return it, true

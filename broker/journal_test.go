@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/certbroker/certbroker/broker"
 	"github.com/certbroker/certbroker/provider"
@@ -21,6 +22,9 @@ type memJournal struct {
 	entries map[provider.Ref]broker.JournalEntry
 	log     []string // "intent ref", "outcome ref", "unsent ref"
 	failOn  string   // a record kind whose writes fail
+	// now, when set, stamps each intent (JournalEntry.IntentAt), as the
+	// file journal does with the wall clock.
+	now func() time.Time
 }
 
 func (m *memJournal) Begin(run broker.JournalRun) (*broker.JournalRun, map[provider.Ref]broker.JournalEntry, error) {
@@ -56,7 +60,12 @@ func (m *memJournal) add(kind string, ref provider.Ref, f func(*broker.JournalEn
 }
 
 func (m *memJournal) Intent(_ int, ref provider.Ref) error {
-	return m.add("intent", ref, func(e *broker.JournalEntry) { e.Intent = true })
+	return m.add("intent", ref, func(e *broker.JournalEntry) {
+		e.Intent = true
+		if m.now != nil {
+			e.IntentAt = m.now()
+		}
+	})
 }
 
 func (m *memJournal) Outcome(_ int, ref provider.Ref, out broker.JournalOutcome) error {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -308,5 +310,50 @@ func TestListThroughMiddleware(t *testing.T) {
 		if n.Load() != tt.calls {
 			t.Errorf("%s: the middleware saw %d list calls, want %d", tt.name, n.Load(), tt.calls)
 		}
+	}
+}
+
+// TestListPagesAreObservedAndBudgeted checks that list pages are attempts
+// like any call: the observer sees each one, retries stop when the
+// origin's retry budget is spent, and a page's success refills it.
+func TestListPagesAreObservedAndBudgeted(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		budget   int
+		wantErr  bool
+		attempts int // list attempts the observer sees
+	}{
+		{"budget left: the failed page is retried", 10, false, 3},
+		{"no budget: the failed page is not retried", 0, true, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var seen []broker.Attempt
+			b, _ := fastBroker(t,
+				broker.WithRetry(func(p *broker.RetryPolicy) { p.Budget, p.Refill = float64(tc.budget), 0 }),
+				broker.WithObserver(func(a broker.Attempt) { mu.Lock(); seen = append(seen, a); mu.Unlock() }))
+			f := providertest.NewFake(providertest.WithOrigin("f"))
+			seedN(f, 30)
+			register(t, b, "f", f)
+			f.InjectError(provider.OpList, provider.ErrUnavailable, providertest.Once())
+			got := listed(b, context.Background(), provider.ListRequest{PageSize: 15})
+			failed := len(got) > 0 && strings.HasSuffix(got[len(got)-1], "!unavailable")
+			if failed != tc.wantErr {
+				t.Fatalf("listing %v: failed %v, want %v", got, failed, tc.wantErr)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(seen) != tc.attempts {
+				t.Fatalf("observer saw %d attempts, want %d: %+v", len(seen), tc.attempts, seen)
+			}
+			if a := seen[0]; a.Op != provider.OpList || a.Origin != "f" || a.Number != 1 || a.Kind != provider.KindUnavailable {
+				t.Errorf("first attempt %+v", a)
+			}
+			if !tc.wantErr && (seen[1].Number != 2 || seen[1].Err != nil) {
+				t.Errorf("retry %+v", seen[1])
+			}
+		})
 	}
 }

@@ -13,7 +13,10 @@ import (
 // Attempt describes one call the broker made to a provider, for
 // [WithObserver].
 type Attempt struct {
-	// Origin, Op and ID say what was called.
+	// Origin, Op and ID say what was called. Reads of the optional
+	// interfaces are attempts too: a list page (provider.OpList, no ID)
+	// and a renewal search (provider.OpFindRenewal, the renewed order's
+	// ID).
 	Origin string
 	Op     provider.Op
 	ID     string

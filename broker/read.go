@@ -14,15 +14,20 @@ import (
 // through the origin's authentication gate, its concurrency slot and its
 // pacing (per request for a Paced provider, one token of op otherwise),
 // with a panic contained, and retried with backoff while it fails with a
-// kind a read may retry, up to the retry policy's MaxAttempts. A lost
-// answer is KindUnavailable: a read applies nothing.
+// kind a read may retry, up to the retry policy's MaxAttempts and while
+// the origin's retry budget lasts. A lost answer is KindUnavailable: a
+// read applies nothing. Each attempt is reported to the observer
+// (WithObserver) like any call's.
 func (b *Broker) read(ctx context.Context, o *origin, op provider.Op, id string, call func(context.Context) error) *provider.Error {
 	for attempt := 1; ; attempt++ {
-		perr := b.readAttempt(ctx, o, op, id, call)
+		perr := b.readAttempt(ctx, o, op, id, attempt, call)
 		if perr == nil {
 			return nil
 		}
 		if attempt >= b.cfg.retry.MaxAttempts || ctx.Err() != nil || !provider.Retryable(provider.OpStatus, perr) {
+			return perr
+		}
+		if !o.budget.take() {
 			return perr
 		}
 		if err := b.cfg.clock.Sleep(ctx, b.backoff(attempt)); err != nil {
@@ -32,7 +37,7 @@ func (b *Broker) read(ctx context.Context, o *origin, op provider.Op, id string,
 }
 
 // readAttempt makes one attempt of read.
-func (b *Broker) readAttempt(ctx context.Context, o *origin, op provider.Op, id string, call func(context.Context) error) (perr *provider.Error) {
+func (b *Broker) readAttempt(ctx context.Context, o *origin, op provider.Op, id string, n int, call func(context.Context) error) (perr *provider.Error) {
 	// The authentication gate, as for every call: a bad key or a wrong
 	// endpoint costs the origin's few requests in all, reads included.
 	probing, stopped, err := o.auth.enter(ctx)
@@ -70,7 +75,9 @@ func (b *Broker) readAttempt(ctx context.Context, o *origin, op provider.Op, id 
 		}
 	}
 	entered = true
+	start := b.cfg.clock.Now()
 	err = b.containRead(pctx, o, op, call)
+	defer func() { b.observe(o.name, op, id, n, b.cfg.clock.Now().Sub(start), perr) }()
 	if pc != nil {
 		lim = pc.used()
 		if !pc.paced() && (err == nil || !preSend(provider.KindOf(err))) {
@@ -87,6 +94,7 @@ func (b *Broker) readAttempt(ctx context.Context, o *origin, op provider.Op, id 
 	switch {
 	case perr == nil:
 		lim.succeeded(b.cfg.clock)
+		o.budget.succeeded()
 	case perr.Kind == provider.KindThrottled:
 		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
 			b.logRate(ctx, o.name, op, r)

@@ -51,6 +51,10 @@ func (b *Broker) one(ctx context.Context, ref provider.Ref, req provider.Request
 	if oe != nil {
 		return nil, oe
 	}
+	if perr := reservedMark(req); perr != nil {
+		perr.Origin = o.name
+		return nil, &OpError{Op: req.Op(), Ref: ref, Err: perr}
+	}
 	res, _, oe := b.exec(ctx, o, ref, req)
 	if oe != nil {
 		return nil, oe

@@ -77,7 +77,7 @@ func (w *window) duplicate(index int, first *firstSeen) {
 // duplicateOf is the item at index that repeats the reference of it.
 func duplicateOf(it Item, index int) Item {
 	d := Item{Index: index, Ref: it.Ref, Err: it.Err, Duplicate: true, DuplicateOf: it.Index,
-		FromJournal: it.FromJournal, InDoubt: it.InDoubt}
+		FromJournal: it.FromJournal, InDoubt: it.InDoubt, Listed: it.Listed}
 	if it.Result != nil {
 		r := *it.Result
 		d.Result = &r

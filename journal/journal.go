@@ -188,7 +188,8 @@ func (j *File) Begin(run broker.JournalRun) (*broker.JournalRun, map[provider.Re
 // fsynced.
 func (j *File) Intent(index int, ref provider.Ref) error {
 	j.mu.Lock()
-	err := j.appendLocked(record{T: "intent", I: index, Ref: ref.String()})
+	now := time.Now().UTC().Truncate(time.Second)
+	err := j.appendLocked(record{T: "intent", I: index, Ref: ref.String(), At: &now})
 	end := j.written
 	j.mu.Unlock()
 	if err != nil {
@@ -412,6 +413,9 @@ func (st *state) apply(rec record, lineNo int) error {
 	switch rec.T {
 	case "intent":
 		e.Intent = true
+		if rec.At != nil {
+			e.IntentAt = *rec.At
+		}
 	case "outcome":
 		if rec.Out == nil {
 			return fmt.Errorf("line %d: an outcome without its value", lineNo)

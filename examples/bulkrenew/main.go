@@ -3,8 +3,10 @@
 // by what the caller should do about them.
 //
 // It runs against the cloud emulators in process, with a few orders that
-// cannot be renewed and one renewal whose answer is lost, so every branch of
-// the failure handling shows.
+// cannot be renewed and two renewals whose answers are lost, so every
+// branch of the failure handling shows: the lost Huawei purchase is found
+// by the tag the broker put on it, and the lost Alibaba renewal, whose
+// list shows no tags, is reported with its candidates.
 //
 //	go run ./examples/bulkrenew
 package main
@@ -54,7 +56,11 @@ func run(ctx context.Context, out io.Writer) error {
 	for _, it := range items {
 		if it.Err == nil {
 			renewed++
-			fmt.Fprintf(out, "renewed %s -> new order %s\n", it.Ref, it.Result.NewID)
+			how := ""
+			if it.Result.AlreadyDone {
+				how = " (the answer was lost; found by its renewal tag)"
+			}
+			fmt.Fprintf(out, "renewed %s -> new order %s%s\n", it.Ref, it.Result.NewID, how)
 		}
 	}
 
@@ -79,7 +85,13 @@ func run(ctx context.Context, out io.Writer) error {
 func advice(err error) string {
 	switch {
 	case errors.Is(err, provider.ErrOutcomeUnknown):
-		// Never blindly retry: the first attempt may have created an order.
+		// Never blindly retry: the first attempt may have created an
+		// order. The broker looked for it; what it found is on the error.
+		var oe *broker.OpError
+		if errors.As(err, &oe) && oe.Renewal != nil && len(oe.Renewal.Candidates) > 0 {
+			return fmt.Sprintf("the new order may exist: %d candidate(s) by %s; check them before renewing again",
+				len(oe.Renewal.Candidates), oe.Renewal.Basis)
+		}
 		return "the new order may exist; look for it before renewing again"
 	case errors.Is(err, provider.ErrInvalidState):
 		return "not renewable now (outside the renewal window?); skip"
@@ -92,14 +104,15 @@ func advice(err error) string {
 	}
 }
 
-// setup starts the emulators, seeds the orders and builds the broker. The
-// Huawei emulator loses the answer to one purchase (an HTTP 500 after the
-// new certificate was created).
+// setup starts the emulators, seeds the orders and builds the broker. Each
+// emulator loses the answer to one renewal (an HTTP 500 after the new
+// order was created).
 func setup() (*broker.Broker, []provider.Ref, func(), error) {
 	aliCloud := alibabatest.NewServer()
 	hwCloud := huaweitest.NewServer()
 	cleanup := func() { aliCloud.Close(); hwCloud.Close() }
 	hwCloud.InjectFault(huaweitest.Fault{Action: huaweitest.ActionPurchase, Kind: huaweitest.FaultServerError, AfterApply: true, Times: 1})
+	aliCloud.InjectFault(alibabatest.Fault{Action: alibabatest.ActionRenew, Kind: alibabatest.FaultServerError, AfterApply: true, Times: 1})
 
 	ali, err := alibaba.New(alibaba.Config{Endpoint: aliCloud.URL(),
 		AccessKeyID: aliCloud.AccessKeyID(), AccessKeySecret: aliCloud.AccessKeySecret()})
