@@ -54,7 +54,8 @@
 // (released by the kernel when the process ends, even by SIGKILL), so a
 // second process resuming the same run is refused. Elsewhere nothing
 // locks the file, and two processes resuming one run at once would both
-// send.
+// send. [Read] and [Summarize] take no lock: they read a journal that a
+// run in progress holds, as far as its records are written.
 package journal
 
 import (
@@ -435,8 +436,10 @@ func (st *state) apply(rec record, lineNo int) error {
 
 // Summary is what a journal says about its run.
 type Summary struct {
-	Path    string
-	Run     broker.JournalRun
+	Path string
+	Run  broker.JournalRun
+	// Started is when the run's first session began (the run record's
+	// time); zero when the journal does not say.
 	Started time.Time
 	// Done counts items with an outcome (OK of them succeeded), InDoubt
 	// those with an intent but no settled outcome; the rest of Run.Count
@@ -446,19 +449,46 @@ type Summary struct {
 	Torn bool
 }
 
-// Summarize reads the journal at path without changing it.
-func Summarize(path string) (Summary, error) {
+// ErrNoRun is the error (wrapped with the file's name) of Read and
+// Summarize for a file that holds no run record: an empty file, or one
+// whose only line is this journal's run record torn by a crash. The run
+// record is durable before anything is sent, so nothing was sent under
+// such a file. A file that holds anything else without a run record is
+// not a journal, and gets another error.
+var ErrNoRun = errors.New("empty journal: it holds no run record, so nothing was sent under it")
+
+// Read reads the journal at path without changing it, and returns what it
+// says about its run and its entries by reference, as Begin would return
+// them to a resume. A torn last record is left out (and left in the file);
+// a damaged record before the last, or a file that is not a journal, is
+// an error; a file without a run record is [ErrNoRun].
+//
+// Read takes no lock: it opens the file read-only, so it reads a journal
+// that another process holds open with Open (a run in progress) without
+// disturbing it, and sees that run as far as its records are written: an
+// intent returns only once it is on disk, and a record being appended
+// reads as a torn last record.
+func Read(path string) (Summary, map[provider.Ref]broker.JournalEntry, error) {
+	// Open would wait for a writer on a FIFO: only regular files are read.
+	if fi, err := os.Stat(path); err != nil {
+		return Summary{}, nil, err
+	} else if !fi.Mode().IsRegular() {
+		return Summary{}, nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		return Summary{}, err
+		return Summary{}, nil, err
 	}
 	defer f.Close()
 	st, err := scan(f)
 	if err != nil {
-		return Summary{}, fmt.Errorf("%s: %w", path, err)
+		return Summary{}, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if st.run == nil {
-		return Summary{}, fmt.Errorf("%s: empty journal", path)
+		if st.size > 0 && !st.tornRun {
+			return Summary{}, nil, fmt.Errorf("%s: not a certbroker journal (no run record at the start)", path)
+		}
+		return Summary{}, nil, fmt.Errorf("%s: %w", path, ErrNoRun)
 	}
 	s := Summary{Path: path, Run: *st.run, Started: st.at, Torn: st.torn}
 	for _, e := range st.entries {
@@ -472,5 +502,12 @@ func Summarize(path string) (Summary, error) {
 			s.InDoubt++
 		}
 	}
-	return s, nil
+	return s, st.entries, nil
+}
+
+// Summarize reads the journal at path without changing it: Read without
+// the entries.
+func Summarize(path string) (Summary, error) {
+	s, _, err := Read(path)
+	return s, err
 }

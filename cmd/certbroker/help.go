@@ -17,7 +17,8 @@ Usage:
   certbroker renew   [flags] REF...   create renewal orders for expiring certificates
   certbroker renew --expiring-within 30d [ORIGIN...]
                                       renew every certificate in its renewal window that
-                                      expires within 30 days, listed first (plan shown)
+                                      expires within 30 days, listed first (plan shown),
+                                      skipping what earlier runs renewed
   certbroker status  [flags] REF...   show the state of orders
   certbroker runs                     list recent journaled runs and their counts
   certbroker list                     list the certificates of every origin (filters: state, expiry, domain)

@@ -18,7 +18,8 @@
 // Flags may come before or after the refs; "--" ends the flags.
 // renew --expiring-within DUR takes no refs: it lists the origins, shows
 // the plan, and renews the certificates in their renewal window that
-// expire within DUR.
+// expire within DUR, skipping those that earlier runs journaled in the
+// state directory renewed or left in doubt (--again renews them too).
 //
 // cancel, revoke, delete and renew journal each run under
 // $XDG_STATE_HOME/certbroker (default ~/.local/state/certbroker) and print

@@ -33,6 +33,8 @@ type opFlags struct {
 	expiringSet bool
 	domain      string
 	partial     bool
+	// again: renew also what earlier runs renewed or left in doubt.
+	again bool
 }
 
 // newOpFlagSet builds the flag set of op's command. It prints nothing: the
@@ -70,6 +72,8 @@ func newOpFlagSet(op provider.Op) (*flag.FlagSet, *opFlags) {
 			"listed from every configured origin or the ORIGINs named (see above)")
 		fs.StringVar(&f.domain, "domain", "", "with --expiring-within: only certificates for `DOMAIN` or a name under it")
 		fs.BoolVar(&f.partial, "partial", false, "with --expiring-within: when an origin's listing fails, renew what the other origins listed anyway (the exit status is still 1)")
+		fs.BoolVar(&f.again, "again", false, "with --expiring-within: renew also the certificates that earlier runs renewed or left in doubt "+
+			"(each one is renewed, and where billed bought, again), and renew even when a journal in the state directory cannot be read")
 	}
 	return fs, f
 }
@@ -86,7 +90,7 @@ var opSummaries = map[provider.Op]string{
 func printOpUsage(w io.Writer, op provider.Op, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: certbroker %s [flags] REF...\n", op)
 	if op == provider.OpRenew {
-		fmt.Fprint(w, "       certbroker renew --expiring-within DUR [--domain DOMAIN] [--partial] [flags] [ORIGIN...]\n")
+		fmt.Fprint(w, "       certbroker renew --expiring-within DUR [--domain DOMAIN] [--partial] [--again] [flags] [ORIGIN...]\n")
 	}
 	fmt.Fprintf(w, "\n%s.\n\n", opSummaries[op])
 	fmt.Fprint(w, "REF is origin:id or a bare ID resolved by its shape. Flags may come before or\n"+

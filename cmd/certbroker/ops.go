@@ -43,6 +43,9 @@ func (c *cli) runOp(ctx context.Context, op provider.Op, args []string) int {
 	if f.expiringSet {
 		return c.runRenewExpiring(ctx, f, pos, req, opts)
 	}
+	if f.again {
+		return c.errorf("%s: --again goes with --expiring-within: it renews again what earlier runs renewed (see 'certbroker help renew')", op)
+	}
 	if f.domain != "" || f.partial {
 		return c.errorf("%s: --domain and --partial go with --expiring-within (see 'certbroker help %s')", op, op)
 	}

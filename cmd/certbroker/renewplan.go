@@ -41,10 +41,28 @@ renew_by_purchase) is left out with a note on stderr; naming it is an error.
     renews what was listed (the other origins', and the failed one's up to
     the failure) and still exits 1, so that the origin left out is noticed.
   - Nothing to renew: it says so, sends nothing and exits 0.
-  - A renewal leaves the old certificate as it was, still expiring, so a new
-    listing finds the renewed ones again: run it once. The plan is saved
-    next to the run's journal (RUN.plan, one ref a line) before anything is
-    sent, and an interrupted run continues from it, like any renew:
+  - Earlier runs are checked. A renewal leaves the old certificate as it
+    was, still expiring, so a new listing finds the renewed ones again.
+    Before showing the plan, renew reads the renew journals of the state
+    directory from the last 60 days (by when each run began, or a resumed
+    one sent the renewal) and skips each certificate that an earlier run
+    renewed, "renewed by run RUN (new order ID)", or left in doubt (it may
+    have been sent), "in doubt in run RUN: resume it with certbroker renew
+    --resume RUN -f PLAN". --again renews them anyway: each one is renewed,
+    and where billed bought, again (a billed plan still needs --yes).
+  - The check sees only this machine's state directory: not runs made with
+    --no-journal (they leave no journal), with a --journal FILE elsewhere,
+    on another machine or at the console, nor what a run going on at the
+    same time has not reached yet.
+  - A journal in the state directory that cannot be read (damaged, not a
+    journal, no permission) may record renewals: it is named on stderr and
+    nothing is renewed (exit 1, nothing sent) until it is fixed or moved
+    out of the directory, or --again is given. Not so for one whose name is
+    another operation's run ID (20261130T180102Z-revoke-k3v9), for an empty
+    file (nothing was sent under it), or one last written over 60 days ago.
+  - The plan is saved next to the run's journal (RUN.plan, one ref a line)
+    before anything is sent, and an interrupted run continues from it, like
+    any renew:
       certbroker renew --resume RUN -f PLAN
     --expiring-within with --resume, or with a --journal FILE that already
     holds a run, is refused (exit 2): a new listing is not the run's plan.
@@ -68,6 +86,12 @@ type planItem struct {
 	billed bool
 	// skip says why it is not renewed; "" when it is.
 	skip string
+	// earlier: skipped because an earlier run renewed it or left it in
+	// doubt (skip says which).
+	earlier bool
+	// again: renewed with --again although an earlier run renewed it or
+	// left it in doubt, as this says.
+	again string
 }
 
 // listFailure is an origin whose listing ended with an error.
@@ -133,11 +157,18 @@ func (c *cli) runRenewExpiring(ctx context.Context, f *opFlags, args []string, r
 		fmt.Fprintln(env.stderr, "certbroker: renew: interrupted while listing; nothing was sent")
 		return exitFailed
 	}
+	// Earlier runs: a renewal leaves the old certificate expiring, so the
+	// listing finds what they renewed again.
+	hist := c.earlierRenewals(f.journalPath, time.Now())
+	earlier := skipEarlier(plan, hist, f.again)
 	if err := writePlan(c.stdout, plan, f.output); err != nil {
 		fmt.Fprintf(env.stderr, "certbroker: writing output: %v\n", err)
 		return exitFailed
 	}
 	fmt.Fprint(env.stderr, planSummary(plan))
+	for _, l := range earlierNotes(hist, earlier, f.again) {
+		fmt.Fprintln(env.stderr, escapeControls(l, false))
+	}
 	refs := plan.refs()
 	if len(plan.failed) > 0 && !f.partial {
 		fmt.Fprintln(env.stderr, escapeControls(fmt.Sprintf(
@@ -146,12 +177,22 @@ func (c *cli) runRenewExpiring(ctx context.Context, f *opFlags, args []string, r
 			plan.failedOrigins(), len(refs), plural(len(refs))), false))
 		return exitFailed
 	}
+	if len(hist.unreadable) > 0 && len(refs) > 0 && !f.again {
+		fmt.Fprintln(env.stderr, escapeControls(unreadableRefusal(hist, len(refs)), false))
+		return exitFailed
+	}
 	code := exitOK
-	if len(refs) == 0 {
+	switch {
+	case len(refs) == 0 && earlier > 0:
+		fmt.Fprintln(env.stderr, escapeControls(fmt.Sprintf(
+			"certbroker: renew: nothing to renew: every certificate in its renewal window that expires within %s%s "+
+				"was renewed or is in doubt in an earlier run (see the plan); nothing was sent",
+			f.expiring, domainText(f.domain)), false))
+	case len(refs) == 0:
 		fmt.Fprintln(env.stderr, escapeControls(fmt.Sprintf(
 			"certbroker: renew: nothing to renew: no certificate in its renewal window expires within %s%s; nothing was sent",
 			f.expiring, domainText(f.domain)), false))
-	} else {
+	default:
 		code = c.runRefs(ctx, op, f, req, opts, env, refs, false, plan)
 	}
 	if len(plan.failed) > 0 {
@@ -367,6 +408,9 @@ func writePlan(w io.Writer, plan *renewPlan, format outputFlag) error {
 		if it.billed {
 			note = "billed"
 		}
+		if it.again != "" {
+			note = strings.TrimPrefix(note+"; again: "+it.again, "; ")
+		}
 		if it.skip != "" {
 			if skipped++; skipped > maxListed {
 				continue
@@ -389,11 +433,14 @@ func writePlan(w io.Writer, plan *renewPlan, format outputFlag) error {
 // planSummary counts the plan per origin, on the lines of a dry run's
 // summary:
 //
-//	certbroker: renew: plan (expiring within 30d): renew 3 (billed: 1), skip 1
+//	certbroker: renew: plan (expiring within 30d): renew 3 (billed: 1), skip 3 (earlier runs: 2)
 //	  alibaba: renew 2 (billed: 0), skip 1
-//	  huawei: renew 1 (billed: 1); listing failed
+//	  huawei: renew 1 (billed: 1), skip 2 (earlier runs: 2); listing failed
+//
+// "(earlier runs: N)" counts the skips of refs that earlier runs renewed
+// or left in doubt.
 func planSummary(plan *renewPlan) string {
-	counts, billed, skips := map[string]int{}, billing{}, map[string]int{}
+	counts, billed, skips, earlier := map[string]int{}, billing{}, map[string]int{}, map[string]int{}
 	for _, o := range plan.origins {
 		counts[o] = 0
 	}
@@ -403,6 +450,10 @@ func planSummary(plan *renewPlan) string {
 		case it.skip != "":
 			skips[o]++
 			skips[""]++
+			if it.earlier {
+				earlier[o]++
+				earlier[""]++
+			}
 		case it.billed:
 			billed[o]++
 			fallthrough
@@ -413,6 +464,9 @@ func planSummary(plan *renewPlan) string {
 	extra := map[string]string{}
 	for o, n := range skips {
 		extra[o] = fmt.Sprintf(", skip %d", n)
+		if earlier[o] > 0 {
+			extra[o] += fmt.Sprintf(" (earlier runs: %d)", earlier[o])
+		}
 	}
 	for _, f := range plan.failed {
 		if !strings.HasSuffix(extra[f.origin], "; listing failed") {
