@@ -1,7 +1,6 @@
 package alibaba
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -98,7 +97,11 @@ func newInstanceHarness(t *testing.T) providertest.Harness {
 
 // States are the instance states the emulator can seed. The suite reads
 // the capabilities of instance IDs (provider.CapabilitiesFor), in which
-// Renew is unsupported.
+// Renew is unsupported. Provider is the harness's: the whole adapter, List
+// included, whose instance phase (ListInstances) lists what this harness
+// seeds, so the suite's list checks (agreement with Status in every
+// state, pages, the state filter, deletes mid-listing, bad input) run over
+// instances too.
 func (h *instanceHarness) States() []provider.State { return alibabatest.InstanceStates() }
 
 func (h *instanceHarness) Seed(t testing.TB, st provider.State) string {
@@ -113,43 +116,6 @@ func (h *instanceHarness) Seed(t testing.TB, st provider.State) string {
 }
 
 func (h *instanceHarness) UnknownID(testing.TB) string { return h.s.UnknownInstanceID() }
-
-// Provider is the adapter without its List: ListUserCertificateOrder
-// lists orders, not the instances this harness seeds, so the list checks
-// run in TestConformance only.
-func (h *instanceHarness) Provider() provider.Provider { return unlisted{h.a} }
-
-// unlisted hides the Lister of an adapter and keeps the optional
-// interfaces the suite looks for.
-type unlisted struct{ a *Adapter }
-
-var (
-	_ provider.IDChecker      = unlisted{}
-	_ provider.Checker        = unlisted{}
-	_ provider.IDCapabilities = unlisted{}
-)
-
-func (u unlisted) Capabilities() provider.Capabilities { return u.a.Capabilities() }
-func (u unlisted) CapabilitiesFor(id string) provider.Capabilities {
-	return u.a.CapabilitiesFor(id)
-}
-func (u unlisted) CheckID(id string) error          { return u.a.CheckID(id) }
-func (u unlisted) Check(req provider.Request) error { return u.a.Check(req) }
-func (u unlisted) Status(ctx context.Context, req provider.StatusRequest) (*provider.Result, error) {
-	return u.a.Status(ctx, req)
-}
-func (u unlisted) Cancel(ctx context.Context, req provider.CancelRequest) (*provider.Result, error) {
-	return u.a.Cancel(ctx, req)
-}
-func (u unlisted) Revoke(ctx context.Context, req provider.RevokeRequest) (*provider.Result, error) {
-	return u.a.Revoke(ctx, req)
-}
-func (u unlisted) Delete(ctx context.Context, req provider.DeleteRequest) (*provider.Result, error) {
-	return u.a.Delete(ctx, req)
-}
-func (u unlisted) Renew(ctx context.Context, req provider.RenewRequest) (*provider.Result, error) {
-	return u.a.Renew(ctx, req)
-}
 
 func (h *instanceHarness) InvalidIDs() []string {
 	return []string{"cas", "cas-cn-", "cas_dv-cn-", "CAS-cn-abc", "cas_DV-cn-abc", "cas-us-abc", "cas_-cn-abc",

@@ -102,20 +102,34 @@
 //
 // [Adapter.List] implements [provider.Lister] over
 // ListUserCertificateOrder (help.aliyun.com/document_detail/455804;
-// alibabacloud.com/help/en/ssl-certificate/developer-reference/api-cas-2020-04-07-listusercertificateorder):
-// the orders of OrderType CPACK, then of BUY, each newest first, through
-// the same pooled, paced calls as every operation (each page request is
-// paced as ListUserCertificateOrder). It sends only documented
-// parameters: OrderType, CurrentPage, ShowSize, Status when the state
-// filter is one state with a documented Status, and Keyword (a fuzzy
-// match on the domain) for a domain filter; everything is then filtered
-// exactly on the client side. The API pages by offset: the opaque page
-// token carries a cursor (the last OrderId) and the TotalCount seen, so
-// that no order is listed twice and an order present throughout is not
-// skipped when orders before it are deleted, on the [unverified]
-// assumptions that rows come newest first and new orders get higher IDs.
-// The List method's doc says what it cannot promise. Instances of the
-// instance model are not listed.
+// alibabacloud.com/help/en/ssl-certificate/developer-reference/api-cas-2020-04-07-listusercertificateorder)
+// and then ListInstances (api-cas-2020-04-07-listinstances, same
+// directories; field names from the Tea SDK's cas-20200407
+// list_instances_*_model.go): the orders of OrderType CPACK, then of BUY,
+// each newest first, then the instances of the instance model, through
+// the same pooled, paced calls as every operation (each request paced
+// under its action's name; ListInstances is a generic RPC request like
+// the other instance actions). It sends only documented parameters:
+// OrderType, CurrentPage, ShowSize, Status when the state filter is one
+// state with a documented Status, and Keyword (a fuzzy match on the
+// domain) for a domain filter; for instances CurrentPage, ShowSize (at
+// most 100, documented), Keyword, and Status inactive or pending or
+// CertificateStatus revoked for a filter of pending_application,
+// under_review or revoked alone. Everything is then filtered exactly on
+// the client side. An instance is listed by its InstanceId with the
+// state, native state and NotAfter Status reports for it. Both APIs page
+// by offset: the opaque, versioned page token carries, for orders, a
+// cursor (the last OrderId) and the TotalCount seen, so that no order is
+// listed twice and an order present throughout is not skipped when orders
+// before it are deleted, on the [unverified] assumptions that rows come
+// newest first and new orders get higher IDs; for instances, whose IDs
+// are not ordered, anchors (hashes of the last eight instances read) and
+// the TotalCount seen, so that a page finds its place again after
+// instances are created or deleted, on the [unverified] assumption that
+// ListInstances lists the newest first in a stable order. The List
+// method's doc (and listInstancePage's) says what each cannot promise.
+// [Adapter.FindRenewal] lists orders only: an instance is never a
+// renewal.
 //
 // # Errors
 //
@@ -150,10 +164,17 @@
 //     of the adapter's transport.
 //   - The Status fallback reads at most four pages of 50 per order type
 //     (CPACK, then BUY), so a revoked order further down stays unknown.
-//   - List reads orders only (CPACK, BUY), not instances or uploaded
-//     certificates; ShowSize is capped at 100 [unverified]; ExpiringWithin
-//     and several states at once are filtered on the client side, so such
-//     pages may be sparse or empty while the listing goes on.
+//   - List reads orders (CPACK, BUY) and instances, not uploaded
+//     certificates; ShowSize is capped at 100 ([unverified] for
+//     ListUserCertificateOrder, documented for ListInstances);
+//     ExpiringWithin and several states at once are filtered on the
+//     client side, so such pages may be sparse or empty while the listing
+//     goes on. The instance phase costs at least one request even with no
+//     instances, and up to four for a page whose rows moved.
+//   - ListInstances documents no quota; [Adapter.SuggestedRate] gives 0
+//     (unknown) for it. Its time fields are read as milliseconds, like
+//     GetInstanceDetail's (the SDK's comments say seconds, its examples
+//     are milliseconds [unverified]).
 //   - Do not set DEBUG=sdk in production: the SDK then prints signed URLs
 //     and response bodies, private keys included.
 //   - TestLiveStatus is an opt-in, read-only check against the real cloud

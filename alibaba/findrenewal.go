@@ -40,7 +40,7 @@ func (a *Adapter) FindRenewal(ctx context.Context, req provider.RenewRequest, si
 		from.UTC().Format(time.RFC3339))}
 	list := provider.ListRequest{States: []provider.State{provider.StatePendingApplication}, PageSize: maxListShowSize}
 	for pages := 1; ; pages++ {
-		page, err := a.List(ctx, list)
+		page, err := a.list(ctx, list, true) // orders only: an instance is never a renewal
 		if err != nil {
 			return nil, err
 		}

@@ -18,61 +18,87 @@ import (
 
 var _ provider.Lister = (*Adapter)(nil)
 
-// List lists the certificate orders of the account with
-// ListUserCertificateOrder (help.aliyun.com/document_detail/455804), one
-// page per call: the orders of OrderType CPACK (from resource plans)
-// first, then those of OrderType BUY (bought one by one). OrderType CERT
-// and UPLOAD list certificates, not orders, and are not read; instances
-// of the CAS instance model are not orders either and are not listed
-// [unverified: the page does not say whether their orders appear under
-// CPACK].
+// List lists the certificates of the account, one page per call: the
+// orders of ListUserCertificateOrder (help.aliyun.com/document_detail/455804),
+// those of OrderType CPACK (from resource plans) first, then those of
+// OrderType BUY (bought one by one), and then the instances of the CAS
+// instance model, with ListInstances (lister_instances.go; page
+// api-cas-2020-04-07-listinstances). OrderType CERT and UPLOAD list
+// certificates, not orders, and are not read. Whether a purchase can show
+// both as an order and as an instance is not documented [unverified]; if
+// it does, it is listed under both IDs, each of which Status takes.
 //
-// Only documented parameters are sent: OrderType, CurrentPage, ShowSize,
-// Status when req.States maps to exactly one documented Status (see
-// listStatusFor), and Keyword, documented as a fuzzy match on the domain,
-// set to req.Domain. Every entry is then filtered again exactly on the
-// client side with [provider.ListRequest.Keeps]: the states with no
-// documented Status (cancelled, which lists as PAYED; unknown), several
-// states at once, ExpiringWithin (no documented filter) and the exact
-// domain match. Keyword may or may not search the SANs [unverified]; an
-// order whose only matching name is a SAN the cloud does not search is
-// not listed.
+// For orders, only documented parameters are sent: OrderType,
+// CurrentPage, ShowSize, Status when req.States maps to exactly one
+// documented Status (see listStatusFor), and Keyword, documented as a
+// fuzzy match on the domain, set to req.Domain. For instances: CurrentPage,
+// ShowSize, Keyword, and Status or CertificateStatus where one value
+// stands exactly for a one-state filter (instanceFilterFor). Every entry
+// is then filtered again exactly on the client side with
+// [provider.ListRequest.Keeps]: the states with no documented Status
+// (cancelled, which lists as PAYED; unknown), several states at once,
+// ExpiringWithin (no documented filter) and the exact domain match.
+// Keyword may or may not search the SANs [unverified]; an order whose only
+// matching name is a SAN the cloud does not search is not listed. A state
+// filter no instance can be in (cancelled, review_failed) sends no
+// ListInstances request.
 //
-// Entries carry OrderId as ID, Status as NativeState and its mapping as
-// State (mapListStatus, the mapping Status's fallback uses), Domain and
-// then the names of Sans as Domains, CertEndTime as NotAfter, and
-// CertType (else ProductName) as Type.
+// Order entries carry OrderId as ID, Status as NativeState and its
+// mapping as State (mapListStatus, the mapping Status's fallback uses),
+// Domain and then the names of Sans as Domains, CertEndTime as NotAfter,
+// and CertType (else ProductName) as Type. Instance entries carry
+// InstanceId as ID, and State, NativeState ("Status" or
+// "Status/CertificateStatus") and NotAfter (CertificateNotAfter) exactly
+// as Status maps GetInstanceDetail (mapInstance), Domain and then the
+// names of CertificateDomain as Domains, CertificateType (else Brand) as
+// Type and OrderStartTime as Created.
 //
 // The page size is req.PageSize, or listShowSize, capped at
-// maxListShowSize [unverified: the page documents the default of 50, not
-// the cap]. A page may hold fewer entries than asked, even none, because
-// of the client-side filters and the switch from CPACK to BUY.
+// maxListShowSize (for orders [unverified: the page documents the default
+// of 50, not the cap]; for instances the documented maximum). A page may
+// hold fewer entries than asked, even none, because of the client-side
+// filters and the switch from one phase to the next. A phase that ends
+// on a page with no entry goes on to the next phase in the same call, so
+// an empty inventory is one page of three requests; the orders' last page,
+// when it has entries, also reads the first instances, as many as the
+// page has room for (at least one, to learn whether there are any), so
+// that a listing without instances does not end on an empty page.
 //
 // # Paging under changes
 //
 // The API pages by offset. The adapter assumes, as the emulator does, that
 // rows come newest (highest OrderId) first and that new orders get higher
 // IDs [unverified: the page documents neither]. The opaque page token
-// holds the order type, the next CurrentPage, the last OrderId listed (a
-// cursor) and the TotalCount seen. On the next page, rows whose OrderId is
-// not below the cursor are dropped: an order is never listed twice in one
-// listing, even when creations shift rows forward. When TotalCount has
-// fallen by d since the previous page, rows may have shifted back by up to
-// d: the adapter then re-reads from the page holding the offset d rows
-// earlier and drops what the cursor already covers, so that an order
-// present throughout is not skipped when orders before it are deleted.
-// That costs one more request. What it cannot see is a shift hidden by a
-// count that did not fall: an order moving out of a Status filter before
-// the offset while another moves into it after the offset may make one
-// order present throughout be skipped. Without a Status filter sent to the
-// cloud, only deletes and creations move rows, and the guarantee of
-// [provider.Lister] holds under the assumptions above.
+// (versioned: listTokenVersion) holds the phase, the next CurrentPage, the
+// last OrderId listed (a cursor) and the TotalCount seen. On the next
+// page, rows whose OrderId is not below the cursor are dropped: an order
+// is never listed twice in one listing, even when creations shift rows
+// forward. When TotalCount has fallen by d since the previous page, rows
+// may have shifted back by up to d: the adapter then re-reads from the
+// page holding the offset d rows earlier and drops what the cursor
+// already covers, so that an order present throughout is not skipped when
+// orders before it are deleted. That costs one more request. What it
+// cannot see is a shift hidden by a count that did not fall: an order
+// moving out of a Status filter before the offset while another moves
+// into it after the offset may make one order present throughout be
+// skipped. Without a Status filter sent to the cloud, only deletes and
+// creations move rows, and the guarantee of [provider.Lister] holds under
+// the assumptions above. Instance IDs are not ordered, so the instance
+// phase keeps anchors (the last instances read) instead of a cursor;
+// listInstancePage says how, and what it cannot promise.
 //
-// Each request is paced as ListUserCertificateOrder and goes through the
-// pooled clients like every other call. req is validated first, with
-// [provider.ListRequest.Validate] and a check that the page token was
-// issued by this adapter for the same filters.
+// Each request is paced under its action's name (ListUserCertificateOrder
+// or ListInstances) and goes through the pooled clients like every other
+// call. req is validated first, with [provider.ListRequest.Validate] and
+// a check that the page token was issued by this adapter, in this token
+// version, for the same filters.
 func (a *Adapter) List(ctx context.Context, req provider.ListRequest) (*provider.ListPage, error) {
+	return a.list(ctx, req, false)
+}
+
+// list is List; ordersOnly stops after the orders (CPACK, BUY), without
+// the instance phase, and its tokens are not List's (filterHash).
+func (a *Adapter) list(ctx context.Context, req provider.ListRequest, ordersOnly bool) (*provider.ListPage, error) {
 	if err := req.Validate(); err != nil {
 		var perr *provider.Error
 		if errors.As(err, &perr) {
@@ -85,31 +111,69 @@ func (a *Adapter) List(ctx context.Context, req provider.ListRequest) (*provider
 		size = listShowSize
 	}
 	size = min(size, maxListShowSize)
-	tok := listToken{Page: 1, Size: size, Filter: filterHash(req)}
+	tok := listToken{V: listTokenVersion, Page: 1, Size: size, Filter: filterHash(req, ordersOnly)}
 	if req.PageToken != "" {
 		t, err := decodeListToken(req.PageToken)
-		if err != nil || t.Filter != tok.Filter || t.Type < 0 || t.Type >= len(listOrderTypes) ||
-			t.Page < 1 || t.Size < 1 || t.Size > maxListShowSize || t.Cursor < 0 || t.Total < 0 {
+		if err != nil || !t.valid(tok.Filter, ordersOnly) {
 			return nil, a.listInvalid("page token %q was not issued by this adapter for these filters", truncateToken(req.PageToken))
 		}
 		tok = t
 	}
+	now := a.now()
 	status := listStatusFor(req.States)
 	keyword := strings.ToLower(strings.TrimSuffix(req.Domain, "."))
-	now := a.now()
+	// A phase (an order type, then the instances) that ends on a page
+	// with no entry goes on to the next one in the same call, so that a
+	// page is empty only when filters dropped every row it read.
+	for {
+		if tok.Type == instancePhase {
+			return a.listInstancePage(ctx, req, tok, now)
+		}
+		page, next, err := a.listOrderPage(ctx, req, tok, status, keyword, now)
+		if err != nil {
+			return nil, err
+		}
+		if next.Page != 0 { // more of this order type
+			page.Next = next.encode()
+			return page, nil
+		}
+		switch {
+		case tok.Type+1 < len(listOrderTypes):
+			next = listToken{V: listTokenVersion, Type: tok.Type + 1, Page: 1, Size: tok.Size, Filter: tok.Filter}
+		case !ordersOnly && instancesMayMatch(req.States):
+			if len(page.Entries) > 0 {
+				return a.listInstanceHead(ctx, req, page, tok, now)
+			}
+			next = listToken{V: listTokenVersion, Type: instancePhase, Page: 1, Size: tok.Size, Filter: tok.Filter}
+		default:
+			return page, nil // the last page
+		}
+		if len(page.Entries) > 0 {
+			page.Next = next.encode()
+			return page, nil
+		}
+		tok = next
+	}
+}
+
+// listOrderPage reads one page of the order phase tok.Type and returns it
+// with the token of the next page of the same order type, or with Page 0
+// when the order type has no more.
+func (a *Adapter) listOrderPage(ctx context.Context, req provider.ListRequest, tok listToken, status, keyword string,
+	now time.Time) (*provider.ListPage, listToken, error) {
 	page := &provider.ListPage{}
 	rows, total, requestID, err := a.listRows(ctx, listOrderTypes[tok.Type], status, keyword, tok.Page, tok.Size)
 	if err != nil {
-		return nil, err
+		return nil, tok, err
 	}
-	if req.PageToken != "" && total < tok.Total && tok.Page > 1 {
+	if tok.Total > 0 && total < tok.Total && tok.Page > 1 {
 		// Rows before the offset were removed: step back by the fall in
 		// the count and read again; the cursor drops what was listed.
 		back := (tok.Page-1)*tok.Size - (tok.Total - total)
 		tok.Page = max(back, 0)/tok.Size + 1
 		rows, total, requestID, err = a.listRows(ctx, listOrderTypes[tok.Type], status, keyword, tok.Page, tok.Size)
 		if err != nil {
-			return nil, err
+			return nil, tok, err
 		}
 	}
 	page.RequestID = requestID
@@ -123,16 +187,12 @@ func (a *Adapter) List(ctx context.Context, req provider.ListRequest) (*provider
 		}
 	}
 	tok.Total = total
-	switch {
-	case len(rows) == tok.Size && tok.Page*tok.Size < total:
+	if len(rows) == tok.Size && tok.Page*tok.Size < total {
 		tok.Page++
-	case tok.Type+1 < len(listOrderTypes):
-		tok = listToken{Type: tok.Type + 1, Page: 1, Size: tok.Size, Filter: tok.Filter}
-	default:
-		return page, nil
+	} else {
+		tok.Page = 0
 	}
-	page.Next = tok.encode()
-	return page, nil
+	return page, tok, nil
 }
 
 // listRows reads one page of ListUserCertificateOrder.
@@ -208,13 +268,36 @@ var nativeListStatus = map[provider.State]string{
 }
 
 // listToken is the state of a listing between pages, opaque to callers.
+// Its version changes whenever its meaning does; a token of another
+// version is refused like a forged one.
 type listToken struct {
-	Type   int    `json:"t"` // index in listOrderTypes
-	Page   int    `json:"p"` // next CurrentPage
-	Size   int    `json:"s"` // ShowSize
-	Cursor int64  `json:"c"` // last OrderId read of this order type, 0 for none
-	Total  int    `json:"n"` // TotalCount of the last page read
-	Filter uint64 `json:"f"` // filterHash of the request
+	V       int      `json:"v"`           // listTokenVersion
+	Type    int      `json:"t"`           // index in listOrderTypes, or instancePhase
+	Page    int      `json:"p"`           // next CurrentPage
+	Size    int      `json:"s"`           // ShowSize
+	Cursor  int64    `json:"c"`           // last OrderId read of this order type, 0 for none
+	Total   int      `json:"n"`           // TotalCount of the last page read
+	Filter  uint64   `json:"f"`           // filterHash of the request
+	Anchors []uint64 `json:"a,omitempty"` // instance phase: anchorHash of the last instances read, oldest first
+}
+
+// listTokenVersion is the version of listToken: 2 added the instance
+// phase (ListInstances) after the orders.
+const listTokenVersion = 2
+
+// valid reports whether a decoded token could have been issued by list
+// for the filters whose hash is filter.
+func (t listToken) valid(filter uint64, ordersOnly bool) bool {
+	last := instancePhase
+	if ordersOnly {
+		last = len(listOrderTypes) - 1
+	}
+	ok := t.V == listTokenVersion && t.Filter == filter && t.Type >= 0 && t.Type <= last &&
+		t.Page >= 1 && t.Size >= 1 && t.Size <= maxListShowSize && t.Cursor >= 0 && t.Total >= 0
+	if t.Type == instancePhase {
+		return ok && t.Cursor == 0 && len(t.Anchors) <= instanceAnchors
+	}
+	return ok && len(t.Anchors) == 0
 }
 
 func (t listToken) encode() string {
@@ -236,12 +319,13 @@ func decodeListToken(s string) (listToken, error) {
 	return t, nil
 }
 
-// filterHash ties a token to the filters it was issued for.
-func filterHash(req provider.ListRequest) uint64 {
+// filterHash ties a token to the filters it was issued for, and to the
+// listing (List, or the orders-only listing of FindRenewal).
+func filterHash(req provider.ListRequest, ordersOnly bool) uint64 {
 	h := fnv.New64a()
 	states := slices.Clone(req.States)
 	slices.Sort(states)
-	fmt.Fprintf(h, "%v|%d|%s", states, req.ExpiringWithin, strings.ToLower(strings.TrimSuffix(req.Domain, ".")))
+	fmt.Fprintf(h, "%v|%d|%s|%t", states, req.ExpiringWithin, strings.ToLower(strings.TrimSuffix(req.Domain, ".")), ordersOnly)
 	return h.Sum64()
 }
 

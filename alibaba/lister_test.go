@@ -216,7 +216,7 @@ func TestListFilters(t *testing.T) {
 			ExpiringWithin: 30 * day, PageSize: 1}, []string{soon}, "WILLEXPIRED", "example.com"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			before := s.RequestCount()
+			before := len(listRequests(s))
 			got := listAll(t, a, tt.req, nil)
 			seen := countIDs(got)
 			if ids := slices.Sorted(maps.Keys(seen)); !slices.Equal(ids, slices.Sorted(slices.Values(tt.want))) {
@@ -332,7 +332,7 @@ func TestListTokens(t *testing.T) {
 		{"other domain", provider.ListRequest{PageSize: 1, Domain: "example.org", PageToken: first.Next}},
 		{"added state", provider.ListRequest{PageSize: 1, Domain: "example.com", States: []provider.State{provider.StateIssued}, PageToken: first.Next}},
 		{"added expiry", provider.ListRequest{PageSize: 1, Domain: "example.com", ExpiringWithin: time.Hour, PageToken: first.Next}},
-		{"order type out of range", provider.ListRequest{Domain: "example.com", PageToken: edit(func(c *listToken) { c.Type = 2 })}},
+		{"phase out of range", provider.ListRequest{Domain: "example.com", PageToken: edit(func(c *listToken) { c.Type = instancePhase + 1 })}},
 		{"page zero", provider.ListRequest{Domain: "example.com", PageToken: edit(func(c *listToken) { c.Page = 0 })}},
 		{"show size too big", provider.ListRequest{Domain: "example.com", PageToken: edit(func(c *listToken) { c.Size = maxListShowSize + 1 })}},
 		{"negative cursor", provider.ListRequest{Domain: "example.com", PageToken: edit(func(c *listToken) { c.Cursor = -1 })}},

@@ -73,10 +73,21 @@
 //     states, 403 InstanceStateError and 404 NotFoundInstance are
 //     [unverified], chosen strict (DeleteInstance refuses any instance
 //     that holds or held a certificate, and a fresh one).
+//   - ListInstances (listinstances.go; page
+//     api-cas-2020-04-07-listinstances, field names from the Tea SDK's
+//     cas-20200407 list_instances_*_model.go): the documented filters
+//     (Keyword, Status, CertificateStatus, CertificateType, Brand,
+//     InstanceType, ResourceGroupId) and paging (CurrentPage, ShowSize
+//     default 10, at most 100), over the seeded instances. What the page
+//     leaves open is [unverified] and chosen to expose a wrong client: the
+//     newest instance first (creations and deletes shift an offset
+//     listing), ShowSize above 100 refused, Keyword a substring match
+//     ("badexample.com" for "example.com"), times in milliseconds. It has
+//     no quota: its pages state none.
 //   - Quotas (faults.go): [WithDocumentedQPS] applies each action's
 //     documented quota ([DocumentedQPS]: 100/s for CancelOrderRequest, 10/s
 //     for the other order actions and GetInstanceDetail; CAS 2020-04-07
-//     quota page and the action pages). The pages of the other three
+//     quota page and the action pages). The pages of the other four
 //     instance actions give none, so they are not limited.
 //
 // # Faults
@@ -97,7 +108,7 @@
 //
 // # Limits
 //
-// Only the ten actions above, JSON responses, and the HMAC-SHA1 signature
+// Only the eleven actions above, JSON responses, and the HMAC-SHA1 signature
 // are emulated: no XML, no other API versions, and SecurityToken and
 // BearerToken are signed but otherwise ignored. What a cancelled pending
 // order looks like after CancelCertificateForPackageRequest is not

@@ -121,7 +121,9 @@ var documentedQPS = map[string]float64{
 	// GetInstanceDetail's page: "10 invocations per second" per user.
 	// The pages of CancelPendingCertificate, RevokeCertificate and
 	// DeleteInstance state no quota (translated copies of the last two
-	// carry a private-CA text with 10/s, not trusted), so they have none.
+	// carry a private-CA text with 10/s, not trusted), so they have none;
+	// neither has ListInstances (its zh and en pages give none; the
+	// pt-br and fr copies carry the same private-CA text).
 	ActionInstanceDetail: 10,
 }
 

@@ -277,8 +277,10 @@ func TestHangEndsWhenTheClientGivesUp(t *testing.T) {
 // throttled, and the first second's worth is not.
 func TestDocumentedQPS(t *testing.T) {
 	t.Parallel()
-	// Every action but the three instance actions whose pages give no quota.
-	if q := DocumentedQPS(); len(q) != len(actions)-3 || q[ActionCancel] != 100 || q[ActionDescribe] != 10 ||
+	// Every action but the four instance actions whose pages give no
+	// quota (CancelPendingCertificate, RevokeCertificate, DeleteInstance,
+	// ListInstances).
+	if q := DocumentedQPS(); len(q) != len(actions)-4 || q[ActionCancel] != 100 || q[ActionDescribe] != 10 ||
 		q[ActionInstanceDetail] != 10 {
 		t.Fatalf("DocumentedQPS() = %v", q)
 	}

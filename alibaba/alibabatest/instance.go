@@ -87,6 +87,13 @@ type Instance struct {
 	// certificate exists it is filled to match CertificateStatus (a year
 	// ahead, 20 days ahead, a day ago).
 	NotAfter time.Time
+	// Created is when the instance was bought (ListInstances'
+	// OrderStartTime); zero in SeedInstance means now.
+	Created time.Time
+
+	// seq orders instances by creation: ListInstances lists the newest
+	// first (listinstances.go).
+	seq int64
 }
 
 // current returns in with its clock-driven statuses brought up to now.
@@ -188,6 +195,11 @@ func (s *Server) SeedInstance(in Instance) string {
 	if in.CertificateStatus != "" && in.CertificateID == 0 {
 		in.CertificateID = s.allocID()
 	}
+	if in.Created.IsZero() {
+		in.Created = now
+	}
+	s.instSeq++
+	in.seq = s.instSeq
 	if in.Domain == "" {
 		in.Domain = "inst-" + strings.ReplaceAll(in.ID[strings.LastIndexByte(in.ID, '-')+1:], "_", "") + ".example.com"
 	}

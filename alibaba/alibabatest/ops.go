@@ -49,6 +49,7 @@ type actionFunc func(s *Server, p map[string]string, now time.Time) result
 //	CancelPendingCertificate              pending -> inactive (withdrawn)
 //	RevokeCertificate                     certificate issued, willExpire -> revoked
 //	DeleteInstance                        withdrawn inactive, refund, closed -> removed
+//	ListInstances                         paged list (listinstances.go); no change
 //
 // Any other state answers 403 InstanceStateError; an unknown or deleted
 // instance 404 NotFoundInstance; a malformed InstanceId 400
@@ -66,6 +67,7 @@ var actions = map[string]actionFunc{
 	ActionCancelPending:  (*Server).cancelPending,
 	ActionRevokeCert:     (*Server).revokeCertificate,
 	ActionDeleteInstance: (*Server).deleteInstance,
+	ActionListInstances:  (*Server).listInstances,
 }
 
 // orderID reads the OrderId parameter: a positive decimal int64.

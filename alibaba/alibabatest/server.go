@@ -29,6 +29,7 @@ type Server struct {
 	rng        *mrand.Rand
 	orders     map[int64]*record
 	instances  map[string]*Instance
+	instSeq    int64 // the last Instance.seq given
 	nextID     int64
 	nonces     map[string]time.Time
 	nonceSweep int
