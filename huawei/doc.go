@@ -56,11 +56,21 @@
 // are sent when they narrow the listing, and every filter is applied
 // exactly on the adapter's side (expired_days_since bounds how long ago a
 // certificate expired, not how soon, so it is not sent). The API pages
-// by offset; the page token keeps the last row's ID and the next page
-// re-reads a few rows to find it again, so deletes before the position
-// shift nothing unless more than five happen between two pages (then
-// orders may be skipped or repeated). Each request is paced as
-// "list-certificates".
+// by offset, sorted here by expiry; the page token keeps the IDs of the
+// last five rows read (the anchors) and the newest one's expiry, and the
+// next page re-reads a few rows to go on after the newest anchor still
+// there (reading further back or on, within its four requests, when
+// deletes or creations shifted them), or by expiry when all five left.
+// An order present throughout, whose expiry does not change, is listed
+// exactly once when an anchor of each page is still there at the next.
+// When none is, it may be skipped only if it expires at the same time as
+// the newest anchor (to the precision the list writes) or if more than
+// about 150 rows before the position went; and an order is listed twice
+// only if its own expiry changes during the listing, or if, with every
+// anchor gone, certificates expiring no later than the newest anchor
+// (usually: at the same time) were created and sorted before the position.
+// [Adapter.List] states the details and the sort it assumes.
+// Each request is paced as "list-certificates".
 //
 // The Adapter is a [provider.RenewalFinder] ([Adapter.FindRenewal]):
 // after a Renew whose outcome is unknown, it looks for the certificate

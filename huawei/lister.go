@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -33,12 +34,13 @@ const (
 	apiList      = "list-certificates" // v3
 	pathV3List   = "/v3/scm/certificates"
 	listLimit    = 50 // the largest documented limit; every request asks for it
-	listBack     = 5  // rows re-read before the anchor's own, to find it again
+	listBack     = 5  // rows re-read before the newest anchor's own, to find the anchors again
+	listKeep     = 5  // anchors a token keeps: the IDs of the last rows read
 	listMaxPage  = listLimit - listBack - 1
-	listRequests = 4 // requests one page may send while client-side filters drop rows
+	listRequests = 4 // requests one page may send while filters drop rows or it looks for its place
 	listSortKey  = "certExpiredTime"
 	listSortDir  = "ASC"
-	tokenVersion = "h1"
+	tokenVersion = "h2"
 )
 
 // listStatuses are the status filter values the reference documents.
@@ -115,11 +117,71 @@ func (r listResp) rows() []listRow {
 	return out
 }
 
-// listToken is the position a page token carries: the offset of the next
-// row to read and the ID of the last row read (the anchor).
-type listToken struct {
+// sortKey is where a row sorts under certExpiredTime: its expire_time in
+// Unix milliseconds, to the precision the list writes it, or noExpiry for a
+// row without one (not yet issued) or with one the adapter cannot read.
+type sortKey int64
+
+// noExpiry sorts first: the adapter takes rows without an expiry to come
+// first in ASC, as the emulator serves them [unverified].
+const noExpiry sortKey = math.MinInt64
+
+func keyOf(r listRow) sortKey {
+	if r.ExpireTime.IsZero() {
+		return noExpiry
+	}
+	return sortKey(r.ExpireTime.UnixMilli())
+}
+
+func (k sortKey) String() string {
+	if k == noExpiry {
+		return "n"
+	}
+	return strconv.FormatInt(int64(k), 10)
+}
+
+// rowID returns the row's certificate ID; ok is false for a row without a
+// valid one, which a listing skips (it still takes its place in offsets).
+func rowID(r listRow) (string, bool) {
+	id := strings.TrimSpace(string(r.ID))
+	return id, checkID(id) == nil
+}
+
+// listPos is where a listing stands; a page token carries it. It is in one
+// of three modes:
+//
+//   - anchored (ids not empty): offset is the row after the last one read;
+//     ids are the IDs of the last rows read (at most listKeep, oldest
+//     first, listed or filtered out alike), the anchors; key is the newest
+//     anchor's sort key, and run how many rows read in a row, ending with
+//     it, had that key (0: not known);
+//   - past key (ids empty, keyed): every row sorting at or before key was
+//     read; the first that sorts after it is looked for from offset-1-listBack;
+//   - plain (neither): no row with an ID was read yet; offset is the next
+//     row.
+type listPos struct {
 	offset int
-	anchor string
+	ids    []string
+	key    sortKey
+	keyed  bool
+	run    int
+}
+
+// read records that the row with id and key k was read after the others.
+func (p *listPos) read(id string, k sortKey) {
+	switch {
+	case p.keyed && k == p.key && p.run > 0:
+		p.run++
+	case p.keyed && k == p.key:
+		// The run's length is not known; it stays so.
+	default:
+		p.run = 1
+	}
+	p.key, p.keyed = k, true
+	p.ids = append(p.ids, id)
+	if len(p.ids) > listKeep {
+		p.ids = p.ids[len(p.ids)-listKeep:]
+	}
 }
 
 // filterPrint fingerprints the filters of req, so a token is refused
@@ -133,28 +195,83 @@ func filterPrint(req provider.ListRequest) string {
 	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }
 
-func (t listToken) encode(req provider.ListRequest) string {
-	s := strings.Join([]string{tokenVersion, strconv.Itoa(t.offset), t.anchor, filterPrint(req)}, ".")
-	return base64.RawURLEncoding.EncodeToString([]byte(s))
+// tokenSum is the checksum closing a token, so that an edited or cut
+// token is refused. It is not a secret: it guards against mistakes, not
+// against a caller forging positions (which can only make the caller's
+// own listing skip or repeat rows).
+func tokenSum(body string) string {
+	h := fnv.New64a()
+	h.Write([]byte(body))
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
-func decodeToken(tok string, req provider.ListRequest) (listToken, error) {
+// maxTokenLen bounds a decoded token: version, offset, listKeep IDs, key,
+// run, fingerprint and checksum fit in well under it.
+const maxTokenLen = 256
+
+// encode writes p as a page token for req's filters: base64url of
+// "h2.offset.id~id~….key.run.filters.checksum".
+func (p listPos) encode(req provider.ListRequest) string {
+	key := ""
+	if p.keyed {
+		key = p.key.String()
+	}
+	body := strings.Join([]string{tokenVersion, strconv.Itoa(p.offset), strings.Join(p.ids, "~"), key,
+		strconv.Itoa(p.run), filterPrint(req)}, ".")
+	return base64.RawURLEncoding.EncodeToString([]byte(body + "." + tokenSum(body)))
+}
+
+// decodeToken reads a page token encode wrote for the same filters, and
+// refuses anything else.
+func decodeToken(tok string, req provider.ListRequest) (listPos, error) {
+	forged := fmt.Errorf("page token %q was not issued by this provider", truncate(tok))
 	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil {
-		return listToken{}, fmt.Errorf("page token %q was not issued by this provider", truncate(tok))
+	if err != nil || len(b) > maxTokenLen {
+		return listPos{}, forged
 	}
-	parts := strings.Split(string(b), ".")
-	if len(parts) != 4 || parts[0] != tokenVersion {
-		return listToken{}, fmt.Errorf("page token %q was not issued by this provider", truncate(tok))
+	s := string(b)
+	cut := strings.LastIndexByte(s, '.')
+	if cut < 0 || s[cut+1:] != tokenSum(s[:cut]) {
+		return listPos{}, forged
 	}
-	off, err := strconv.Atoi(parts[1])
-	if err != nil || off < 0 || checkID(parts[2]) != nil {
-		return listToken{}, fmt.Errorf("page token %q was not issued by this provider", truncate(tok))
+	parts := strings.Split(s[:cut], ".")
+	if len(parts) != 6 || parts[0] != tokenVersion {
+		return listPos{}, forged
 	}
-	if parts[3] != filterPrint(req) {
-		return listToken{}, fmt.Errorf("page token %q was issued for other filters", truncate(tok))
+	var p listPos
+	if p.offset, err = strconv.Atoi(parts[1]); err != nil || p.offset < 0 {
+		return listPos{}, forged
 	}
-	return listToken{offset: off, anchor: parts[2]}, nil
+	if parts[2] != "" {
+		p.ids = strings.Split(parts[2], "~")
+		if len(p.ids) > listKeep {
+			return listPos{}, forged
+		}
+		for i, id := range p.ids {
+			if checkID(id) != nil || slices.Contains(p.ids[:i], id) {
+				return listPos{}, forged
+			}
+		}
+	}
+	switch parts[3] {
+	case "":
+	case "n":
+		p.key, p.keyed = noExpiry, true
+	default:
+		v, err := strconv.ParseInt(parts[3], 10, 64)
+		if err != nil || sortKey(v) == noExpiry {
+			return listPos{}, forged
+		}
+		p.key, p.keyed = sortKey(v), true
+	}
+	if p.run, err = strconv.Atoi(parts[4]); err != nil || p.run < 0 || (p.run > 0 && len(p.ids) == 0) ||
+		(len(p.ids) > 0 && !p.keyed) {
+		return listPos{}, forged
+	}
+	if parts[5] != filterPrint(req) {
+		return listPos{}, fmt.Errorf("page token %q was issued for other filters", truncate(tok))
+	}
+	return p, nil
 }
 
 func truncate(s string) string {
@@ -196,21 +313,22 @@ func statusFilter(states []provider.State) (status string, none bool) {
 // place, unlike with the default certUpdateTime). Every request asks for
 // 50 rows and is paced under the API name "list-certificates"; a page
 // holds at most 44 entries (the default too) and sends at most 4 requests
-// while filters applied here drop rows, so a page may be short or empty
-// without being the last.
+// while filters applied here drop rows, or while it looks for where the
+// previous page stopped (below), so a page may be short or empty without
+// being the last.
 //
 // Filters: States becomes the status parameter when all the native
 // statuses that map to them are one documented filter value (PAID for
 // pending application, ISSUED for issued and/or expiring, and EXPIRED,
 // UNPASSED, REVOKING, REVOKED, UPLOAD; not under review or cancelling,
-// which are several statuses: see statusFilter), and is applied here too; a state no native status maps
-// to (StateCancelled, which SCM shows as PAID) lists nothing without a
-// request. Domain is sent as content (documented as a keyword of name or
-// domain; whether it searches every SAN is [unverified]) and matched
-// exactly here (provider.DomainMatches on the domain and sans).
-// ExpiringWithin is applied here only: expired_days_since is documented
-// as "within validity and expired at most N days", a bound on how long
-// ago, not how soon.
+// which are several statuses: see statusFilter), and is applied here too;
+// a state no native status maps to (StateCancelled, which SCM shows as
+// PAID) lists nothing without a request. Domain is sent as content
+// (documented as a keyword of name or domain; whether it searches every
+// SAN is [unverified]) and matched exactly here (provider.DomainMatches on
+// the domain and sans). ExpiringWithin is applied here only:
+// expired_days_since is documented as "within validity and expired at
+// most N days", a bound on how long ago, not how soon.
 //
 // Entries: ID (id), NativeState (status), State as Status maps it (ISSUED
 // within ExpiringWindow of expire_time is StateExpiring), Domains (domain,
@@ -218,16 +336,65 @@ func statusFilter(states []provider.State) (status string, none bool) {
 // cannot be read: never an error), Type ("BRAND TYPE", e.g. "GLOBALSIGN
 // OV_SSL_CERT"). A row without a valid certificate ID is skipped.
 //
-// Paging and changes: the token holds the offset after the last row read
-// and that row's ID. The next page re-reads the anchor's row and the 5
-// before it and resumes after the anchor wherever it now is in those 50
-// rows, so up to 5 orders deleted
-// (or moved) before it, or any number inserted before it within the
-// 50-row window, shift nothing. When the anchor itself is gone or moved
-// out of the window, the page resumes at the plain offset and may skip or
-// repeat the rows the shift moved; an ID is never listed twice within one
-// page. An order whose expiry changes during the listing (issued,
-// renewed) moves in the sort and may be listed twice or not at all.
+// # Paging under changes
+//
+// The API pages by offset only: a row deleted before the position (or
+// moved out of the status filter) shifts the rest back, one created
+// before it shifts them on. The page token is opaque, versioned, bound to
+// the filters and closed by a checksum: one not issued here, or issued for
+// other filters, is refused before any request. It holds the offset after
+// the last row read; the IDs of the last 5 rows read, listed or filtered
+// out alike (the anchors); the newest anchor's expire_time; and how many
+// rows read in a row, ending with it, had that expire_time. The next page
+// reads from 6 rows before that offset (one request for up to 44 new
+// entries when nothing moved) and goes on:
+//
+//  1. After the newest anchor it finds there: the newest with the
+//     expire_time it had, or an older one expiring no later (an anchor
+//     found elsewhere moved, and is passed over). So deleting the last
+//     rows read, rows before them or rows after them skips nothing. When
+//     no anchor is there and the rows there all expire after the newest
+//     anchor (deletes before the position) or all before it (creations),
+//     the page reads 50 rows further back or on, within its 4 requests,
+//     and looks again.
+//  2. When no anchor is found (all 5 deleted or out of the status filter,
+//     or their expiry changed), by expiry: rows expiring before the newest
+//     anchor were read and are dropped; rows expiring after it were not,
+//     and are listed. Of the rows tied with it (the same expire_time to
+//     the precision the list writes; none, for certificates not yet
+//     issued), as many as were read, less the anchors that left, are
+//     dropped, counted from the first tied row (reading further back to
+//     see it); when that row is out of reach or the count is not known,
+//     the tied rows before the offset, less the anchors, are dropped
+//     instead.
+//  3. When the page runs out of requests first: looking on, it ends
+//     there, and the next page goes on after every row expiring no later
+//     than the newest anchor (tied rows not read yet are dropped too);
+//     looking back (more than about 150 rows before the position went
+//     since the previous page), it goes on from the earliest row it read,
+//     and rows before that are not listed.
+//
+// This assumes that the API sorts by expire_time consistently from one
+// request to the next, certificates without an expiry first and those of
+// the same expiry in a stable order [unverified; the emulator sorts so,
+// breaking ties by creation order]. Then, for an order present from the
+// first page to the last, matching the filters throughout, and whose
+// expiry does not change:
+//
+//   - it is listed exactly once when, at each page, one of the previous
+//     page's anchors is still in the list, within about 150 rows of where
+//     it was (step 1);
+//   - when none is, it is listed exactly once too, unless it is tied with
+//     the newest anchor (step 2: it may be skipped if other tied rows
+//     before the position went as well, and listed twice if a tied
+//     certificate was created and sorted before the position or, counting
+//     by offset, any certificate expiring no later was) or step 3 applies.
+//
+// An ID is never listed twice within one page, nor an anchor on the page
+// after it. An order whose expiry changes during the listing (a pending
+// order being issued) moves in the sort and may be listed twice or not at
+// all. An order created, deleted or changed during the listing appears at
+// most once, with the same exceptions.
 //
 // The reference bounds offset to 100 without saying whether it counts
 // rows or pages; the adapter sends row offsets beyond it [unverified: a
@@ -242,13 +409,13 @@ func (a *Adapter) List(ctx context.Context, req provider.ListRequest) (*provider
 		}
 		return nil, a.kit.Stamp(pe, provider.OpList, "")
 	}
-	var pos listToken
+	var pos listPos
 	if req.PageToken != "" {
-		t, err := decodeToken(req.PageToken, req)
+		p, err := decodeToken(req.PageToken, req)
 		if err != nil {
 			return nil, a.kit.Invalid(provider.OpList, "", err)
 		}
-		pos = t
+		pos = p
 	}
 	status, none := statusFilter(req.States)
 	if none {
@@ -258,73 +425,336 @@ func (a *Adapter) List(ctx context.Context, req provider.ListRequest) (*provider
 	if want == 0 || want > listMaxPage {
 		want = listMaxPage
 	}
-	q := listReq{Limit: strconv.Itoa(listLimit), SortKey: listSortKey, SortDir: listSortDir,
-		Status: status, Content: normDomain(req.Domain)}
-	page := &provider.ListPage{Entries: []provider.ListEntry{}}
-	seen := map[string]bool{}
-	now := a.now()
-	for range listRequests {
-		start := pos.offset
-		if pos.anchor != "" {
-			start = max(0, pos.offset-1-listBack)
+	l := &listing{a: a, req: req, now: a.now(), want: want, pos: pos, budget: listRequests,
+		q: listReq{Limit: strconv.Itoa(listLimit), SortKey: listSortKey, SortDir: listSortDir,
+			Status: status, Content: normDomain(req.Domain)},
+		page: &provider.ListPage{Entries: []provider.ListEntry{}},
+		seen: map[string]bool{}, before: map[string]bool{}}
+	for _, id := range pos.ids {
+		l.before[id] = true
+	}
+	return l.run(ctx)
+}
+
+// listing is one call of List: one page.
+type listing struct {
+	a      *Adapter
+	req    provider.ListRequest
+	q      listReq
+	now    time.Time
+	want   int
+	pos    listPos
+	budget int // requests the page may still send
+	page   *provider.ListPage
+	seen   map[string]bool // listed on this page
+	before map[string]bool // the token's anchors: read before this page, never listed on it
+}
+
+// window is rows of the list read in one request or several adjacent
+// ones, starting at row start; more is false when the last request reached
+// the end of the list.
+type window struct {
+	rows  []listRow
+	start int
+	more  bool
+}
+
+// dropRule drops the rows sorting before key, once a page went on by sort
+// key (step 2), and with ties those at key too (step 3).
+type dropRule struct {
+	on   bool
+	key  sortKey
+	ties bool
+}
+
+func (d dropRule) drops(k sortKey) bool { return d.on && (k < d.key || d.ties && k == d.key) }
+
+func (l *listing) run(ctx context.Context) (*provider.ListPage, error) {
+	for l.budget > 0 {
+		start := l.pos.offset
+		if l.pos.keyed {
+			start = max(0, l.pos.offset-1-listBack)
 		}
-		q.Offset = strconv.Itoa(start)
-		rows, rid, err := a.listRows(ctx, provider.OpList, q)
+		w, err := l.fetch(ctx, start)
 		if err != nil {
 			return nil, err
 		}
-		page.RequestID = rid
-		resume := min(pos.offset-start, len(rows))
-		if pos.anchor != "" {
-			if i := slices.IndexFunc(rows, func(r listRow) bool { return string(r.ID) == pos.anchor }); i >= 0 {
-				resume = i + 1
+		from, drop := 0, dropRule{}
+		if l.pos.keyed {
+			var stop bool
+			if from, drop, stop, err = l.locate(ctx, &w); err != nil {
+				return nil, err
+			}
+			if stop {
+				break
 			}
 		}
-		for j := resume; j < len(rows); j++ {
-			pos = listToken{offset: start + j + 1, anchor: pos.anchor}
-			e, ok := a.entryOf(rows[j], now)
+		for j := from; j < len(w.rows); j++ {
+			l.pos.offset = w.start + j + 1
+			e, ok := l.a.entryOf(w.rows[j], l.now)
 			if !ok {
 				continue
 			}
-			pos.anchor = e.ID
-			if seen[e.ID] || !req.Keeps(e, now) {
+			k := keyOf(w.rows[j])
+			l.pos.read(e.ID, k)
+			if l.before[e.ID] || l.seen[e.ID] || drop.drops(k) || !l.req.Keeps(e, l.now) {
 				continue
 			}
-			seen[e.ID] = true
-			page.Entries = append(page.Entries, e)
-			if len(page.Entries) == want {
-				if j == len(rows)-1 && len(rows) < listLimit {
-					return page, nil // the last row of the last page
+			l.seen[e.ID] = true
+			l.page.Entries = append(l.page.Entries, e)
+			if len(l.page.Entries) == l.want {
+				if j == len(w.rows)-1 && !w.more {
+					return l.page, nil // the last row of the last page
 				}
-				page.Next = a.token(pos, req)
-				return page, nil
+				l.page.Next = l.pos.encode(l.req)
+				return l.page, nil
 			}
 		}
-		if len(rows) < listLimit {
-			return page, nil
-		}
-		if resume >= len(rows) {
-			// Nothing new in a full window (cannot happen with
-			// listBack < listLimit, but never loop on it).
-			pos.offset = start + len(rows)
+		if !w.more {
+			return l.page, nil
 		}
 	}
-	page.Next = a.token(pos, req)
-	return page, nil
+	l.page.Next = l.pos.encode(l.req)
+	return l.page, nil
 }
 
-// token encodes pos; an anchor-less position (only ID-less rows read so
-// far) is written with an anchor that matches no row.
-func (a *Adapter) token(pos listToken, req provider.ListRequest) string {
-	if pos.anchor == "" {
-		pos.anchor = noAnchor
+// fetch sends one list request for the 50 rows from start.
+func (l *listing) fetch(ctx context.Context, start int) (window, error) {
+	l.budget--
+	l.q.Offset = strconv.Itoa(start)
+	rows, rid, err := l.a.listRows(ctx, provider.OpList, l.q)
+	if err != nil {
+		return window{}, err
 	}
-	return pos.encode(req)
+	l.page.RequestID = rid
+	return window{rows: rows, start: start, more: len(rows) >= listLimit}, nil
 }
 
-// noAnchor is a well-formed certificate ID no row carries in practice:
-// the page resumes at the plain offset.
-const noAnchor = "scs0000000000000"
+// tieMode is how a page going on by sort key (step 2) treats the rows tied
+// with the newest anchor.
+type tieMode int
+
+const (
+	tiesCount tieMode = iota // the first need of them were read
+	tiesPlace                // those before the position the anchors left were read
+	tiesAll                  // all of them were read (past key)
+)
+
+// step is what resume asks for.
+type step int
+
+const (
+	resolved step = iota
+	goBack        // read the rows before the window
+	goAhead       // read the rows after it
+)
+
+// locate finds where the page goes on in w, read from 6 rows before the
+// token's offset: the index of the first row not read yet, and the rule
+// dropping rows after it. It may read further back or on, within the
+// page's requests, extending w; stop is true when it ran out of them
+// first, with l.pos then past the key from the end of w.
+func (l *listing) locate(ctx context.Context, w *window) (from int, drop dropRule, stop bool, err error) {
+	p := l.pos
+	mode, need := tiesPlace, 0
+	switch {
+	case len(p.ids) == 0:
+		mode = tiesAll
+	case p.run > 0:
+		// The anchors are the last rows read; the last run of them were
+		// tied. All of them left, so that many fewer tied rows read remain.
+		mode, need = tiesCount, p.run-min(p.run, len(p.ids))
+	}
+	for {
+		if i, t, ok := l.anchor(*w); ok {
+			l.rebuild(*w, i+1, p)
+			if l.pos.run == 0 && l.pos.key == p.key && p.run > 0 {
+				// Anchor t is tied with the newest: its run is that many shorter.
+				if r := p.run - (len(p.ids) - 1 - t); r > 0 {
+					l.pos.run = r
+				}
+			}
+			return i + 1, dropRule{}, false, nil
+		}
+		from, st := resume(*w, p, mode, need, l.budget == 0)
+		switch {
+		case st == goBack:
+			err = l.back(ctx, w)
+		case st == goAhead && l.budget > 0:
+			err = l.ahead(ctx, w)
+		case st == goAhead:
+			l.pos = listPos{offset: w.start + len(w.rows), key: p.key, keyed: true}
+			return 0, dropRule{}, true, nil
+		default:
+			l.rebuild(*w, from, p)
+			return from, dropRule{on: true, key: p.key, ties: mode == tiesAll}, false, nil
+		}
+		if err != nil {
+			return 0, dropRule{}, false, err
+		}
+	}
+}
+
+// anchor finds the newest of the token's anchors in w that has not moved:
+// the newest at the key it had, an older one at no later key. It returns
+// the row's index and the anchor's.
+func (l *listing) anchor(w window) (i, t int, ok bool) {
+	ids := l.pos.ids
+	for t := len(ids) - 1; t >= 0; t-- {
+		for i, r := range w.rows {
+			if id, ok := rowID(r); !ok || id != ids[t] {
+				continue
+			}
+			if k := keyOf(r); k == l.pos.key || (t < len(ids)-1 && k < l.pos.key) {
+				return i, t, true
+			}
+			break // its expiry changed: it moved
+		}
+	}
+	return 0, 0, false
+}
+
+// resume finds in w, where no anchor is, the first row not read yet, by
+// sort key (step 2 of List), or asks for more rows. noBack: the page
+// cannot read further back.
+func resume(w window, p listPos, mode tieMode, need int, noBack bool) (int, step) {
+	n := len(w.rows)
+	first, s := n, n // the first row with an ID; the first at or after the key
+	for i, r := range w.rows {
+		if _, ok := rowID(r); !ok {
+			continue
+		}
+		if first == n {
+			first = i
+		}
+		if keyOf(r) >= p.key {
+			s = i
+			break
+		}
+	}
+	canBack := w.start > 0 && !noBack
+	switch {
+	case first == n && canBack: // no row with an ID: the list may end before w
+		return 0, goBack
+	case s == n && w.more: // every row here sorts before the key: the position is further on
+		return n, goAhead
+	case s == n:
+		return n, resolved
+	}
+	if s == first && w.start > 0 {
+		// Nothing in w sorts before the key: rows expiring after it may
+		// precede w, or the tied run may begin before it.
+		k := keyOf(w.rows[s])
+		if k > p.key || (mode == tiesCount && k == p.key) {
+			if canBack {
+				return 0, goBack
+			}
+			if mode == tiesCount && k == p.key {
+				mode = tiesPlace // the first tied row is out of reach
+			}
+		}
+	}
+	valid := func(j int) bool { _, ok := rowID(w.rows[j]); return ok }
+	switch mode {
+	case tiesPlace:
+		r0 := min(max(p.offset-len(p.ids)-w.start, 0), n)
+		for j := s; j < r0; j++ {
+			if valid(j) && keyOf(w.rows[j]) > p.key {
+				return j, resolved
+			}
+		}
+		return r0, resolved
+	case tiesAll:
+		for j := s; j < n; j++ {
+			if valid(j) && keyOf(w.rows[j]) > p.key {
+				return j, resolved
+			}
+		}
+	case tiesCount:
+		c := 0
+		for j := s; j < n; j++ {
+			if !valid(j) {
+				continue
+			}
+			k := keyOf(w.rows[j])
+			if k > p.key || (k == p.key && c == need) {
+				return j, resolved
+			}
+			if k == p.key {
+				c++
+			}
+		}
+		if c == need {
+			return n, resolved
+		}
+	}
+	if w.more {
+		return n, goAhead
+	}
+	return n, resolved
+}
+
+// back reads the 50 rows before w into it.
+func (l *listing) back(ctx context.Context, w *window) error {
+	ns := max(0, w.start-listLimit)
+	b, err := l.fetch(ctx, ns)
+	if err != nil {
+		return err
+	}
+	b.rows = b.rows[:min(len(b.rows), w.start-ns)]
+	w.rows, w.start = append(b.rows, w.rows...), ns
+	return nil
+}
+
+// ahead reads the 50 rows after w into it.
+func (l *listing) ahead(ctx context.Context, w *window) error {
+	b, err := l.fetch(ctx, w.start+len(w.rows))
+	if err != nil {
+		return err
+	}
+	w.rows, w.more = append(w.rows, b.rows...), b.more
+	return nil
+}
+
+// rebuild sets l.pos to the position after w.rows[:from], all taken as
+// read: its last rows with an ID become the anchors, or, when it has none,
+// the page is past p's key.
+func (l *listing) rebuild(w window, from int, p listPos) {
+	np := listPos{offset: w.start + from, key: p.key, keyed: true}
+	last := -1
+	for j := from - 1; j >= 0 && len(np.ids) < listKeep; j-- {
+		if id, ok := rowID(w.rows[j]); ok {
+			if last < 0 {
+				last = j
+			}
+			np.ids = append(np.ids, id)
+		}
+	}
+	slices.Reverse(np.ids)
+	if last >= 0 {
+		np.key, np.run = keyOf(w.rows[last]), runOf(w, last)
+	}
+	l.pos = np
+}
+
+// runOf counts the rows with an ID in a row, ending with w.rows[i], that
+// share its key; 0 when that run may begin before w.
+func runOf(w window, i int) int {
+	k, n := keyOf(w.rows[i]), 0
+	for j := i; j >= 0; j-- {
+		if _, ok := rowID(w.rows[j]); !ok {
+			continue
+		}
+		if keyOf(w.rows[j]) != k {
+			return n
+		}
+		n++
+	}
+	if w.start == 0 {
+		return n
+	}
+	return 0
+}
 
 // entryOf maps a row; ok is false for a row without a valid ID.
 func (a *Adapter) entryOf(r listRow, now time.Time) (provider.ListEntry, bool) {

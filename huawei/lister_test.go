@@ -240,10 +240,10 @@ func TestListLargeInventory(t *testing.T) {
 
 // TestListShifts lists 30 orders 8 a page while, after the first page,
 // listed orders are deleted or new ones sort before the position, and
-// checks what List documents: with up to 5 deleted before the anchor, or
-// insertions, nothing present throughout is skipped or repeated; with 6,
-// the anchor has left the re-read window and the page resumes at the
-// plain offset, skipping as many orders as the shift.
+// checks what List documents: whatever the shift, nothing present
+// throughout is skipped or repeated. Up to 5 deleted before the anchors
+// keep them in the re-read rows; with 6 or 8 (every row read), the page
+// finds them by reading further back, or goes on by expiry.
 func TestListShifts(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -254,7 +254,8 @@ func TestListShifts(t *testing.T) {
 	}{
 		{"three listed deleted", 3, 0, 0},
 		{"five listed deleted", 5, 0, 0},
-		{"six listed deleted: the anchor leaves the window", 6, 0, 6},
+		{"six listed deleted: the anchors leave the re-read rows", 6, 0, 0},
+		{"every listed deleted", 8, 0, 0},
 		{"ten inserted before", 0, 10, 0},
 	}
 	for _, tt := range tests {
