@@ -186,7 +186,9 @@ func TestRefsFromFileAndStdin(t *testing.T) {
 func mutatingAli(s *alibabatest.Server) []string {
 	var out []string
 	for _, r := range s.Requests() {
-		if r.Action != alibabatest.ActionDescribe && r.Action != alibabatest.ActionList {
+		switch r.Action {
+		case alibabatest.ActionDescribe, alibabatest.ActionList, alibabatest.ActionListInstances, alibabatest.ActionInstanceDetail:
+		default:
 			out = append(out, r.Action)
 		}
 	}

@@ -348,7 +348,16 @@ func skipReason(p provider.Provider, e provider.ListEntry, now time.Time) string
 		return "no not_after: its expiry is not known"
 	case !e.NotAfter.After(now):
 		return "expired: neither cloud renews a certificate past its not_after"
-	case !provider.CapabilitiesFor(p, e.ID).Renew.Allows(e.State):
+	}
+	switch c := provider.CapabilitiesFor(p, e.ID).Renew; {
+	case !c.Supported:
+		// An Alibaba instance-model certificate, for one.
+		why := "its origin cannot renew this certificate"
+		if c.Note != "" {
+			why += ": " + escapeControls(c.Note, false)
+		}
+		return why
+	case !c.Allows(e.State):
 		return "its origin does not renew from state " + e.State.String()
 	}
 	return ""

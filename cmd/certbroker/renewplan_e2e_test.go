@@ -728,3 +728,25 @@ func TestRenewExpiringJournalFile(t *testing.T) {
 		t.Errorf("%d renewals after the refusal, want %d", n, renewals)
 	}
 }
+
+// TestRenewExpiringSkipsInstances checks that an expiring Alibaba
+// instance-model certificate, which the list now shows but Renew does not
+// support, is in the plan as a skip with the reason, and nothing is sent.
+func TestRenewExpiringSkipsInstances(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, true)
+	w.vars["XDG_STATE_HOME"] = t.TempDir()
+	inst := w.ali.SeedInstanceState(provider.StateExpiring)
+	r := w.run(t, "", terminals{}, "renew", "--config", w.cfgPath, "--expiring-within", "30d", "--output", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	plans, outs := parsePlanOutput(t, r.stdout)
+	if len(outs) != 0 || len(plans) != 1 || plans[0].Ref != "alibaba:"+inst || plans[0].Plan != "skip" ||
+		!strings.Contains(plans[0].Reason, "cannot renew this certificate") {
+		t.Fatalf("plan %+v, outcomes %+v: want the instance skipped", plans, outs)
+	}
+	if m := append(mutatingAli(w.ali), mutatingHw(w.hw)...); len(m) != 0 {
+		t.Errorf("sent %v", m)
+	}
+}
