@@ -1,13 +1,16 @@
 package alibaba
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,7 +94,8 @@ var _ provider.Lister = (*Adapter)(nil)
 // or ListInstances) and goes through the pooled clients like every other
 // call. req is validated first, with [provider.ListRequest.Validate] and
 // a check that the page token was issued by this adapter, in this token
-// version, for the same filters.
+// version, for the same filters; a token with a byte edited, cut or
+// extended fails its checksum and is refused before anything is sent.
 func (a *Adapter) List(ctx context.Context, req provider.ListRequest) (*provider.ListPage, error) {
 	return a.list(ctx, req, false)
 }
@@ -300,21 +304,38 @@ func (t listToken) valid(filter uint64, ordersOnly bool) bool {
 	return ok && len(t.Anchors) == 0
 }
 
+// encode writes t as a page token: base64url of its JSON, a dot and a
+// checksum of the JSON, so that an edited or cut token is refused before
+// anything is sent (a check against mistakes, not a secret).
 func (t listToken) encode() string {
 	b, _ := json.Marshal(t) // cannot fail: plain fields
-	return base64.RawURLEncoding.EncodeToString(b)
+	return base64.RawURLEncoding.EncodeToString(append(append(b, '.'), tokenSum(b)...))
+}
+
+// tokenSum is the checksum a token's JSON ends with.
+func tokenSum(b []byte) string {
+	h := fnv.New64a()
+	h.Write(b)
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 func decodeListToken(s string) (listToken, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return listToken{}, err
 	}
+	i := bytes.LastIndexByte(raw, '.')
+	if i < 0 || string(raw[i+1:]) != tokenSum(raw[:i]) {
+		return listToken{}, errors.New("checksum mismatch")
+	}
 	var t listToken
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(raw[:i]))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&t); err != nil {
 		return listToken{}, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return listToken{}, errors.New("data after the token")
 	}
 	return t, nil
 }
