@@ -55,7 +55,8 @@
 // second process resuming the same run is refused. Elsewhere nothing
 // locks the file, and two processes resuming one run at once would both
 // send. [Read] and [Summarize] take no lock: they read a journal that a
-// run in progress holds, as far as its records are written.
+// run in progress holds, as far as its records are written. [Lock] takes
+// the same kind of lock on any file, for runs that must not overlap.
 package journal
 
 import (
@@ -79,8 +80,10 @@ import (
 // version is the format's version, in the run record.
 const version = 1
 
-// errInUse is lock's error when another process holds the journal.
-var errInUse = errors.New("in use")
+// ErrInUse is the error of [Lock], and the cause of [Open]'s, when
+// another process holds the file's lock (on Unix; elsewhere nothing
+// locks).
+var ErrInUse = errors.New("in use by another process")
 
 // outcomeSyncEvery is how many outcomes are written between fsyncs.
 const outcomeSyncEvery = 64
@@ -134,7 +137,7 @@ func Open(path string) (*File, error) {
 	}
 	if err := lock(f); err != nil {
 		f.Close()
-		if errors.Is(err, errInUse) {
+		if errors.Is(err, ErrInUse) {
 			return nil, fmt.Errorf("journal: %s is in use by another process (is this run being resumed elsewhere?)", path)
 		}
 		return nil, fmt.Errorf("journal: locking %s: %w", path, err)

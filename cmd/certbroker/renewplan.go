@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/certbroker/certbroker/broker"
+	"github.com/certbroker/certbroker/journal"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -52,8 +53,10 @@ renew_by_purchase) is left out with a note on stderr; naming it is an error.
     and where billed bought, again (a billed plan still needs --yes).
   - The check sees only this machine's state directory: not runs made with
     --no-journal (they leave no journal), with a --journal FILE elsewhere,
-    on another machine or at the console, nor what a run going on at the
-    same time has not reached yet.
+    on another machine or at the console. Two renew --expiring-within runs
+    on one machine cannot overlap: the second fails at once (exit 1,
+    nothing listed or sent) while the first holds the state directory's
+    renew-expiring-within.lock.
   - A journal in the state directory that cannot be read (damaged, not a
     journal, no permission) may record renewals: it is named on stderr and
     nothing is renewed (exit 1, nothing sent) until it is fixed or moved
@@ -151,6 +154,14 @@ func (c *cli) runRenewExpiring(ctx context.Context, f *opFlags, args []string, r
 	if err != nil {
 		return c.errorf("renew: %v", err)
 	}
+	// One run at a time on this machine: a run sees what another has
+	// renewed only once that one has journaled it.
+	release, err := c.lockRenewExpiring()
+	if err != nil {
+		fmt.Fprintln(env.stderr, "certbroker: renew: "+escapeControls(err.Error(), false))
+		return exitFailed
+	}
+	defer func() { _ = release() }()
 	plan := listPlan(ctx, env, names, lreq, env.stderr)
 	plan.within, plan.domain = f.expiring, f.domain
 	if ctx.Err() != nil {
@@ -331,6 +342,36 @@ func listPlan(ctx context.Context, env *opEnv, names []string, lreq provider.Lis
 		}
 	}
 	return plan
+}
+
+// renewExpiringLock names the lock file, in the state directory, that
+// renew --expiring-within holds for the whole run.
+const renewExpiringLock = "renew-expiring-within.lock"
+
+// lockRenewExpiring takes the lock of renew --expiring-within runs; a
+// second run fails at once. Without a usable state directory there is no
+// journal to share with another run, and it locks nothing (with a
+// warning when the directory exists but cannot hold the lock).
+func (c *cli) lockRenewExpiring() (release func() error, err error) {
+	dir, err := c.stateDir()
+	if err != nil {
+		return func() error { return nil }, nil
+	}
+	path := filepath.Join(dir, renewExpiringLock)
+	release, err = journal.Lock(path)
+	switch {
+	case errors.Is(err, journal.ErrInUse):
+		return nil, fmt.Errorf("another renew --expiring-within is running on this machine (it holds %s); "+
+			"nothing was listed or sent: wait for it to end, then run again (it skips what that run renewed)", path)
+	case err != nil:
+		// A state directory that cannot hold the lock cannot hold
+		// journals either: the check of earlier runs reports it and
+		// refuses to renew unless --again.
+		fmt.Fprintf(c.stderr, "certbroker: warning: renew: runs on this machine are not kept apart: %s\n",
+			escapeControls(oneLineErr(err), false))
+		return func() error { return nil }, nil
+	}
+	return release, nil
 }
 
 // skipReason says why a listed certificate is not renewed, or "" when it

@@ -14,6 +14,7 @@ import (
 
 	"github.com/certbroker/certbroker/alibaba/alibabatest"
 	"github.com/certbroker/certbroker/huawei/huaweitest"
+	"github.com/certbroker/certbroker/journal"
 	"github.com/certbroker/certbroker/provider"
 )
 
@@ -455,7 +456,7 @@ func TestRenewExpiringListFailure(t *testing.T) {
 				if _, outs := parsePlanOutput(t, r.stdout); len(outs) != 0 {
 					t.Errorf("refused, yet reported outcomes %+v", outs)
 				}
-				if entries, _ := os.ReadDir(filepath.Join(w.vars["XDG_STATE_HOME"], "certbroker")); len(entries) != 0 {
+				if entries := runFiles(t, filepath.Join(w.vars["XDG_STATE_HOME"], "certbroker")); len(entries) != 0 {
 					t.Errorf("refused, yet journaled: %v", entries)
 				}
 			}
@@ -484,7 +485,7 @@ func TestRenewExpiringNothingToRenew(t *testing.T) {
 	if strings.Contains(r.stdout, "RESULT") || !strings.HasPrefix(r.stdout, "PLAN") {
 		t.Errorf("want the plan alone, no results table:\n%s", r.stdout)
 	}
-	if entries, _ := os.ReadDir(filepath.Join(state, "certbroker")); len(entries) != 0 {
+	if entries := runFiles(t, filepath.Join(state, "certbroker")); len(entries) != 0 {
 		t.Errorf("nothing to renew, yet journaled: %v", entries)
 	}
 }
@@ -748,5 +749,53 @@ func TestRenewExpiringSkipsInstances(t *testing.T) {
 	}
 	if m := append(mutatingAli(w.ali), mutatingHw(w.hw)...); len(m) != 0 {
 		t.Errorf("sent %v", m)
+	}
+}
+
+// runFiles lists the state directory's files other than the lock of
+// renew --expiring-within: the journals and plans runs leave.
+func runFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if e.Name() != renewExpiringLock {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// TestRenewExpiringOneRunAtATime checks that a second renew
+// --expiring-within on the machine, while the first holds its lock, lists
+// and sends nothing, and that the lock is free again after a run.
+func TestRenewExpiringOneRunAtATime(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, true)
+	state := t.TempDir()
+	w.vars["XDG_STATE_HOME"] = state
+	w.ali.Seed(provider.StateExpiring)
+	release, err := journal.Lock(filepath.Join(state, "certbroker", renewExpiringLock)) // the first run
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := w.run(t, "", terminals{}, "renew", "--config", w.cfgPath, "--expiring-within", "30d", "--yes")
+	if r.code != exitFailed {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitFailed, r.stderr)
+	}
+	mustContain(t, r.stderr, "another renew --expiring-within is running", "nothing was listed or sent")
+	if n := w.ali.RequestCount() + w.hw.RequestCount(); n != 0 {
+		t.Errorf("%d requests sent while another run held the lock", n)
+	}
+	_ = release()
+	r = w.run(t, "", terminals{}, "renew", "--config", w.cfgPath, "--expiring-within", "30d", "--yes")
+	if r.code != exitOK || len(w.ali.Renewals()) != 1 {
+		t.Fatalf("after the lock was released: exit %d, %d renewals\n%s", r.code, len(w.ali.Renewals()), r.stderr)
+	}
+	// The run released its lock: a third run takes it (and renews
+	// nothing, the first having renewed it).
+	r = w.run(t, "", terminals{}, "renew", "--config", w.cfgPath, "--expiring-within", "30d", "--yes")
+	if r.code != exitOK || strings.Contains(r.stderr, "another renew") || len(w.ali.Renewals()) != 1 {
+		t.Errorf("third run: exit %d, %d renewals\n%s", r.code, len(w.ali.Renewals()), r.stderr)
 	}
 }
