@@ -146,16 +146,7 @@ func (s *Server) listV3(project, rawQuery string, now time.Time) (any, *apiError
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var hits []*cert
-	for _, c := range s.certs {
-		if c.ProjectID != project {
-			continue
-		}
-		s.refreshLocked(c, now)
-		if q.matches(c, now) {
-			hits = append(hits, c)
-		}
-	}
+	hits := s.projectCertsLocked(project, now, func(c *cert) bool { return q.matches(c, now) })
 	sortCerts(hits, q.sortKey, q.desc)
 	body := v3ListBody{TotalCount: len(hits), Certificates: []v3ListItem{}}
 	for _, c := range window(hits, q.offset, q.limit) {
@@ -189,4 +180,20 @@ func (s *Server) v3ListItemOf(c *cert) v3ListItem {
 		it.WildcardCount = c.DomainCount
 	}
 	return it
+}
+
+// projectCertsLocked returns the certificates of project, brought up to
+// now, that keep accepts, in no particular order. s.mu is held.
+func (s *Server) projectCertsLocked(project string, now time.Time, keep func(*cert) bool) []*cert {
+	var out []*cert
+	for _, c := range s.certs {
+		if c.ProjectID != project {
+			continue
+		}
+		s.refreshLocked(c, now)
+		if keep(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -333,16 +333,7 @@ func (s *Server) listByTag(project string, body []byte, now time.Time) (any, *ap
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var hits []*cert
-	for _, c := range s.certs {
-		if c.ProjectID != project {
-			continue
-		}
-		s.refreshLocked(c, now)
-		if q.matches(c) {
-			hits = append(hits, c)
-		}
-	}
+	hits := s.projectCertsLocked(project, now, q.matches)
 	out := byTagBody{TotalCount: len(hits)}
 	if q.count {
 		return out, nil
