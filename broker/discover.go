@@ -16,7 +16,8 @@ import (
 // markRenewal adds the renewal mark (provider.RenewalTagKey, a fresh
 // random value) to a Renew sent to a provider.RenewalFinder, so that the
 // finder can prove which order the renewal created if its answer is lost.
-// A caller's own mark is kept. When the marked request would be refused
+// A mark already there is the journal's (a caller's is refused before,
+// by reservedMark) and is kept. When the marked request would be refused
 // (the provider's tag limit is reached), the renewal goes unmarked: its
 // search can then only find candidates.
 func (x *execution) markRenewal(ctx context.Context) {
