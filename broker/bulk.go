@@ -53,6 +53,11 @@ type Item struct {
 	// where DescribeCertificateState says "domain_verify"); State, the
 	// normalized state, is the same either way.
 	Listed bool
+	// JournalErr, in a journaled run, is the journal's error when this
+	// item's outcome (or the withdrawal of its intent) could not be
+	// recorded: the journal then holds the item in doubt, and a resume
+	// settles it again. Result and Err are still this run's outcome.
+	JournalErr error
 }
 
 // BulkOptions are the switches of [Broker.Do] and [Broker.Stream]. The

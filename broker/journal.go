@@ -302,7 +302,7 @@ func (b *Broker) journaledItem(ctx context.Context, o *origin, req provider.Requ
 	if e.inDoubt() {
 		if it, done := b.settleInDoubt(ctx, o, b.journalMarked(ctx, o, provider.WithID(req, j.ref.ID), j, jl), j, jl); done {
 			if provider.KindOf(it.Err) != provider.KindCanceled || it.Err == nil {
-				b.record(ctx, jl, it)
+				it.JournalErr = b.record(ctx, jl, it)
 			}
 			return it
 		}
@@ -337,18 +337,22 @@ func (b *Broker) journaledItem(ctx context.Context, o *origin, req provider.Requ
 		// not applied: a resume sends it again.
 		if err := jl.j.Unsent(j.index, j.ref); err != nil {
 			b.journalFailed(ctx, j.ref, err)
+			it.JournalErr = err
 		}
 	default:
-		b.record(ctx, jl, it)
+		it.JournalErr = b.record(ctx, jl, it)
 	}
 	return it
 }
 
-// record writes an item's outcome to the journal.
-func (b *Broker) record(ctx context.Context, jl *journaled, it Item) {
+// record writes an item's outcome to the journal, and returns the
+// journal's error (logged too).
+func (b *Broker) record(ctx context.Context, jl *journaled, it Item) error {
 	if err := jl.j.Outcome(it.Index, it.Ref, journalOutcome(it)); err != nil {
 		b.journalFailed(ctx, it.Ref, err)
+		return err
 	}
+	return nil
 }
 
 // journalFailed logs a journal write that failed after the request: the

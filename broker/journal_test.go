@@ -484,3 +484,37 @@ func TestJournalResumeFindsRenewal(t *testing.T) {
 		t.Errorf("second resume: %+v", items[0])
 	}
 }
+
+// TestJournalOutcomeWriteFailureIsReported checks that an outcome the
+// journal could not record is on the item (JournalErr), beside the
+// item's own outcome, and that the next run holds it in doubt.
+func TestJournalOutcomeWriteFailureIsReported(t *testing.T) {
+	t.Parallel()
+	b, _ := fastBroker(t)
+	f := providertest.NewFake()
+	register(t, b, "fake", f)
+	refs := refsOf("fake", f.Seed(provider.StateIssued), f.Seed(provider.StateIssued))
+	j := &memJournal{failOn: "outcome"}
+	items, err := b.Do(context.Background(), provider.RevokeRequest{}, refs, broker.BulkOptions{Journal: j})
+	if err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	for i, it := range items {
+		if it.Err != nil || it.Result == nil || it.JournalErr == nil || !strings.Contains(it.JournalErr.Error(), "disk full") {
+			t.Errorf("item %d: err %v, result %v, JournalErr %v: want the revoke done and the journal's error", i, it.Err, it.Result, it.JournalErr)
+		}
+	}
+	j.mu.Lock()
+	j.failOn = ""
+	j.mu.Unlock()
+	items, _ = b.Do(context.Background(), provider.RevokeRequest{}, refs, broker.BulkOptions{Journal: j})
+	for i, it := range items {
+		// Held in doubt, then settled by the state read (revoked).
+		if it.FromJournal || it.Err != nil || it.Result == nil || !it.Result.AlreadyDone || it.JournalErr != nil {
+			t.Errorf("resume item %d: %+v", i, it)
+		}
+	}
+	if n := callsOf(f)[provider.OpRevoke]; n != 2 {
+		t.Errorf("%d revokes sent, want 2 (none again)", n)
+	}
+}

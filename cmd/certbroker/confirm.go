@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -63,8 +64,9 @@ func perOrigin(counts map[string]int) string {
 
 // confirm asks on out whether to apply op to refs and reads the answer from
 // in. Only "y" or "yes" (any case) agrees. billed counts the refs that cost
-// money; the prompt says so.
-func confirm(in io.Reader, out io.Writer, op provider.Op, refs []provider.Ref, billed billing) bool {
+// money; the prompt says so. When ctx ends first (Ctrl-C at the prompt),
+// it returns false at once: the read is left to the process's end.
+func confirm(ctx context.Context, in io.Reader, out io.Writer, op provider.Op, refs []provider.Ref, billed billing) bool {
 	counts := map[string]int{}
 	for _, r := range refs {
 		counts[r.Origin]++
@@ -90,12 +92,25 @@ func confirm(in io.Reader, out io.Writer, op provider.Op, refs []provider.Ref, b
 	} else {
 		fmt.Fprintf(out, "This cannot be undone. Continue? [y/N] ")
 	}
-	line, _ := bufio.NewReader(in).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(out)
+		return false
+	case line := <-answer:
+		if ctx.Err() != nil {
+			return false // interrupted, then answered: the interruption wins
+		}
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return true
+		}
+		return false
 	}
-	return false
 }
 
 func plural(n int) string {

@@ -35,8 +35,8 @@ cancel, revoke, delete and renew journal each run to a file under
 $XDG_STATE_HOME/certbroker (default ~/.local/state/certbroker) and print its ID;
 an interrupted run continues with --resume RUN and the same refs.
 
-Exit status: 0 all succeeded, 1 some item failed, 2 usage or configuration error,
-130 interrupted (Ctrl-C).
+Exit status: 0 all succeeded, 1 some item failed (or the journal could not
+record an outcome), 2 usage or configuration error, 130 interrupted (Ctrl-C).
 `
 
 const versionUsage = `usage: certbroker version

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -34,7 +34,8 @@ Flags:
   -v                       log requests to stderr
 
 Exit status: 0 every origin listed, 1 an origin failed, 2 usage or
-configuration error.
+configuration error (an ORIGIN that is not configured included), with
+nothing sent.
 `
 
 // listFlags are the list command's flags.
@@ -78,12 +79,18 @@ func (c *cli) runList(ctx context.Context, args []string) int {
 	if err != nil {
 		return c.errorf("%v", err)
 	}
+	// An origin that is not configured is a usage error, found before
+	// anything is sent (a typo is not an outage).
+	for _, n := range origins {
+		if !slices.Contains(b.Origins(), n) {
+			return c.errorf("list: unknown origin %s (configured: %s)", refText(n), strings.Join(b.Origins(), ", "))
+		}
+	}
 	var tw *tabwriter.Writer
 	if f.output == outputTable {
 		tw = tabwriter.NewWriter(c.stdout, 2, 8, 2, ' ', 0)
 		fmt.Fprintln(tw, "REF\tSTATE\tNOT AFTER\tDOMAINS\tTYPE")
 	}
-	enc := json.NewEncoder(c.stdout)
 	code, count := exitOK, 0
 	for it := range b.List(ctx, req, origins...) {
 		if it.Err != nil {
@@ -98,8 +105,10 @@ func (c *cli) runList(ctx context.Context, args []string) int {
 				dateOrDash(e.NotAfter), escapeControls(strings.Join(e.Domains, ","), false), escapeControls(orDash(e.Type), false))
 			continue
 		}
-		_ = enc.Encode(listLine{Schema: 1, Ref: e.Ref(it.Origin).String(), State: e.State.String(), NativeState: e.NativeState,
-			NotAfter: rfc3339OrEmpty(e.NotAfter), Domains: nonNil(e.Domains), Type: e.Type})
+		// Escaped like every JSON line (writeJSONLine): a cloud's text may
+		// hold what a terminal acts on.
+		_ = writeJSONLine(c.stdout, listLine{Schema: 1, Ref: e.Ref(it.Origin).String(), State: e.State.String(),
+			NativeState: e.NativeState, NotAfter: rfc3339OrEmpty(e.NotAfter), Domains: nonNil(e.Domains), Type: e.Type})
 	}
 	if tw != nil {
 		_ = tw.Flush()

@@ -100,7 +100,7 @@ func (c *cli) newOpEnv(f *opFlags) (*opEnv, error) {
 func (c *cli) runRefs(ctx context.Context, op provider.Op, f *opFlags, req provider.Request, opts broker.BulkOptions,
 	env *opEnv, refs []provider.Ref, usedStdin bool, plan *renewPlan) int {
 	b, reg, stderr := env.b, env.reg, env.stderr
-	if code, ok := c.confirmDestructive(op, f, reg, refs, usedStdin); !ok {
+	if code, ok := c.confirmDestructive(ctx, op, f, reg, refs, usedStdin); !ok {
 		return code
 	}
 	if op.Mutating() && !f.dryRun && !f.noJournal {
@@ -161,8 +161,42 @@ func (c *cli) runRefs(ctx context.Context, op provider.Op, f *opFlags, req provi
 	}
 	if opts.Journal != nil {
 		fmt.Fprintln(c.stderr, journalSummary(items))
+		if msg := journalFailures(items); msg != "" {
+			// The run's outcomes stand, but its journal holds these in
+			// doubt: the exit status says something needs a look.
+			fmt.Fprintln(c.stderr, escapeControls(msg, false))
+			if code == exitOK {
+				code = exitFailed
+			}
+		}
 	}
 	return code
+}
+
+// journalFailures says how many items' outcomes the journal could not
+// record, or "" when none: the journal holds them in doubt.
+func journalFailures(items []broker.Item) string {
+	n := 0
+	var first broker.Item
+	for _, it := range items {
+		if it.JournalErr != nil {
+			if n == 0 {
+				first = it
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	them := "them"
+	if n == 1 {
+		them = "it"
+	}
+	return fmt.Sprintf("certbroker: journal: the outcome of %d item%s could not be written (first: %s: %s); "+
+		"the journal holds %s in doubt, and a resume or a later renew --expiring-within treats %s so: "+
+		"fix the cause (a full disk?), then resume the run to settle %s",
+		n, plural(n), first.Ref, oneLineErr(first.JournalErr), them, them, them)
 }
 
 // journalSummary counts a journaled run's items reported from the journal
@@ -271,7 +305,7 @@ func resolveRefs(b *broker.Broker, reg origins, srcs []refSource, warn io.Writer
 // confirmDestructive asks before revoke and delete, and before a renew
 // that is billed at any origin (Capabilities().Renew.Billable). It returns
 // ok == false and the exit code when the command must stop.
-func (c *cli) confirmDestructive(op provider.Op, f *opFlags, reg origins, refs []provider.Ref, usedStdin bool) (int, bool) {
+func (c *cli) confirmDestructive(ctx context.Context, op provider.Op, f *opFlags, reg origins, refs []provider.Ref, usedStdin bool) (int, bool) {
 	if f.dryRun || f.yes {
 		return exitOK, true
 	}
@@ -291,8 +325,12 @@ func (c *cli) confirmDestructive(op provider.Op, f *opFlags, reg origins, refs [
 		return c.errorf("%s: refusing to %s without confirmation: stdin is not a terminal; pass --yes (or --dry-run to check first)",
 			op, what), false
 	}
-	if !confirm(c.stdin, c.stderr, op, refs, billed) {
-		fmt.Fprintln(c.stderr, "certbroker: aborted; nothing was done")
+	if !confirm(ctx, c.stdin, c.stderr, op, refs, billed) {
+		if ctx.Err() != nil {
+			fmt.Fprintln(c.stderr, "certbroker: interrupted at the prompt; nothing was done")
+		} else {
+			fmt.Fprintln(c.stderr, "certbroker: aborted; nothing was done")
+		}
 		return exitFailed, false
 	}
 	return exitOK, true

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -135,7 +136,7 @@ func TestConfirm(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
-		if got := confirm(strings.NewReader(tt.answer), &out, tt.op, refs, tt.billed); got != tt.want {
+		if got := confirm(context.Background(), strings.NewReader(tt.answer), &out, tt.op, refs, tt.billed); got != tt.want {
 			t.Errorf("%s, answer %q: got %v", tt.op, tt.answer, got)
 		}
 		s := out.String()

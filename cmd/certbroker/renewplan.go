@@ -194,6 +194,11 @@ func (c *cli) runRenewExpiring(ctx context.Context, f *opFlags, args []string, r
 	}
 	code := exitOK
 	switch {
+	case len(refs) == 0 && len(plan.failed) > 0:
+		// What the failed origins hold is unknown: never "nothing expires".
+		fmt.Fprintln(env.stderr, escapeControls(fmt.Sprintf(
+			"certbroker: renew: nothing to renew among what was listed; the listing of %s failed, so what it holds "+
+				"is unknown; nothing was sent", plan.failedOrigins()), false))
 	case len(refs) == 0 && earlier > 0:
 		fmt.Fprintln(env.stderr, escapeControls(fmt.Sprintf(
 			"certbroker: renew: nothing to renew: every certificate in its renewal window that expires within %s%s "+
