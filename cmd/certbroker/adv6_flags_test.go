@@ -166,7 +166,7 @@ func TestAdv6ListingReturnsDuplicate(t *testing.T) {
 		out.Header = req.Header.Clone()
 		resp, err := http.DefaultTransport.RoundTrip(out)
 		if err != nil {
-			http.Error(rw, err.Error(), 502)
+			http.Error(rw, err.Error(), http.StatusBadGateway)
 			return
 		}
 		defer resp.Body.Close()
