@@ -131,6 +131,9 @@ func (c *cli) runRefs(ctx context.Context, op provider.Op, f *opFlags, req provi
 			}
 		}()
 		opts.Journal, opts.Fingerprint, opts.ResendInDoubtRenewals = j, env.fp, f.resendInDoubt
+		if c.journalWrap != nil {
+			opts.Journal = c.journalWrap(j)
+		}
 		fmt.Fprintln(c.stderr, escapeControls(fmt.Sprintf("certbroker: run %s (journal %s); if it is interrupted, continue it with: certbroker %s %s %s",
 			id, j.Path(), op, cont, how), false))
 	}

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/certbroker/certbroker/broker"
 	"github.com/certbroker/certbroker/config"
 	"github.com/certbroker/certbroker/provider"
 )
@@ -33,6 +34,9 @@ type cli struct {
 	// that is not a terminal; zero means defaultProgressEvery. Tests set
 	// it short.
 	progressEvery time.Duration
+	// journalWrap, when set (by tests), wraps the journal of each
+	// journaled run: a test seam to fail its writes as a full disk does.
+	journalWrap func(broker.Journal) broker.Journal
 }
 
 // run is the whole command: main calls it with the process's streams and
