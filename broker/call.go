@@ -238,7 +238,7 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 			b.release(o)
 		}
 	}()
-	callCtx, pc, lim, err := x.pace(ctx)
+	callCtx, pc, lim, err := b.pace(ctx, o, x.op)
 	if err != nil {
 		return nil, nil, waited()
 	}
@@ -261,7 +261,7 @@ func (x *execution) try(ctx context.Context, n int) (res *provider.Result, perr,
 		lim = pc.used()
 	}
 	res, perr = x.normalize(res, err, panicked)
-	x.account(ctx, pc, lim, perr)
+	b.account(ctx, o, x.op, pc, lim, perr)
 	left = true
 	o.auth.leave(probing, perr)
 	x.report(ctx, n, b.cfg.clock.Now().Sub(start), res, perr)
@@ -282,16 +282,16 @@ type waitEnded struct{}
 
 func (waitEnded) Error() string { return "the context ended while waiting to send" }
 
-// pace prepares the pacing of one call: a provider that declares
-// Capabilities.Paced gets a pacer in its context and paces each request
-// itself; any other provider waits here for one token of its operation.
-func (x *execution) pace(ctx context.Context) (context.Context, *pacer, *limiter, error) {
-	if x.o.caps.Paced {
-		pc := &pacer{b: x.b, o: x.o}
+// pace prepares the pacing of one call of op at o: a provider that
+// declares Capabilities.Paced gets a pacer in its context and paces each
+// request itself; any other provider waits here for one token of op.
+func (b *Broker) pace(ctx context.Context, o *origin, op provider.Op) (context.Context, *pacer, *limiter, error) {
+	if o.caps.Paced {
+		pc := &pacer{b: b, o: o}
 		return provider.WithPacer(ctx, pc), pc, nil, nil
 	}
-	lim := x.o.limiterFor(string(x.op))
-	return ctx, nil, lim, lim.wait(ctx, x.b.cfg.clock)
+	lim := o.limiterFor(string(op))
+	return ctx, nil, lim, lim.wait(ctx, b.cfg.clock)
 }
 
 // normalize turns what the provider returned into a stamped result or a
@@ -312,12 +312,12 @@ func (x *execution) normalize(res *provider.Result, err error, panicked bool) (*
 	return stampResult(res, x.o.name, x.op, x.ref.ID), nil
 }
 
-// account updates the origin's rate and budget after a call: a success
-// restores a lowered rate and refills the budget, a throttle lowers the
-// rate, and a provider that declares Paced but paced nothing still spends
-// a token for what it may have sent, after the fact.
-func (x *execution) account(ctx context.Context, pc *pacer, lim *limiter, perr *provider.Error) {
-	b, o := x.b, x.o
+// account updates the origin's rate and budget after a call of op: a
+// success restores a lowered rate and refills the budget, a throttle
+// lowers the rate, and a provider that declares Paced but paced nothing
+// still spends a token for what it may have sent, after the fact. lim is
+// the limiter the call drew on (pc.used() for a Paced provider).
+func (b *Broker) account(ctx context.Context, o *origin, op provider.Op, pc *pacer, lim *limiter, perr *provider.Error) {
 	if pc != nil && !pc.paced() && (perr == nil || !preSend(perr.Kind)) {
 		_ = lim.wait(ctx, b.cfg.clock)
 	}
@@ -327,7 +327,7 @@ func (x *execution) account(ctx context.Context, pc *pacer, lim *limiter, perr *
 		o.budget.succeeded()
 	case perr.Kind == provider.KindThrottled:
 		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
-			b.logRate(ctx, o.name, x.op, r)
+			b.logRate(ctx, o.name, op, r)
 		}
 	}
 }
@@ -367,7 +367,7 @@ func (b *Broker) precheck(ctx context.Context, o *origin, req provider.Request) 
 func (b *Broker) contain(ctx context.Context, o *origin, req provider.Request, what string, f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = b.panicError(ctx, o, req, what, r, provider.KindOther)
+			err = b.panicError(ctx, o, req.Op(), req.TargetID(), what, r, provider.KindOther)
 		}
 	}()
 	return f()
@@ -406,7 +406,7 @@ func (b *Broker) call(ctx context.Context, o *origin, req provider.Request) (res
 			if req.Op().Mutating() {
 				kind = provider.KindOutcomeUnknown
 			}
-			res, err, panicked = nil, b.panicError(ctx, o, req, "", r, kind), true
+			res, err, panicked = nil, b.panicError(ctx, o, req.Op(), req.TargetID(), "", r, kind), true
 		}
 	}()
 	res, err = provider.Call(ctx, o.p, req)
@@ -416,15 +416,15 @@ func (b *Broker) call(ctx context.Context, o *origin, req provider.Request) (res
 // panicError logs a provider's panic at Error, with its stack, and returns
 // it as an error of the given kind. where names the function that
 // panicked when it is not the operation itself.
-func (b *Broker) panicError(ctx context.Context, o *origin, req provider.Request, where string, r any, kind provider.Kind) *provider.Error {
+func (b *Broker) panicError(ctx context.Context, o *origin, op provider.Op, id, where string, r any, kind provider.Kind) *provider.Error {
 	if where != "" {
 		where = " in " + where
 	}
 	msg := truncate(fmt.Sprintf("the provider panicked%s: %v", where, r), 512)
 	b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
-		slog.String("origin", o.name), slog.String("op", string(req.Op())), slog.String("id", req.TargetID()),
+		slog.String("origin", o.name), slog.String("op", string(op)), slog.String("id", id),
 		slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
-	return &provider.Error{Kind: kind, Op: req.Op(), Origin: o.name, ID: req.TargetID(), Code: "panic", Message: msg}
+	return &provider.Error{Kind: kind, Op: op, Origin: o.name, ID: id, Code: "panic", Message: msg}
 }
 
 // truncate cuts s to at most n bytes on a rune boundary.

@@ -2,9 +2,6 @@ package broker
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"runtime/debug"
 
 	"github.com/certbroker/certbroker/provider"
 )
@@ -60,58 +57,32 @@ func (b *Broker) readAttempt(ctx context.Context, o *origin, op provider.Op, id 
 		return readCanceled(o, op, id, err)
 	}
 	defer b.release(o)
-	var (
-		pc  *pacer
-		lim *limiter
-	)
-	pctx := ctx
-	if o.caps.Paced {
-		pc = &pacer{b: b, o: o}
-		pctx = provider.WithPacer(ctx, pc)
-	} else {
-		lim = o.limiterFor(string(op))
-		if err := lim.wait(ctx, b.cfg.clock); err != nil {
-			return readCanceled(o, op, id, err)
-		}
+	pctx, pc, lim, err := b.pace(ctx, o, op)
+	if err != nil {
+		return readCanceled(o, op, id, err)
 	}
 	entered = true
 	start := b.cfg.clock.Now()
-	err = b.containRead(pctx, o, op, call)
+	err = b.containRead(pctx, o, op, id, call)
 	defer func() { b.observe(o.name, op, id, n, b.cfg.clock.Now().Sub(start), perr) }()
-	if pc != nil {
-		lim = pc.used()
-		if !pc.paced() && (err == nil || !preSend(provider.KindOf(err))) {
-			// Declared Paced, paced nothing: spend a token after the fact.
-			_ = lim.wait(ctx, b.cfg.clock)
-		}
-	}
 	if err != nil {
 		perr = asProviderError(err, o.name, op, id)
 		if perr.Kind == provider.KindOutcomeUnknown {
 			perr.Kind = provider.KindUnavailable // a read applies nothing
 		}
 	}
-	switch {
-	case perr == nil:
-		lim.succeeded(b.cfg.clock)
-		o.budget.succeeded()
-	case perr.Kind == provider.KindThrottled:
-		if r, cut := lim.throttled(b.cfg.clock.Now()); cut {
-			b.logRate(ctx, o.name, op, r)
-		}
+	if pc != nil {
+		lim = pc.used()
 	}
+	b.account(ctx, o, op, pc, lim, perr)
 	return perr
 }
 
-// containRead calls call, turning a panic into an error.
-func (b *Broker) containRead(ctx context.Context, o *origin, op provider.Op, call func(context.Context) error) (err error) {
+// containRead calls call, turning a panic into an error of kind other.
+func (b *Broker) containRead(ctx context.Context, o *origin, op provider.Op, id string, call func(context.Context) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			msg := truncate(fmt.Sprintf("the provider panicked in %s: %v", op, r), 512)
-			b.cfg.logger.LogAttrs(ctx, slog.LevelError, "certbroker: provider panicked",
-				slog.String("origin", o.name), slog.String("op", string(op)),
-				slog.String("panic", msg), slog.String("stack", string(debug.Stack())))
-			err = &provider.Error{Kind: provider.KindOther, Op: op, Origin: o.name, Code: "panic", Message: msg}
+			err = b.panicError(ctx, o, op, id, string(op), r, provider.KindOther)
 		}
 	}()
 	return call(ctx)
