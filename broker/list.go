@@ -96,8 +96,7 @@ func (b *Broker) listOrigin(ctx context.Context, o *origin, req provider.ListReq
 		return yield(ListItem{Origin: o.name, Err: &provider.Error{Kind: provider.KindUnsupported, Op: provider.OpList,
 			Origin: o.name, Message: "the provider does not list certificates"}})
 	}
-	for {
-		page, err := b.listPage(ctx, o, l, req)
+	for page, err := range b.pages(ctx, o, l, req) {
 		if err != nil {
 			return yield(ListItem{Origin: o.name, Err: err})
 		}
@@ -106,14 +105,32 @@ func (b *Broker) listOrigin(ctx context.Context, o *origin, req provider.ListReq
 				return false
 			}
 		}
-		if page.Next == "" {
-			return true
+	}
+	return true
+}
+
+// pages reads o's listing of req through listPage, one page per
+// iteration, until the last page or the error that ends it (yielded with
+// a nil page): a page's own, or a provider that returned the page token
+// it was given, which would loop forever.
+func (b *Broker) pages(ctx context.Context, o *origin, l provider.Lister, req provider.ListRequest) iter.Seq2[*provider.ListPage, *provider.Error] {
+	return func(yield func(*provider.ListPage, *provider.Error) bool) {
+		for {
+			page, err := b.listPage(ctx, o, l, req)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(page, nil) || page.Next == "" {
+				return
+			}
+			if page.Next == req.PageToken {
+				yield(nil, &provider.Error{Kind: provider.KindOther, Op: provider.OpList, Origin: o.name,
+					Message: fmt.Sprintf("the provider returned page token %q again", truncate(page.Next, 64))})
+				return
+			}
+			req.PageToken = page.Next
 		}
-		if page.Next == req.PageToken {
-			return yield(ListItem{Origin: o.name, Err: &provider.Error{Kind: provider.KindOther, Op: provider.OpList,
-				Origin: o.name, Message: fmt.Sprintf("the provider returned page token %q again", truncate(page.Next, 64))}})
-		}
-		req.PageToken = page.Next
 	}
 }
 

@@ -92,9 +92,8 @@ func (b *Broker) statusThroughLists(ctx context.Context, refs []provider.Ref) ma
 func (b *Broker) listWanted(ctx context.Context, o *origin, l provider.Lister, ids map[string]bool) map[string]listedStatus {
 	found := make(map[string]listedStatus, len(ids))
 	slack := len(ids)/10 + 1
-	req := provider.ListRequest{PageSize: provider.MaxPageSize}
-	for pages := 0; len(found) < len(ids) && pages < len(found)+slack; pages++ {
-		page, perr := b.listPage(ctx, o, l, req)
+	pages := 0
+	for page, perr := range b.pages(ctx, o, l, provider.ListRequest{PageSize: provider.MaxPageSize}) {
 		if perr != nil {
 			if perr.Kind != provider.KindCanceled {
 				b.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "certbroker: listing for a bulk status failed; the orders not yet seen get a status request each",
@@ -108,10 +107,9 @@ func (b *Broker) listWanted(ctx context.Context, o *origin, l provider.Lister, i
 				found[e.ID] = listedStatus{entry: e, requestID: page.RequestID}
 			}
 		}
-		if page.Next == "" || page.Next == req.PageToken {
+		if pages++; len(found) == len(ids) || pages >= len(found)+slack {
 			break
 		}
-		req.PageToken = page.Next
 	}
 	return found
 }
